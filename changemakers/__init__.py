@@ -1,0 +1,100 @@
+"""Changemakers: young people's voice in child safeguarding.
+
+``create_app`` builds the web application. The core (this package) knows nothing of the SMS
+channel or surveys; the factory is the one place that plugs their blueprints and commands in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from changemakers.config import LONDON, ConfigError, default_database_url, load_settings
+
+__all__ = ["ConfigError", "create_app", "instance_path"]
+
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def instance_path(test_config: Mapping[str, Any] | None = None) -> Path:
+    """The instance folder: local data and the demo's secrets. ``INSTANCE_PATH`` moves it."""
+    configured = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+    return Path(configured or Path.cwd() / "instance").resolve()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment; ``test_config`` (tests, the demo) takes precedence.
+
+    Raises ``ConfigError`` naming each missing or malformed setting.
+    """
+    overrides = dict(test_config or {})
+    app = Flask(__name__, instance_path=str(instance_path(overrides)))
+    app.config.update(load_settings(os.environ, overrides))
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=app.config["DATABASE_URL"]
+        or default_database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_NAME="__Host-session",
+        REMEMBER_COOKIE_DURATION=0,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        LOGIN_LIMIT_PER_ACCOUNT="5 per 15 minutes",
+        LOGIN_LIMIT_PER_ADDRESS="20 per 15 minutes",
+        RATELIMIT_HEADERS_ENABLED=False,
+        DEMO=False,
+    )
+    app.config.update(overrides)
+    if app.config["DEMO"] or app.testing:
+        # Served over plain http on this machine: a Secure cookie would not be kept everywhere.
+        app.config.update(SESSION_COOKIE_SECURE=False, SESSION_COOKIE_NAME="changemakers_session")
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    app.add_template_filter(format_datetime, "datetime")
+    return app
+
+
+def format_datetime(value: datetime) -> str:
+    """A timestamp as people in London read it, e.g. "26 Nov 2026, 14:05"."""
+    return value.astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+
+
+def _init_extensions(app: Flask) -> None:
+    from changemakers import access, errors, security
+    from changemakers.accounts import services as accounts
+    from changemakers.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(accounts.load_for_session)
+    access.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from changemakers import accounts, audit, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(audit.bp)

@@ -1,0 +1,104 @@
+"""Staff accounts and the roles they hold."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from changemakers.database import utcnow
+from changemakers.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    CHANGEMAKER = "changemaker"
+    BOARD = "board"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Admin: staff accounts, keywords and settings",
+    Role.REVIEWER: "Reviewer: approves content, answers safeguarding alerts",
+    Role.CHANGEMAKER: "Changemaker: writes message flows and surveys",
+    Role.BOARD: "Board member: reads findings",
+}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class StaffUser(db.Model):
+    """A member of staff or of the youth group who signs in to the web pages.
+
+    ``session_token`` is part of the login cookie's identity: changing it (new password,
+    deactivation) signs the person out everywhere.
+    """
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    role_grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.role_grants)
+
+    def has_any_role(self, roles: frozenset[Role]) -> bool:
+        return bool(self.roles & roles)
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    # Flask-Login's user protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
+
+
+class RoleGrant(db.Model):
+    __tablename__ = "staff_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="staff_role",
+            native_enum=False,
+            create_constraint=True,
+            values_callable=lambda e: [r.value for r in e],
+            length=20,
+        ),
+        primary_key=True,
+    )
+    user: Mapped[StaffUser] = relationship(back_populates="role_grants")

@@ -1,0 +1,182 @@
+"""The ``changemakers`` command: demo, serve, database, staff accounts.
+
+Commands of the SMS channel and surveys are registered on the app by the factory and appear here
+too, once the app is loaded from the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from changemakers import ConfigError, create_app, instance_path
+from changemakers.accounts.models import Role
+
+
+def app_from_environment() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(f"cannot start: {error}") from None
+
+
+@click.group(
+    cls=FlaskGroup,
+    create_app=app_from_environment,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+)
+def cli() -> None:
+    """Changemakers: young people's voice in child safeguarding."""
+
+
+def _redacted_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def check_database(app: Flask) -> None:
+    """Stop with one clear line if the database cannot be reached or its schema is not current."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from changemakers import MIGRATIONS_DIRECTORY
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise click.ClickException(
+            f"cannot reach the database at {_redacted_url(url)}: {reason}"
+        ) from None
+    finally:
+        engine.dispose()
+    heads = set(ScriptDirectory(str(MIGRATIONS_DIRECTORY)).get_heads())
+    if current != heads:
+        raise click.ClickException(
+            "the database schema is not up to date: run `changemakers db upgrade` first"
+        )
+
+
+@cli.command(with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the demo data into the database and exit.")
+@click.option("--new-passwords", is_flag=True, help="Give the demo accounts new passwords.")
+def demo(host: str, port: int, no_serve: bool, new_passwords: bool) -> None:
+    """Run everything on this machine: SQLite, console SMS, demo content and accounts.
+
+    Settings given in the environment override the demo's defaults.
+    """
+    import flask_migrate
+
+    from changemakers import demo as demo_content
+
+    generated = demo_content.load_or_create_secrets(instance_path())
+    defaults = {name: value for name, value in generated.items() if not os.environ.get(name)}
+    try:
+        app = create_app({"DEMO": True, **defaults})
+    except ConfigError as error:
+        raise click.ClickException(f"cannot start: {error}") from None
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with app.app_context():
+        flask_migrate.upgrade(directory=app.extensions["migrate"].directory)
+        accounts = demo_content.ensure_demo_accounts(new_passwords)
+
+    click.echo("\nDemo staff accounts:")
+    for account in accounts:
+        shown = (
+            account.password or "(set earlier; `changemakers demo --new-passwords` for new ones)"
+        )
+        click.echo(f"  {account.role.value:<12} {account.email:<40} {shown}")
+    if no_serve:
+        click.echo("Demo data loaded.")
+        return
+
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)
+    click.echo(f"\nChangemakers demo on http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@cli.command(with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    type=int,
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))),
+    help="Web processes [default: WEB_CONCURRENCY or twice the cores].",
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the production web app with gunicorn (settings from the environment)."""
+    from gunicorn.app.base import BaseApplication
+
+    app = app_from_environment()
+    check_database(app)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("timeout", 30)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("accesslog", "-")
+            # The path without its query string: a query may carry a one-time token.
+            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+
+        def load(self) -> Flask:
+            return app
+
+    Server().run()
+
+
+@cli.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, roles: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a staff account with a password from a prompt or standard input."""
+    from changemakers.accounts import services as accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(email, roles, actor=None, password=password)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,120 @@
+"""Settings, read from the environment.
+
+Every setting the service reads is listed in ``SETTINGS`` with its default, so the README's table,
+the demo and the start-up check all agree. Secrets have no default: without them the service
+refuses to start and names each one that is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cryptography.fernet import Fernet
+
+REQUIRED_SECRETS = ("SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY")
+SMS_GATEWAYS = ("console", "twilio")
+QUIET_HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS = (
+    Setting("DATABASE_URL", None, "SQLAlchemy URL; default: SQLite in the instance folder"),
+    Setting("SMS_GATEWAY", "console", "`twilio` (real SMS) or `console` (log and simulator)"),
+    Setting("TWILIO_ACCOUNT_SID", None, "Twilio account (needed with SMS_GATEWAY=twilio)"),
+    Setting("TWILIO_AUTH_TOKEN", None, "Twilio auth token: signs webhooks, calls the REST API"),
+    Setting("TWILIO_MESSAGING_SERVICE_SID", None, "sender for outgoing SMS (or TWILIO_FROM)"),
+    Setting("TWILIO_FROM", None, "sender number in E.164 when no messaging service is used"),
+    Setting("PUBLIC_BASE_URL", None, "public https address when behind a proxy"),
+    Setting("SECRET_KEY", None, "signs sessions and forms (required)"),
+    Setting(
+        "PSEUDONYM_KEY", None, "HMAC key that turns a phone number into a pseudonym (required)"
+    ),
+    Setting("CONTACT_KEY", None, "Fernet key(s), comma-separated, newest first (required)"),
+    Setting("QUIET_HOURS", "21:00-08:00", "no scheduled SMS in these hours (Europe/London)"),
+    Setting("RETENTION_DAYS", "30", "days raw inbound message bodies are kept"),
+    Setting("SUPPRESSION_THRESHOLD", "10", "counts below this are hidden in findings"),
+    Setting(
+        "RATELIMIT_STORAGE_URI", "memory://", "rate-limit store; `redis://…` for several processes"
+    ),
+    Setting("TRUSTED_PROXY_COUNT", "0", "reverse proxies in front of the app (X-Forwarded-*)"),
+)
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Build the Flask config from the environment, with ``overrides`` taking precedence.
+
+    Raises ``ConfigError`` naming every missing or malformed setting at once.
+    """
+    raw: dict[str, Any] = {s.name: environ.get(s.name) or s.default for s in SETTINGS}
+    raw.update({k: v for k, v in overrides.items() if k in raw})
+    problems: list[str] = []
+
+    missing = [name for name in REQUIRED_SECRETS if not raw[name]]
+    if missing:
+        problems.append("missing required setting(s): " + ", ".join(missing))
+
+    if raw["CONTACT_KEY"]:
+        try:
+            contact_keys = [Fernet(k.strip()) for k in str(raw["CONTACT_KEY"]).split(",")]
+        except ValueError:
+            problems.append(
+                "CONTACT_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated"
+            )
+        else:
+            raw["CONTACT_KEYS"] = contact_keys
+
+    if raw["SMS_GATEWAY"] not in SMS_GATEWAYS:
+        problems.append(f"SMS_GATEWAY must be one of {', '.join(SMS_GATEWAYS)}")
+    elif raw["SMS_GATEWAY"] == "twilio":
+        needed = [n for n in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not raw[n]]
+        if not (raw["TWILIO_MESSAGING_SERVICE_SID"] or raw["TWILIO_FROM"]):
+            needed.append("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM")
+        if needed:
+            problems.append("SMS_GATEWAY=twilio needs " + ", ".join(needed))
+
+    if not QUIET_HOURS_PATTERN.match(str(raw["QUIET_HOURS"])):
+        problems.append("QUIET_HOURS must look like 21:00-08:00")
+
+    for name, minimum in (
+        ("RETENTION_DAYS", 1),
+        ("SUPPRESSION_THRESHOLD", 1),
+        ("TRUSTED_PROXY_COUNT", 0),
+    ):
+        try:
+            raw[name] = int(raw[name])
+        except (TypeError, ValueError):
+            problems.append(f"{name} must be a whole number")
+            continue
+        if raw[name] < minimum:
+            problems.append(f"{name} must be at least {minimum}")
+
+    if raw["PUBLIC_BASE_URL"]:
+        raw["PUBLIC_BASE_URL"] = str(raw["PUBLIC_BASE_URL"]).rstrip("/")
+        if not raw["PUBLIC_BASE_URL"].startswith(("https://", "http://")):
+            problems.append("PUBLIC_BASE_URL must start with https://")
+
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return raw
+
+
+def default_database_url(instance_path: str | os.PathLike[str]) -> str:
+    return f"sqlite:///{Path(instance_path) / 'changemakers.db'}"

@@ -1,0 +1,64 @@
+"""The embedded demo: secrets generated once into the instance folder, demo staff accounts."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from changemakers.accounts import services as accounts
+from changemakers.accounts.models import Role
+
+SECRETS_FILE = "demo-secrets.json"
+DEMO_EMAIL_DOMAIN = "demo.changemakers.invalid"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: Role
+    password: str | None  # only when it was set just now
+
+
+def load_or_create_secrets(instance: Path) -> dict[str, str]:
+    """The demo's secrets, generated on first use into a file only this user can read."""
+    path = instance / SECRETS_FILE
+    if path.exists():
+        return json.loads(path.read_text())
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "PSEUDONYM_KEY": secrets.token_hex(32),
+        "CONTACT_KEY": Fernet.generate_key().decode(),
+    }
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(values, handle, indent=2)
+    return values
+
+
+def demo_email(role: Role) -> str:
+    return f"{role.value}@{DEMO_EMAIL_DOMAIN}"
+
+
+def ensure_demo_accounts(new_passwords: bool = False) -> list[DemoAccount]:
+    """One account per role. Passwords are made and returned only when an account is created
+    (or when ``new_passwords`` asks for fresh ones); they are stored only as hashes."""
+    result = []
+    for role in Role:
+        email = demo_email(role)
+        user = accounts.find_by_email(email)
+        if user is not None and not new_passwords:
+            result.append(DemoAccount(email, role, None))
+            continue
+        password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+        if user is None:
+            accounts.create_user(email, [role], actor=None, password=password)
+        else:
+            accounts.reset_password(user, password, actor=None)
+        result.append(DemoAccount(email, role, password))
+    return result

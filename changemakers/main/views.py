@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask import Response, jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from changemakers.access import ALL_STAFF, public, roles_allowed
+from changemakers.extensions import db, limiter
+from changemakers.main import bp
+
+
+@bp.route("/")
+@roles_allowed(*ALL_STAFF)
+def home() -> str:
+    return render_template("main/home.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+@public
+def healthz() -> Response:
+    """The process is up and answering (no database call: restarts must not cascade)."""
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@limiter.exempt
+@public
+def readyz() -> tuple[Response, int]:
+    """Ready for traffic: the database answers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", reason="database unreachable"), 503
+    return jsonify(status="ready"), 200

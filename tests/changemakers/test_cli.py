@@ -1,0 +1,126 @@
+"""The `changemakers` command, run as a real process where start-up behaviour matters."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from changemakers.accounts import services as accounts
+from changemakers.accounts.models import Role, StaffUser
+from changemakers.cli import cli
+from changemakers.extensions import db
+
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY", "DATABASE_URL", "INSTANCE_PATH"}
+}
+
+
+def run(args, cwd, env=None, input_=None):
+    return subprocess.run(
+        [sys.executable, "-m", "changemakers.cli", *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        input=input_,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_serve_without_secrets_stops_with_one_clear_line(tmp_path):
+    result = run(["serve"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: cannot start: missing required setting(s): SECRET_KEY, PSEUDONYM_KEY, CONTACT_KEY"
+    )
+
+
+def test_serve_with_an_unreachable_database_says_so(tmp_path):
+    env = {
+        "SECRET_KEY": "s",
+        "PSEUDONYM_KEY": "p",
+        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
+        "DATABASE_URL": "postgresql+psycopg://someone:hunter2@127.0.0.1:1/nowhere",
+    }
+    result = run(["serve"], tmp_path, env)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Error: cannot reach the database at postgresql+psycopg://someone:***@127.0.0.1:1/nowhere"
+    )
+    assert "hunter2" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_database_without_the_schema(tmp_path):
+    env = {
+        "SECRET_KEY": "s",
+        "PSEUDONYM_KEY": "p",
+        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
+    }
+    result = run(["serve"], tmp_path, env)
+    assert result.returncode == 1
+    assert "run `changemakers db upgrade` first" in result.stderr
+
+
+def test_demo_no_serve_creates_secrets_accounts_and_reuses_them(tmp_path):
+    first = run(["demo", "--no-serve"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    secrets_file = Path(tmp_path, "instance", "demo-secrets.json")
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    secrets = json.loads(secrets_file.read_text())
+    assert set(secrets) == {"SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY"}
+    for role in Role:
+        assert f"{role.value}@demo.changemakers.invalid" in first.stdout
+    assert "Demo data loaded." in first.stdout
+
+    second = run(["demo", "--no-serve"], tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(secrets_file.read_text()) == secrets
+    assert "set earlier" in second.stdout
+
+
+def test_demo_settings_from_the_environment_win(tmp_path):
+    database = tmp_path / "elsewhere.db"
+    result = run(["demo", "--no-serve"], tmp_path, {"DATABASE_URL": f"sqlite:///{database}"})
+    assert result.returncode == 0, result.stderr
+    assert database.exists()
+    assert not (tmp_path / "instance" / "changemakers.db").exists()
+
+
+def test_users_create_reads_the_password_from_stdin(app, db_session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        cli,
+        [
+            "users",
+            "create",
+            "--email",
+            "Boss@Example.org",
+            "--role",
+            "admin",
+            "--role",
+            "board",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created boss@example.org (admin, board)." in result.output
+    user = db.session.scalars(select(StaffUser).where(StaffUser.email == "boss@example.org")).one()
+    assert accounts.authenticate(user.email, "a long enough password") == user
+
+
+def test_users_create_explains_a_refusal(app, db_session):
+    result = app.test_cli_runner().invoke(
+        cli,
+        ["users", "create", "--email", "a@example.org", "--role", "admin", "--password-stdin"],
+        input="short\n",
+    )
+    assert result.exit_code == 1
+    assert "Password must be at least 12 characters" in result.output

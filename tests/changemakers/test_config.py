@@ -1,0 +1,70 @@
+import pytest
+from cryptography.fernet import Fernet
+
+from changemakers import ConfigError, create_app
+from changemakers.config import load_settings
+
+SECRETS = {
+    "SECRET_KEY": "s",
+    "PSEUDONYM_KEY": "p",
+    "CONTACT_KEY": Fernet.generate_key().decode(),
+}
+
+
+def test_missing_secrets_are_all_named():
+    with pytest.raises(ConfigError) as raised:
+        load_settings({}, {})
+    assert "SECRET_KEY, PSEUDONYM_KEY, CONTACT_KEY" in str(raised.value)
+
+
+def test_create_app_refuses_to_start_without_a_secret(tmp_path):
+    environ = {k: v for k, v in SECRETS.items() if k != "PSEUDONYM_KEY"}
+    with pytest.raises(ConfigError, match="PSEUDONYM_KEY"):
+        load_settings(environ, {})
+    with pytest.raises(ConfigError, match="missing required setting"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "", "PSEUDONYM_KEY": ""})
+
+
+def test_defaults_and_types():
+    settings = load_settings(SECRETS, {})
+    assert settings["SMS_GATEWAY"] == "console"
+    assert settings["QUIET_HOURS"] == "21:00-08:00"
+    assert settings["RETENTION_DAYS"] == 30
+    assert settings["SUPPRESSION_THRESHOLD"] == 10
+    assert len(settings["CONTACT_KEYS"]) == 1
+
+
+def test_environment_overrides_and_overrides_win():
+    settings = load_settings({**SECRETS, "RETENTION_DAYS": "7"}, {"SUPPRESSION_THRESHOLD": "5"})
+    assert settings["RETENTION_DAYS"] == 7
+    assert settings["SUPPRESSION_THRESHOLD"] == 5
+
+
+def test_several_contact_keys_for_rotation():
+    keys = ",".join([Fernet.generate_key().decode(), Fernet.generate_key().decode()])
+    assert len(load_settings({**SECRETS, "CONTACT_KEY": keys}, {})["CONTACT_KEYS"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CONTACT_KEY", "not-a-fernet-key", "CONTACT_KEY must be Fernet keys"),
+        ("SMS_GATEWAY", "carrier-pigeon", "SMS_GATEWAY must be one of console, twilio"),
+        ("QUIET_HOURS", "9pm-8am", "QUIET_HOURS must look like 21:00-08:00"),
+        ("RETENTION_DAYS", "a month", "RETENTION_DAYS must be a whole number"),
+        ("SUPPRESSION_THRESHOLD", "0", "SUPPRESSION_THRESHOLD must be at least 1"),
+        ("PUBLIC_BASE_URL", "example.org", "PUBLIC_BASE_URL must start with https://"),
+    ],
+)
+def test_malformed_settings_are_explained(name, value, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings({**SECRETS, name: value}, {})
+
+
+def test_twilio_gateway_needs_its_credentials():
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**SECRETS, "SMS_GATEWAY": "twilio"}, {})
+    message = str(raised.value)
+    assert "TWILIO_ACCOUNT_SID" in message
+    assert "TWILIO_AUTH_TOKEN" in message
+    assert "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM" in message

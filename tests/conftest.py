@@ -1,0 +1,167 @@
+"""Fixtures shared by every test.
+
+The database is made by running the Alembic migrations once per run: a SQLite file by default,
+or the PostgreSQL named by ``TEST_DATABASE_URL``. Each test runs inside a transaction that is
+rolled back afterwards, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from cryptography.fernet import Fernet
+from flask import Flask, g, request_started
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from changemakers import create_app
+from changemakers.accounts import services as accounts
+from changemakers.accounts.models import Role, StaffUser
+from changemakers.extensions import db, limiter
+
+TEST_PASSWORD = "correct horse battery staple"
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
+
+
+def requirement_missing(reason: str) -> None:
+    """Skip on a newcomer's machine; fail in CI, where every part must really be tested."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run this test)")
+    pytest.skip(reason)
+
+
+def settings_for_tests(database_url: str, instance: Path) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret-key",
+        "PSEUDONYM_KEY": "test-pseudonym-key",
+        "CONTACT_KEY": Fernet.generate_key().decode(),
+        "SMS_GATEWAY": "console",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def migrated_app(database_url: str, instance: Path, **overrides: object) -> Flask:
+    app = create_app({**settings_for_tests(database_url, instance), **overrides})
+    with app.app_context():
+        flask_migrate.upgrade(directory=app.extensions["migrate"].directory)
+    return app
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _fresh_globals(sender: Flask, **extra: object) -> None:
+    g.__dict__.clear()
+
+
+def dispose_engines(app: Flask) -> None:
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = migrated_app(database_url, tmp_path_factory.mktemp("instance"))
+    # Requests made by a test share the test's app context (and so its database transaction);
+    # give each request an empty ``g`` all the same, as it has in production.
+    request_started.connect(_fresh_globals, app)
+    yield app
+    dispose_engines(app)
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """The app context of one test, its session joined to a transaction rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        session = db.session.session_factory(
+            bind=connection, join_transaction_mode="create_savepoint"
+        )
+        db.session.registry.set(session)
+        limiter.reset()
+        try:
+            yield session
+        finally:
+            session.close()
+            db.session.registry.clear()
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_staff(db_session: Session):
+    """Create a staff member: ``make_staff(Role.ADMIN, email=...)``; password ``TEST_PASSWORD``."""
+
+    def make(*roles: Role, email: str | None = None, active: bool = True) -> StaffUser:
+        roles = roles or (Role.CHANGEMAKER,)
+        email = email or f"{'-'.join(sorted(roles))}@example.org"
+        user = accounts.create_user(email, roles, actor=None, password=TEST_PASSWORD)
+        if not active:
+            user.active = False
+            db.session.commit()
+        return user
+
+    return make
+
+
+def csrf_token(client: FlaskClient, page: str = "/login") -> str:
+    """The CSRF token from a rendered page, as a browser would send it back."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_INPUT.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD, next_: str = ""):
+    token = csrf_token(client)
+    path = "/login" + (f"?next={next_}" if next_ else "")
+    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
+
+
+def post_form(client: FlaskClient, path: str, data: dict | None = None, page: str = "/"):
+    """POST a form as a signed-in browser would: with the CSRF token of its session."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, page)})
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, make_staff):
+    """A client signed in with the given roles: ``signed_in(Role.ADMIN)`` returns the user."""
+
+    def sign_in_as(*roles: Role) -> StaffUser:
+        user = make_staff(*roles)
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in_as
