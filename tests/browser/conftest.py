@@ -1,0 +1,72 @@
+"""A live server and Debian's Chromium, driven by Playwright (no browser is ever downloaded)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from werkzeug.serving import make_server
+
+from changemakers.accounts import services as accounts
+from changemakers.accounts.models import Role
+from tests.conftest import TEST_PASSWORD, dispose_engines, migrated_app, requirement_missing
+
+CHROMIUM = "/usr/bin/chromium"
+# As root in a sandbox with no network: no Chromium sandbox, and nothing phoning home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+    def staff_email(self, role: Role) -> str:
+        return f"{role.value}@example.org"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    instance = tmp_path_factory.mktemp("live")
+    app = migrated_app(f"sqlite:///{instance / 'live.db'}", instance, TESTING=False, DEMO=True)
+    with app.app_context():
+        for role in Role:
+            accounts.create_user(f"{role.value}@example.org", [role], None, TEST_PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join()
+    server.server_close()
+    dispose_engines(app)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        requirement_missing(f"browser tests need Debian's chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    yield page
+    context.close()
