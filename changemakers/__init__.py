@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from changemakers import navigation
 from changemakers.config import LONDON, ConfigError, default_database_url, load_settings
 
 __all__ = ["ConfigError", "create_app", "instance_path"]
@@ -65,6 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_global(navigation.items_for, "navigation_for")
     return app
 
 
@@ -93,8 +95,22 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import messages
+    import messages.demo
     from changemakers import accounts, audit, main
+    from changemakers.access import ALL_STAFF
+    from changemakers.navigation import NavItem
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(messages.bp)
+    app.extensions["demo_content"] = [messages.demo.load_demo_content]
+    app.extensions["navigation"] = [
+        NavItem(
+            "Phone simulator",
+            "messages.simulator",
+            ALL_STAFF,
+            "try the SMS service as a young person would",
+        ),
+    ]

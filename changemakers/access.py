@@ -25,6 +25,12 @@ def public(view: F) -> F:
     return view
 
 
+def public_in_demo(view: F) -> F:
+    """Open to anyone in the demo (``DEMO``); otherwise as its ``roles_allowed`` says."""
+    view.public_in_demo = True  # type: ignore[attr-defined]
+    return view
+
+
 def roles_allowed(*roles: Role) -> Callable[[F], F]:
     """Open to signed-in staff holding any of ``roles`` (``ALL_STAFF`` for everyone signed in)."""
     allowed = frozenset(roles) if roles else ALL_STAFF
@@ -36,9 +42,11 @@ def roles_allowed(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
-def audience(view: Callable[..., Any]) -> frozenset[Role] | None:
+def audience(view: Callable[..., Any], demo: bool = False) -> frozenset[Role] | None:
     """The roles allowed to see ``view``; ``None`` for a public view."""
     if getattr(view, "public", False):
+        return None
+    if demo and getattr(view, "public_in_demo", False):
         return None
     return getattr(view, "allowed_roles", frozenset())
 
@@ -47,7 +55,7 @@ def enforce_access() -> Any:
     if request.endpoint is None or request.endpoint == "static":
         return None  # 404s and static files
     view = current_app.view_functions[request.endpoint]
-    allowed = audience(view)
+    allowed = audience(view, demo=current_app.config["DEMO"])
     if allowed is None:
         return None
     if not current_user.is_authenticated:

@@ -6,19 +6,19 @@ too, once the app is loaded from the environment.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, url_for
 from flask.cli import FlaskGroup
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from changemakers import ConfigError, create_app, instance_path
+from changemakers import ConfigError, create_app, instance_path, navigation
 from changemakers.accounts.models import Role
+from changemakers.logs import configure_logging
 
 
 def app_from_environment() -> Flask:
@@ -89,11 +89,11 @@ def demo(host: str, port: int, no_serve: bool, new_passwords: bool) -> None:
         app = create_app({"DEMO": True, **defaults})
     except ConfigError as error:
         raise click.ClickException(f"cannot start: {error}") from None
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    configure_logging()
     with app.app_context():
         flask_migrate.upgrade(directory=app.extensions["migrate"].directory)
         accounts = demo_content.ensure_demo_accounts(new_passwords)
+        demo_content.load_domain_content(app)
 
     click.echo("\nDemo staff accounts:")
     for account in accounts:
@@ -109,6 +109,11 @@ def demo(host: str, port: int, no_serve: bool, new_passwords: bool) -> None:
 
     server = make_server(host, port, app, threaded=True)
     click.echo(f"\nChangemakers demo on http://{host}:{port}/ (Ctrl+C to stop)")
+    with app.test_request_context():
+        for item in navigation.demo_items(app):
+            click.echo(
+                f"  {item.label}, open to anyone in the demo: http://{host}:{port}{url_for(item.endpoint)}"
+            )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -128,6 +133,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the production web app with gunicorn (settings from the environment)."""
     from gunicorn.app.base import BaseApplication
 
+    configure_logging()
     app = app_from_environment()
     check_database(app)
 
@@ -176,6 +182,23 @@ def create_user(email: str, roles: tuple[str, ...], password_stdin: bool) -> Non
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
+
+
+@cli.group()
+def safeguarding() -> None:
+    """The safeguarding phrase list."""
+
+
+@safeguarding.command("check", with_appcontext=False)
+@click.argument("text")
+def safeguarding_check(text: str) -> None:
+    """Print `alert` or `no alert` for TEXT, or for each line of standard input if TEXT is -."""
+    from changemakers.safeguarding import default_phrase_list
+
+    phrases = default_phrase_list()
+    messages = sys.stdin.read().splitlines() if text == "-" else [text]
+    for message in messages:
+        click.echo("alert" if phrases.alerts(message) else "no alert")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ migrations serve both.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import flask_sqlalchemy.session
 from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +71,11 @@ class Session(flask_sqlalchemy.session.Session):
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
+def insert_for(dialect: str) -> Callable[..., Any]:
+    """``insert`` of a database, with its ``on_conflict_do_…`` (PostgreSQL and SQLite)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -83,6 +90,8 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode")
     if cursor.fetchone()[0] not in ("memory", "wal"):
         cursor.execute("PRAGMA journal_mode = WAL")
+    # With WAL, NORMAL keeps the database consistent and skips an fsync on every commit.
+    cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from flask import Flask
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
@@ -43,6 +44,12 @@ def load_or_create_secrets(instance: Path) -> dict[str, str]:
 
 def demo_email(role: Role) -> str:
     return f"{role.value}@{DEMO_EMAIL_DOMAIN}"
+
+
+def load_domain_content(app: Flask) -> None:
+    """Each package's demo content, as the app factory registered it."""
+    for load in app.extensions.get("demo_content", []):
+        load()
 
 
 def ensure_demo_accounts(new_passwords: bool = False) -> list[DemoAccount]:

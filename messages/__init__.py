@@ -1,1 +1,7 @@
 """The SMS channel and message flows: gateways, webhooks, inbound router, flow engine, outbox."""
+
+from flask import Blueprint
+
+bp = Blueprint("messages", __name__, template_folder="templates")
+
+from messages import views  # noqa: E402,F401

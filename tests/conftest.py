@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import flask_migrate
@@ -18,14 +24,19 @@ from cryptography.fernet import Fernet
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from changemakers import create_app
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.extensions import db, limiter
+from messages.services import forget_keywords
 
 TEST_PASSWORD = "correct horse battery staple"
+# Shaped like Twilio's, and used only to sign test webhooks: no request ever reaches Twilio.
+TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+TWILIO_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 
@@ -44,7 +55,10 @@ def settings_for_tests(database_url: str, instance: Path) -> dict[str, object]:
         "SECRET_KEY": "test-secret-key",
         "PSEUDONYM_KEY": "test-pseudonym-key",
         "CONTACT_KEY": Fernet.generate_key().decode(),
-        "SMS_GATEWAY": "console",
+        "SMS_GATEWAY": "twilio",
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "TWILIO_FROM": "+447700900000",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
 
@@ -93,6 +107,83 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     dispose_engines(app)
 
 
+@dataclass(frozen=True)
+class ServedApp:
+    """``changemakers serve`` (gunicorn) in its own process, on its own database."""
+
+    url: str
+    database_url: str
+    log: Path
+
+    def read_log(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fresh_postgres_database(url: str, name: str) -> str:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def served_environment(database_url: str, instance: Path) -> dict[str, str]:
+    settings = settings_for_tests(database_url, instance)
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING"}}
+    env.update({k: str(v) for k, v in settings.items() if k not in {"TESTING"}})
+    return env
+
+
+@pytest.fixture(scope="session")
+def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    base = tmp_path_factory.mktemp("served")
+    if os.environ.get("TEST_DATABASE_URL"):
+        database_url = _fresh_postgres_database(
+            os.environ["TEST_DATABASE_URL"], "changemakers_served_test"
+        )
+    else:
+        database_url = f"sqlite:///{base / 'served.db'}"
+    env = served_environment(database_url, base)
+    command = [sys.executable, "-m", "changemakers.cli"]
+    subprocess.run([*command, "db", "upgrade"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = base / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*command, "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(url, server, log)
+        yield ServedApp(url, database_url, log)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_ready(url: str, server: subprocess.Popen, log: Path) -> None:
+    for _ in range(100):
+        if server.poll() is not None:
+            pytest.fail(f"the server stopped at start-up:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not become ready:\n{log.read_text()}")
+
+
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[Session]:
     """The app context of one test, its session joined to a transaction rolled back at the end."""
@@ -105,6 +196,7 @@ def db_session(app: Flask) -> Iterator[Session]:
         )
         db.session.registry.set(session)
         limiter.reset()
+        forget_keywords()
         try:
             yield session
         finally:

@@ -5,7 +5,13 @@ import pytest
 from changemakers.access import audience
 from changemakers.accounts.models import Role
 
-PUBLIC_ENDPOINTS = {"main.healthz", "main.readyz", "accounts.login", "accounts.accept_invitation"}
+PUBLIC_ENDPOINTS = {
+    "main.healthz",
+    "main.readyz",
+    "accounts.login",
+    "accounts.accept_invitation",
+    "messages.inbound",
+}
 
 # Pages to visit with a GET, and the roles that may see each.
 STAFF_PAGES = {
@@ -14,6 +20,7 @@ STAFF_PAGES = {
     "/admin/users": {Role.ADMIN},
     "/admin/users/new": {Role.ADMIN},
     "/admin/audit/": {Role.ADMIN},
+    "/sms/simulator": set(Role),
 }
 
 

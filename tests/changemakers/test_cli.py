@@ -124,3 +124,15 @@ def test_users_create_explains_a_refusal(app, db_session):
     )
     assert result.exit_code == 1
     assert "Password must be at least 12 characters" in result.output
+
+
+def test_safeguarding_check_one_message_or_many(tmp_path):
+    one = run(["safeguarding", "check", "I want to kill myself"], tmp_path)
+    assert one.returncode == 0, one.stderr
+    assert one.stdout == "alert\n"
+    many = run(
+        ["safeguarding", "check", "-"],
+        tmp_path,
+        input_="KNIFE\nhe made me do it\nwhat are the signs\nim scared 2 go home\n",
+    )
+    assert many.stdout.splitlines() == ["no alert", "alert", "no alert", "alert"]

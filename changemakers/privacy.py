@@ -1,0 +1,62 @@
+"""Phone numbers: normalised, turned into pseudonyms, and stored only encrypted.
+
+A participant is known by a pseudonym, the HMAC-SHA256 of their number in E.164 under
+``PSEUDONYM_KEY``: the same phone always gets the same pseudonym, and nobody without the key can
+go from one to the other. The number itself is kept only encrypted with ``CONTACT_KEY`` (Fernet;
+several keys, newest first, so a key can be rotated) and only for as long as we may text them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import phonenumbers
+from cryptography.fernet import InvalidToken, MultiFernet
+from flask import current_app
+
+DEFAULT_REGION = "GB"
+
+
+class InvalidNumber(ValueError):
+    """Not a phone number we could ever text."""
+
+
+def normalise_number(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The number in E.164 (``+447700900123``), whatever spelling it came in."""
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidNumber("not a phone number") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise InvalidNumber("not a possible phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def pseudonym_with_key(e164: str, key: str) -> str:
+    return hmac.new(key.encode(), e164.encode(), hashlib.sha256).hexdigest()
+
+
+def pseudonym(e164: str) -> str:
+    return pseudonym_with_key(e164, current_app.config["PSEUDONYM_KEY"])
+
+
+def _cipher() -> MultiFernet:
+    return MultiFernet(current_app.config["CONTACT_KEYS"])
+
+
+def encrypt_number(e164: str) -> bytes:
+    return _cipher().encrypt(e164.encode())
+
+
+def decrypt_number(token: bytes) -> str:
+    """The number, for the SMS gateway only; never shown to staff or logged."""
+    try:
+        return _cipher().decrypt(token).decode()
+    except InvalidToken:
+        raise InvalidNumber("encrypted with a key that is no longer configured") from None
+
+
+def reencrypt_number(token: bytes) -> bytes:
+    """The same number under the newest key (for key rotation)."""
+    return _cipher().rotate(token)

@@ -1,0 +1,50 @@
+"""The interface through which flows and SMS surveys plug into the SMS channel.
+
+A conversation kind is registered under a name (``"flow"``, ``"survey"``); a keyword names the
+kind and a reference (which flow, which survey). The channel stores the kind's state between
+messages and never looks inside it, so ``messages/`` needs to know nothing of surveys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a conversation does with one message: replies now, and its state afterwards
+    (``None`` when the conversation is over)."""
+
+    replies: list[str]
+    state: dict[str, Any] | None
+    expires_at: datetime | None = None
+    end_reason: str = "completed"
+
+
+class ConversationKind(Protocol):
+    name: str
+
+    def start(self, ref: str | None, now: datetime) -> Turn:
+        """Begin, when a keyword naming this kind arrives."""
+        ...
+
+    def reply(self, ref: str | None, state: dict[str, Any], text: str, now: datetime) -> Turn:
+        """Take the participant's next message."""
+        ...
+
+
+_kinds: dict[str, ConversationKind] = {}
+
+
+def register(kind: ConversationKind) -> None:
+    _kinds[kind.name] = kind
+
+
+def kind_named(name: str) -> ConversationKind | None:
+    return _kinds.get(name)
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_kinds)

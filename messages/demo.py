@@ -1,0 +1,21 @@
+"""Demo content for the SMS channel: keywords with fixed replies, to try in the simulator."""
+
+from __future__ import annotations
+
+from messages import services
+
+DEMO_KEYWORDS = {
+    "HELLO": (
+        "Hi, thanks for texting Changemakers. We are young people in the borough who want every "
+        "young person to feel safe. Text HELP to find out more."
+    ),
+    "TIPS": (
+        "Staying safe online: keep your accounts private, think before you share a photo, and "
+        "tell someone you trust if anything online worries you. Childline: 0800 1111."
+    ),
+}
+
+
+def load_demo_content() -> None:
+    for word, reply in DEMO_KEYWORDS.items():
+        services.set_fixed_reply(word, reply)

@@ -1,0 +1,173 @@
+"""The inbound router: an ordered list of stages, each a plain function.
+
+A stage looks at the message and the participant and either passes (``None``) or answers with
+replies; a final answer stops the routing. The participant is an interface: the database-backed
+one lives in ``services``, and tests use a plain one.
+
+Order (a safeguarding reply always comes first among the replies):
+1. unreadable: a picture with no text
+2. reserved keywords: STOP and Twilio's other opt-out words, START/UNSTOP, HELP/INFO, DELETE
+3. safeguarding: urgent help and an alert, then routing goes on
+4. opted out: someone who texted STOP is only told how to come back
+5. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
+6. the active conversation takes the message
+7. the default reply
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from messages import texts
+
+OPT_OUT_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
+OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+DELETE_WORDS = frozenset({"DELETE"})
+RESERVED_WORDS = OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS | DELETE_WORDS
+
+_NOT_A_LETTER_OR_DIGIT = re.compile(r"[^0-9A-Z]+")
+
+
+def keyword_of(text: str) -> str:
+    """The whole message as a keyword: any case, stray spaces and punctuation ignored
+    (" Stop. " → "STOP", "opt-out" → "OPTOUT")."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_A_LETTER_OR_DIGIT.sub("", folded.upper())
+
+
+@dataclass(frozen=True)
+class Inbound:
+    text: str
+    num_media: int = 0
+    opt_out_type: str | None = None  # set when Twilio's Advanced Opt-Out already answered
+
+
+class RouterContext(Protocol):
+    """The sender of one message as the stages see it, and what they may do about it."""
+
+    @property
+    def opted_out(self) -> bool: ...
+
+    def opt_out(self) -> None: ...
+
+    def opt_in(self) -> None: ...
+
+    def erase(self) -> None: ...
+
+    def safeguarding_matches(self, text: str) -> list[str]: ...
+
+    def raise_alert(self, matched: list[str]) -> None: ...
+
+    def is_keyword(self, word: str) -> bool: ...
+
+    def start_keyword(self, word: str) -> list[str] | None:
+        """Replies if ``word`` is a keyword (starting what it names), else ``None``."""
+        ...
+
+    def continue_conversation(self, text: str) -> list[str] | None:
+        """Replies from the active conversation, or ``None`` if there is none."""
+        ...
+
+    def keywords(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Answer:
+    replies: list[str]
+    final: bool = True
+
+
+Stage = Callable[[Inbound, "RouterContext"], Answer | None]
+
+
+def unreadable(message: Inbound, context: RouterContext) -> Answer | None:
+    if message.num_media and not message.text.strip():
+        return Answer([texts.MEDIA_ONLY])
+    return None
+
+
+def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None:
+    word = keyword_of(message.text)
+    if message.opt_out_type:
+        # Twilio has answered already; record what it did and add nothing.
+        kind = message.opt_out_type.upper()
+        if kind == "STOP":
+            context.opt_out()
+        elif kind == "START":
+            context.opt_in()
+        return Answer([])
+    if word in OPT_OUT_WORDS:
+        context.opt_out()
+        return Answer([texts.STOPPED])
+    if word in OPT_IN_WORDS:
+        context.opt_in()
+        return Answer([texts.STARTED])
+    if word in HELP_WORDS:
+        return Answer([texts.HELP])
+    if word in DELETE_WORDS:
+        context.erase()
+        return Answer([texts.DELETED])
+    return None
+
+
+def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
+    if context.is_keyword(keyword_of(message.text)):
+        return None  # the service's own word ("KNIFE") is a request for information
+    matched = context.safeguarding_matches(message.text)
+    if not matched:
+        return None
+    context.raise_alert(matched)
+    return Answer([texts.URGENT_HELP], final=False)
+
+
+def opted_out(message: Inbound, context: RouterContext) -> Answer | None:
+    if context.opted_out:
+        return Answer([texts.STILL_OPTED_OUT])
+    return None
+
+
+def keywords(message: Inbound, context: RouterContext) -> Answer | None:
+    replies = context.start_keyword(keyword_of(message.text))
+    return None if replies is None else Answer(replies)
+
+
+def active_conversation(message: Inbound, context: RouterContext) -> Answer | None:
+    replies = context.continue_conversation(message.text)
+    return None if replies is None else Answer(replies)
+
+
+def default(message: Inbound, context: RouterContext) -> Answer | None:
+    return Answer([texts.default_reply(context.keywords())])
+
+
+STAGES: tuple[Stage, ...] = (
+    unreadable,
+    reserved_keywords,
+    safeguarding,
+    opted_out,
+    keywords,
+    active_conversation,
+    default,
+)
+
+
+def route(
+    message: Inbound, context: RouterContext, stages: tuple[Stage, ...] = STAGES
+) -> list[str]:
+    """The replies to send now, in order."""
+    replies: list[str] = []
+    for stage in stages:
+        answer = stage(message, context)
+        if answer is None:
+            continue
+        replies.extend(answer.replies)
+        if answer.final:
+            break
+    return replies

@@ -1,0 +1,373 @@
+"""The SMS channel's transactions: receiving a message, opting out and in, erasure.
+
+Receiving is one short transaction, so that nothing is handled twice and nothing is lost:
+the inbound row is inserted first under its unique ``MessageSid`` (``ON CONFLICT DO NOTHING``),
+then the message is routed and its replies stored, then it commits. A repeat, even one arriving
+at the same moment, waits on the unique index, inserts nothing, and is answered with the stored
+replies. If routing fails, the transaction rolls back and the row is stored again on its own,
+``received`` with an apology as its reply, for ``changemakers reconcile`` to pick up; a crash
+mid-way leaves no row, and reconcile finds the message through Twilio's API.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from types import SimpleNamespace
+
+from flask import current_app
+from sqlalchemy import and_, bindparam, case, delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from changemakers import privacy
+from changemakers.alerts import services as alerts
+from changemakers.database import insert_for, utcnow
+from changemakers.extensions import db
+from changemakers.redaction import redact
+from changemakers.safeguarding import PhraseList, default_phrase_list
+from messages import conversations, texts
+from messages.models import Contact, Conversation, InboundMessage, InboundStatus, Keyword
+from messages.router import Inbound, keyword_of, route
+
+log = logging.getLogger(__name__)
+
+FIXED_REPLY = "reply"
+
+
+@dataclass(frozen=True)
+class ReceivedSms:
+    message_sid: str
+    number: str  # E.164
+    body: str
+    num_media: int = 0
+    opt_out_type: str | None = None
+
+
+def without_control_characters(text: str) -> str:
+    """A body as a person wrote it: control characters (NUL and the like, which no phone
+    shows and PostgreSQL will not store) removed; line breaks and tabs kept."""
+    return "".join(ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+
+
+@lru_cache(maxsize=1)
+def phrase_list() -> PhraseList:
+    return default_phrase_list()
+
+
+def receive_sms(sms: ReceivedSms) -> list[str]:
+    """Handle one inbound SMS exactly once; return the replies to send now (the same replies
+    again for a repeat of a message already handled)."""
+    pseudonym = privacy.pseudonym(sms.number)
+    body = without_control_characters(sms.body)
+    redacted = redact(body)
+    now = utcnow()
+    row = {
+        "message_sid": sms.message_sid,
+        "pseudonym": pseudonym,
+        "body_redacted": redacted,
+        "num_media": sms.num_media,
+        "received_at": now,
+    }
+    try:
+        connection = db.session.connection()
+        statements = _statements(connection.dialect.name)
+        inserted = connection.execute(
+            statements.insert_inbound,
+            {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": []},
+        ).first()
+        if inserted is None:
+            db.session.rollback()
+            log.info("repeated message %s answered again", sms.message_sid)
+            return _stored_replies(sms.message_sid)
+        contact = lock_contact(pseudonym, sms.number, now)
+        context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
+        replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
+        db.session.connection().execute(
+            statements.store_replies, {"sid": sms.message_sid, "replies": replies}
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise  # the database is unavailable: Twilio calls the fallback URL
+    except Exception:
+        db.session.rollback()
+        log.exception("inbound message %s kept unhandled for reconcile", sms.message_sid)
+        connection = db.session.connection()
+        connection.execute(
+            _statements(connection.dialect.name).insert_inbound,
+            {**row, "status": InboundStatus.RECEIVED, "handled_at": None, "replies": [texts.SORRY]},
+        )
+        db.session.commit()
+        return _stored_replies(sms.message_sid)
+    return replies
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> SimpleNamespace:
+    """The statements every message runs, built once per database kind (building a statement
+    costs more than running it)."""
+    insert = insert_for(dialect)
+    inbound = InboundMessage.__table__
+    contacts = Contact.__table__
+    upsert = insert(contacts).values(
+        pseudonym=bindparam("pseudonym"),
+        number_encrypted=bindparam("number_encrypted"),
+        opted_out=False,
+        language="en",
+        first_seen_at=bindparam("now"),
+        last_seen_at=bindparam("now"),
+    )
+    return SimpleNamespace(
+        # ON CONFLICT DO NOTHING: a repeat (even a concurrent one) inserts nothing.
+        insert_inbound=insert(inbound)
+        .on_conflict_do_nothing(index_elements=["message_sid"])
+        .returning(inbound.c.id),
+        # Made if new, seen now, locked until commit; the number is kept only if we may text.
+        upsert_contact=upsert.on_conflict_do_update(
+            index_elements=["pseudonym"],
+            set_={
+                "last_seen_at": upsert.excluded.last_seen_at,
+                "number_encrypted": case(
+                    (contacts.c.opted_out, None),
+                    else_=func.coalesce(
+                        contacts.c.number_encrypted, upsert.excluded.number_encrypted
+                    ),
+                ),
+            },
+        ).returning(contacts.c.id, contacts.c.opted_out),
+        store_replies=update(inbound)
+        .where(inbound.c.message_sid == bindparam("sid"))
+        .values(replies=bindparam("replies")),
+    )
+
+
+@dataclass
+class ContactState:
+    """The fields of a locked contact row that routing reads."""
+
+    id: int
+    opted_out: bool
+
+
+def lock_contact(pseudonym: str, number: str, now: datetime) -> ContactState:
+    """The participant's contact row, made if new, seen now, and locked until the transaction
+    ends, so two messages from one phone are handled one after the other."""
+    connection = db.session.connection()
+    row = connection.execute(
+        _statements(connection.dialect.name).upsert_contact,
+        {"pseudonym": pseudonym, "number_encrypted": privacy.encrypt_number(number), "now": now},
+    ).one()
+    return ContactState(row.id, row.opted_out)
+
+
+def _stored_replies(message_sid: str) -> list[str]:
+    replies = db.session.scalar(
+        select(InboundMessage.replies).where(InboundMessage.message_sid == message_sid)
+    )
+    return list(replies or [])
+
+
+class DatabaseContext:
+    """The router's view of one sender, backed by the database (see ``router.RouterContext``).
+
+    Its contact row is locked for the whole transaction, so two messages from the same phone
+    are handled one after the other, in order, even when they arrive together.
+    """
+
+    def __init__(
+        self, pseudonym: str, contact: ContactState, number: str, now: datetime, redacted_text: str
+    ) -> None:
+        self._contact: ContactState | None = contact
+        self.pseudonym = pseudonym
+        self.number = number
+        self.now = now
+        self.redacted_text = redacted_text
+
+    def _ensure_contact(self) -> ContactState:
+        if self._contact is None:  # erased earlier in this same message
+            self._contact = lock_contact(self.pseudonym, self.number, self.now)
+        return self._contact
+
+    @property
+    def opted_out(self) -> bool:
+        return self._contact is not None and self._contact.opted_out
+
+    def _update_contact(self, **values: object) -> None:
+        contact = self._ensure_contact()
+        db.session.execute(update(Contact).where(Contact.id == contact.id).values(**values))
+        contact.opted_out = bool(values.get("opted_out", contact.opted_out))
+
+    def opt_out(self) -> None:
+        self._update_contact(opted_out=True, opted_out_at=self.now, number_encrypted=None)
+        self._end_conversations("opted_out")
+        db.session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.pseudonym == self.pseudonym)
+            .values(body_redacted=None)
+        )
+
+    def opt_in(self) -> None:
+        self._update_contact(
+            opted_out=False, opted_out_at=None, number_encrypted=privacy.encrypt_number(self.number)
+        )
+
+    def erase(self) -> None:
+        erase_participant(self.pseudonym)
+        self._contact = None
+
+    def safeguarding_matches(self, text: str) -> list[str]:
+        return phrase_list().matches(text)
+
+    def raise_alert(self, matched: list[str]) -> None:
+        alerts.raise_alert("sms", self.pseudonym, self.redacted_text, matched)
+        log.warning("safeguarding alert raised (phrases: %s)", ", ".join(matched))
+
+    def is_keyword(self, word: str) -> bool:
+        return word in current_keywords()
+
+    def keywords(self) -> list[str]:
+        return sorted(current_keywords())
+
+    def start_keyword(self, word: str) -> list[str] | None:
+        keyword = current_keywords().get(word)
+        if keyword is None:
+            return None
+        if keyword.kind == FIXED_REPLY:
+            return [keyword.reply or ""]
+        kind = conversations.kind_named(keyword.kind)
+        if kind is None:
+            log.error("keyword %s names unknown conversation kind %s", word, keyword.kind)
+            return None
+        contact = self._ensure_contact()
+        self._end_conversations("replaced")
+        turn = kind.start(keyword.ref, self.now)
+        if turn.state is not None:
+            db.session.add(
+                Conversation(
+                    contact_id=contact.id,
+                    kind=kind.name,
+                    ref=keyword.ref,
+                    state=turn.state,
+                    started_at=self.now,
+                    expires_at=turn.expires_at,
+                )
+            )
+        return turn.replies
+
+    def continue_conversation(self, text: str) -> list[str] | None:
+        conversation = self._active_conversation()
+        if conversation is None:
+            return None
+        kind = conversations.kind_named(conversation.kind)
+        if kind is None:
+            self._end(conversation, "kind_unavailable")
+            return None
+        turn = kind.reply(conversation.ref, dict(conversation.state), text, self.now)
+        if turn.state is None:
+            self._end(conversation, turn.end_reason)
+        else:
+            conversation.state = turn.state
+            conversation.expires_at = turn.expires_at
+        return turn.replies
+
+    def _active_conversation(self) -> Conversation | None:
+        if self._contact is None:
+            return None
+        conversation = db.session.scalar(
+            select(Conversation)
+            .where(
+                and_(Conversation.contact_id == self._contact.id, Conversation.ended_at.is_(None))
+            )
+            .order_by(Conversation.started_at.desc(), Conversation.id.desc())
+            .limit(1)
+        )
+        expired = conversation is not None and conversation.expires_at is not None
+        if expired and conversation.expires_at <= self.now:
+            self._end(conversation, "expired")
+            return None
+        return conversation
+
+    def _end(self, conversation: Conversation, reason: str) -> None:
+        conversation.ended_at = self.now
+        conversation.end_reason = reason
+
+    def _end_conversations(self, reason: str) -> None:
+        if self._contact is None:
+            return
+        db.session.execute(
+            update(Conversation)
+            .where(
+                and_(Conversation.contact_id == self._contact.id, Conversation.ended_at.is_(None))
+            )
+            .values(ended_at=self.now, end_reason=reason)
+        )
+
+
+@dataclass(frozen=True)
+class KeywordBinding:
+    word: str
+    kind: str
+    ref: str | None
+    reply: str | None
+
+
+KEYWORDS_FRESH_FOR = 2.0  # seconds a process reuses the keyword table it read
+_KEYWORD_CACHE = "messages.keywords"
+
+
+def current_keywords() -> dict[str, KeywordBinding]:
+    """The keyword table, read at most every couple of seconds per process: every message
+    needs it, and it changes only when someone publishes. A change made in this process is
+    seen at once (``forget_keywords``)."""
+    read_at, keywords = current_app.extensions.get(_KEYWORD_CACHE, (float("-inf"), {}))
+    if time.monotonic() - read_at > KEYWORDS_FRESH_FOR:
+        rows = db.session.connection().execute(
+            select(Keyword.word, Keyword.kind, Keyword.ref, Keyword.reply)
+        )
+        keywords = {row.word: KeywordBinding(*row) for row in rows}
+        current_app.extensions[_KEYWORD_CACHE] = (time.monotonic(), keywords)
+    return keywords
+
+
+def forget_keywords() -> None:
+    current_app.extensions.pop(_KEYWORD_CACHE, None)
+
+
+def erase_participant(pseudonym: str) -> None:
+    """Everything linked to the pseudonym: the contact and its conversations, the bodies of their
+    messages (the bare rows stay, unlinked, so a repeated MessageSid changes nothing), and the
+    link from any safeguarding alert."""
+    db.session.execute(delete(Contact).where(Contact.pseudonym == pseudonym))
+    db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.pseudonym == pseudonym)
+        .values(pseudonym=None, body_redacted=None)
+    )
+    alerts.detach_pseudonym(pseudonym)
+
+
+def set_fixed_reply(word: str, reply: str) -> Keyword:
+    """Bind a keyword to a fixed reply (the channel on its own, and the demo)."""
+    keyword = db.session.get(Keyword, keyword_of(word)) or Keyword(word=keyword_of(word))
+    keyword.kind = FIXED_REPLY
+    keyword.ref = None
+    keyword.reply = reply
+    db.session.add(keyword)
+    db.session.commit()
+    forget_keywords()
+    return keyword
+
+
+def conversation_history(pseudonym: str, limit: int = 50) -> list[InboundMessage]:
+    """The stored (redacted) messages from a participant and the replies, oldest first."""
+    rows = db.session.scalars(
+        select(InboundMessage)
+        .where(InboundMessage.pseudonym == pseudonym)
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))

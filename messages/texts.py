@@ -1,0 +1,38 @@
+"""The channel's own messages. Each reads neutrally on a lock screen and fits in two SMS."""
+
+URGENT_HELP = (
+    "If you are in danger now, call 999. "
+    "Talk to Childline free, any time: 0800 1111, or text SHOUT to 85258. "
+    "A member of our team will read your message."
+)
+
+HELP = (
+    "Changemakers: texts for young people, by young people. We never ask your name and keep "
+    "your number encrypted; staff never see it. Text DELETE to erase your data, STOP to stop. "
+    "Urgent? Call 999 or Childline 0800 1111."
+)
+
+STOPPED = "You won't get any more texts from us. Text START if you want to come back."
+
+STARTED = "Welcome back. Text HELP to find out what we do."
+
+DELETED = "Done: we have deleted everything we held about you. You can text us again any time."
+
+STILL_OPTED_OUT = "You asked us not to text you. Text START if you want to use this service again."
+
+SORRY = (
+    "Sorry, something went wrong our end. We will look at your message. "
+    "If you are in danger, call 999."
+)
+
+MEDIA_ONLY = "Sorry, we can only read text, not pictures or files. Please type your message."
+
+DEFAULT = "Hi! Text one of these words to start: {keywords}. Text HELP for info, STOP to stop."
+
+DEFAULT_NO_KEYWORDS = "Hi! Text HELP to find out about this service, or STOP to stop."
+
+
+def default_reply(keywords: list[str]) -> str:
+    if not keywords:
+        return DEFAULT_NO_KEYWORDS
+    return DEFAULT.format(keywords=", ".join(keywords))

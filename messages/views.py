@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Response, current_app, redirect, render_template, request, session, url_for
+
+from changemakers import privacy
+from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
+from changemakers.extensions import csrf, limiter
+from changemakers.forms import add_error
+from messages import bp, services, webhooks
+from messages.forms import SimulatorForm
+
+log = logging.getLogger(__name__)
+
+TWIML = "text/xml"
+# Ofcom keeps these numbers for drama: they can never be a real young person's phone.
+SIMULATOR_NUMBERS = range(447700900000, 447700901000)
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+@bp.route("/sms/inbound", methods=["POST"])
+@csrf.exempt
+@limiter.exempt
+@public
+def inbound() -> Response:
+    """Twilio's incoming-message webhook. Answers with TwiML, quickly."""
+    if not webhooks.signature_is_valid(request):
+        log.warning("inbound SMS refused: missing or invalid Twilio signature")
+        return _plain("Forbidden: missing or invalid X-Twilio-Signature", 403)
+    message_sid = request.form.get("MessageSid", "").strip()
+    sender = request.form.get("From", "").strip()
+    if not message_sid or not sender:
+        return _plain("Bad request: MessageSid and From are required", 400)
+    try:
+        number = privacy.normalise_number(sender)
+    except privacy.InvalidNumber:
+        return _plain("Bad request: From is not a phone number", 400)
+    try:
+        num_media = max(int(request.form.get("NumMedia", "0") or 0), 0)
+    except ValueError:
+        return _plain("Bad request: NumMedia must be a whole number", 400)
+    replies = services.receive_sms(
+        services.ReceivedSms(
+            message_sid=message_sid[:64],
+            number=number,
+            body=request.form.get("Body", ""),
+            num_media=num_media,
+            opt_out_type=request.form.get("OptOutType") or None,
+        )
+    )
+    return Response(webhooks.twiml(replies), mimetype=TWIML)
+
+
+def _simulator_number(raw: str) -> str:
+    number = privacy.normalise_number(raw)
+    if int(number.lstrip("+")) not in SIMULATOR_NUMBERS:
+        raise privacy.InvalidNumber("outside the drama range")
+    return number
+
+
+@bp.route("/sms/simulator", methods=["GET", "POST"])
+@public_in_demo
+@roles_allowed(*ALL_STAFF)
+def simulator() -> Response | str:
+    """A pretend phone: what is typed here goes through the same router as a real SMS."""
+    form = SimulatorForm(number=session.get("simulator_number", "07700 900123"))
+    history = []
+    if form.validate_on_submit():
+        try:
+            number = _simulator_number(form.number.data or "")
+        except privacy.InvalidNumber:
+            add_error(form.number, "Use a pretend number from 07700 900000 to 07700 900999")
+        else:
+            session["simulator_number"] = form.number.data
+            services.receive_sms(
+                services.ReceivedSms(f"SM{uuid.uuid4().hex}", number, form.body.data or "")
+            )
+            return redirect(url_for("messages.simulator"))
+    try:
+        pseudonym = privacy.pseudonym(_simulator_number(form.number.data or ""))
+        history = services.conversation_history(pseudonym)
+    except privacy.InvalidNumber:
+        history = []
+    return render_template(
+        "messages/simulator.html",
+        form=form,
+        history=history,
+        gateway=current_app.config["SMS_GATEWAY"],
+    )

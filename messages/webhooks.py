@@ -1,0 +1,35 @@
+"""What Twilio sends us: signature checks and TwiML answers."""
+
+from __future__ import annotations
+
+from flask import Request, current_app
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+
+def signed_url(request: Request) -> str:
+    """The URL Twilio signed: the public address when the app sits behind a proxy."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if not base:
+        return request.url
+    query = request.query_string.decode()
+    return base + request.path + (f"?{query}" if query else "")
+
+
+def signature_is_valid(request: Request) -> bool:
+    """True when the request carries Twilio's signature for our auth token. The console
+    gateway, for local use only, takes unsigned requests."""
+    if current_app.config["SMS_GATEWAY"] == "console":
+        return True
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
+    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
+    return validator.validate(signed_url(request), request.form, signature)
+
+
+def twiml(replies: list[str]) -> str:
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply)
+    return str(response)

@@ -1,0 +1,165 @@
+"""The router's stages as plain functions, with a plain context: no Flask, no database."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from messages import texts
+from messages.router import OPT_OUT_WORDS, Inbound, keyword_of, route
+
+
+@dataclass
+class FakeContext:
+    opted_out: bool = False
+    alert_phrases: tuple[str, ...] = ("kill myself",)
+    keyword_replies: dict[str, list[str]] = field(default_factory=lambda: {"FRIEND": ["Hi!"]})
+    conversation_reply: list[str] | None = None
+    events: list[str] = field(default_factory=list)
+
+    def opt_out(self):
+        self.opted_out = True
+        self.events.append("opt_out")
+
+    def opt_in(self):
+        self.opted_out = False
+        self.events.append("opt_in")
+
+    def erase(self):
+        self.events.append("erase")
+
+    def safeguarding_matches(self, text):
+        return [p for p in self.alert_phrases if p in text.lower()]
+
+    def raise_alert(self, matched):
+        self.events.append(f"alert:{','.join(matched)}")
+
+    def is_keyword(self, word):
+        return word in self.keyword_replies
+
+    def start_keyword(self, word):
+        if word in self.keyword_replies:
+            self.events.append(f"start:{word}")
+            return self.keyword_replies[word]
+        return None
+
+    def continue_conversation(self, text):
+        return self.conversation_reply
+
+    def keywords(self):
+        return sorted(self.keyword_replies)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (" Stop. ", "STOP"),
+        ("stop!!", "STOP"),
+        ("opt-out", "OPTOUT"),
+        ("Ｓｔｏｐ", "STOP"),
+        ("", ""),
+    ],
+)
+def test_keyword_of_ignores_case_spaces_and_punctuation(text, word):
+    assert keyword_of(text) == word
+
+
+@pytest.mark.parametrize("word", sorted(OPT_OUT_WORDS))
+def test_every_opt_out_word_opts_out(word):
+    context = FakeContext()
+    assert route(Inbound(f" {word.lower()} "), context) == [texts.STOPPED]
+    assert context.events == ["opt_out"]
+
+
+@pytest.mark.parametrize("word", ["START", "unstop"])
+def test_start_opts_back_in(word):
+    context = FakeContext(opted_out=True)
+    assert route(Inbound(word), context) == [texts.STARTED]
+    assert not context.opted_out
+
+
+@pytest.mark.parametrize("word", ["HELP", "info", "Help?"])
+def test_help(word):
+    context = FakeContext()
+    assert route(Inbound(word), context) == [texts.HELP]
+    assert context.events == []
+
+
+def test_delete_erases_and_confirms():
+    context = FakeContext()
+    assert route(Inbound("Delete"), context) == [texts.DELETED]
+    assert context.events == ["erase"]
+
+
+@pytest.mark.parametrize(("kind", "event"), [("STOP", "opt_out"), ("START", "opt_in")])
+def test_twilio_advanced_opt_out_is_recorded_and_nothing_more_sent(kind, event):
+    context = FakeContext()
+    assert route(Inbound(kind, opt_out_type=kind), context) == []
+    assert context.events == [event]
+
+
+def test_twilio_answered_help_sends_nothing():
+    context = FakeContext()
+    assert route(Inbound("HELP", opt_out_type="HELP"), context) == []
+    assert context.events == []
+
+
+def test_safeguarding_reply_comes_first_and_routing_goes_on():
+    context = FakeContext(conversation_reply=["Next question"])
+    replies = route(Inbound("i want to kill myself"), context)
+    assert replies == [texts.URGENT_HELP, "Next question"]
+    assert context.events == ["alert:kill myself"]
+
+
+def test_safeguarding_reaches_someone_who_opted_out():
+    context = FakeContext(opted_out=True)
+    replies = route(Inbound("I want to kill myself"), context)
+    assert replies == [texts.URGENT_HELP, texts.STILL_OPTED_OUT]
+
+
+def test_a_keyword_is_never_an_alert():
+    context = FakeContext(alert_phrases=("friend",))
+    assert route(Inbound("friend"), context) == ["Hi!"]
+    assert context.events == ["start:FRIEND"]
+
+
+def test_a_keyword_wins_over_the_running_conversation():
+    context = FakeContext(conversation_reply=["Next question"])
+    assert route(Inbound("FRIEND"), context) == ["Hi!"]
+
+
+def test_reserved_words_win_over_keywords_and_conversations():
+    context = FakeContext(keyword_replies={"START": ["flow"]}, conversation_reply=["flow"])
+    assert route(Inbound("START"), context) == [texts.STARTED]
+
+
+def test_the_active_conversation_takes_other_messages():
+    context = FakeContext(conversation_reply=["Thanks"])
+    assert route(Inbound("2"), context) == ["Thanks"]
+
+
+def test_default_reply_lists_the_keywords():
+    replies = route(Inbound("hello?"), FakeContext())
+    assert replies == [texts.default_reply(["FRIEND"])]
+    assert "FRIEND" in replies[0]
+
+
+def test_opted_out_people_are_told_how_to_come_back():
+    assert route(Inbound("FRIEND"), FakeContext(opted_out=True)) == [texts.STILL_OPTED_OUT]
+
+
+def test_a_picture_without_text_gets_a_polite_reply():
+    assert route(Inbound("", num_media=1), FakeContext()) == [texts.MEDIA_ONLY]
+    assert route(Inbound("FRIEND", num_media=1), FakeContext()) == ["Hi!"]
+
+
+def test_channel_texts_fit_in_two_sms_segments():
+    for text in (
+        texts.URGENT_HELP,
+        texts.HELP,
+        texts.STOPPED,
+        texts.STARTED,
+        texts.DELETED,
+        texts.STILL_OPTED_OUT,
+        texts.MEDIA_ONLY,
+    ):
+        assert text.isascii() and len(text) <= 306, text

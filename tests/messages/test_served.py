@@ -1,0 +1,104 @@
+"""The channel under gunicorn, over real HTTP: concurrent repeats, and no phone number anywhere."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
+
+from tests.messages.conftest import new_sid, signature, twilio_form
+
+
+def post_sms(url: str, form: dict) -> tuple[int, str]:
+    data = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(
+        url + "/sms/inbound",
+        data=data,
+        headers={"X-Twilio-Signature": signature(url + "/sms/inbound", form)},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+def database_text(database_url: str) -> str:
+    """Every row of every table as text; for SQLite also the raw file and its WAL."""
+    engine = create_engine(database_url)
+    dump = []
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                dump.append(json.dumps([str(v) for v in row]))
+    engine.dispose()
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        for file in (path, path.with_name(path.name + "-wal")):
+            if file.exists():
+                dump.append(file.read_bytes().decode("latin-1"))
+    return "\n".join(dump)
+
+
+def test_concurrent_repeats_are_handled_once(served_app):
+    form = twilio_form("I want to kill myself", "+447700900555", new_sid())
+    results: list[tuple[int, str]] = []
+    barrier = threading.Barrier(12)
+
+    def send() -> None:
+        barrier.wait()
+        results.append(post_sms(served_app.url, form))
+
+    threads = [threading.Thread(target=send) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [status for status, _ in results] == [200] * 12
+    assert len({body for _, body in results}) == 1
+    assert "Childline" in results[0][1]
+    engine = create_engine(served_app.database_url)
+    with engine.connect() as connection:
+        sid = form["MessageSid"]
+        rows = connection.execute(
+            text("SELECT status FROM inbound_messages WHERE message_sid = :sid"), {"sid": sid}
+        ).all()
+        alerts = connection.execute(
+            text("SELECT count(*) FROM alerts WHERE excerpt = 'I want to kill myself'")
+        ).scalar()
+    engine.dispose()
+    assert rows == [("handled",)]
+    assert alerts == 1
+
+
+def test_the_number_appears_nowhere_in_any_spelling(served_app):
+    number = "+447700900777"
+    spellings = [
+        "+447700900777",
+        "447700900777",
+        "07700900777",
+        "07700 900777",
+        "7700900777",
+        "7700 900777",
+        "900777",
+    ]
+    bodies = [
+        "TIPS",
+        "my number is 07700 900777",
+        "or +44 7700 900777, text me",
+        "I want to kill myself, call 07700900777",
+        "hello",
+    ]
+    for body in bodies:
+        status, answer = post_sms(served_app.url, twilio_form(body, number, new_sid()))
+        assert status == 200
+        assert not any(s in answer for s in spellings)
+
+    stored = database_text(served_app.database_url)
+    logs = served_app.read_log()
+    assert "[phone]" in stored  # the bodies were stored, redacted
+    for spelling in spellings:
+        assert spelling not in stored, spelling
+        assert spelling not in logs, spelling
