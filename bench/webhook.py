@@ -97,6 +97,25 @@ class Traffic:
             yield message
 
 
+async def _send(
+    url: urllib.parse.SplitResult,
+    message: tuple[bytes, dict[str, str], str],
+    since: float,
+    traffic: Traffic,
+    results: Results,
+) -> None:
+    """Post one message; its latency counts from ``since`` (its scheduled time, open loop)."""
+    body, headers, sid = message
+    try:
+        status = await post(url.hostname, url.port, url.path, body, headers)
+    except OSError:
+        results.errors += 1
+        return
+    results.record(status, time.perf_counter() - since)
+    if status == 200:
+        traffic.distinct_sids.add(sid)
+
+
 async def closed_loop(url: str, traffic: Traffic, connections: int, seconds: float) -> Results:
     parsed = urllib.parse.urlsplit(url)
     results = Results()
@@ -105,16 +124,7 @@ async def closed_loop(url: str, traffic: Traffic, connections: int, seconds: flo
 
     async def sender() -> None:
         while time.perf_counter() < deadline:
-            body, headers, sid = next(messages)
-            started = time.perf_counter()
-            try:
-                status = await post(parsed.hostname, parsed.port, parsed.path, body, headers)
-            except OSError:
-                results.errors += 1
-                continue
-            results.record(status, time.perf_counter() - started)
-            if status == 200:
-                traffic.distinct_sids.add(sid)
+            await _send(parsed, next(messages), time.perf_counter(), traffic, results)
 
     started = time.perf_counter()
     await asyncio.gather(*(sender() for _ in range(connections)))
@@ -126,17 +136,6 @@ async def open_loop(url: str, traffic: Traffic, rate: float, seconds: float) -> 
     parsed = urllib.parse.urlsplit(url)
     results = Results()
     messages = iter(traffic)
-
-    async def send(scheduled: float, body: bytes, headers: dict[str, str], sid: str) -> None:
-        try:
-            status = await post(parsed.hostname, parsed.port, parsed.path, body, headers)
-        except OSError:
-            results.errors += 1
-            return
-        results.record(status, time.perf_counter() - scheduled)
-        if status == 200:
-            traffic.distinct_sids.add(sid)
-
     tasks = []
     start = time.perf_counter()
     for n in range(int(rate * seconds)):
@@ -144,7 +143,9 @@ async def open_loop(url: str, traffic: Traffic, rate: float, seconds: float) -> 
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(send(scheduled, *next(messages))))
+        tasks.append(
+            asyncio.create_task(_send(parsed, next(messages), scheduled, traffic, results))
+        )
     await asyncio.gather(*tasks)
     results.elapsed = time.perf_counter() - start
     return results

@@ -6,13 +6,14 @@ migrations serve both.
 
 from __future__ import annotations
 
+import enum
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import flask_sqlalchemy.session
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -49,6 +50,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def string_enum(enum_class: type[enum.StrEnum], name: str, length: int = 16) -> Enum:
+    """A column of an enum's values, stored as text with a CHECK (no native enum type, so
+    adding a value is a plain migration on SQLite and PostgreSQL alike)."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [member.value for member in members],
+        length=length,
+    )
 
 
 class Base(DeclarativeBase):

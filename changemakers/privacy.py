@@ -41,6 +41,11 @@ def pseudonym(e164: str) -> str:
     return pseudonym_with_key(e164, current_app.config["PSEUDONYM_KEY"])
 
 
+def short_reference(e164: str) -> str:
+    """The start of the pseudonym: enough to follow one participant through a log."""
+    return pseudonym(e164)[:8]
+
+
 def _cipher() -> MultiFernet:
     return MultiFernet(current_app.config["CONTACT_KEYS"])
 

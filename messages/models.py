@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from changemakers.database import utcnow
+from changemakers.database import string_enum, utcnow
 from changemakers.extensions import db
 
 
@@ -38,17 +38,6 @@ class InboundStatus(enum.StrEnum):
     HANDLED = "handled"
 
 
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        values_callable=lambda e: [m.value for m in e],
-        length=16,
-    )
-
-
 class InboundMessage(db.Model):
     """A message a participant sent, keyed by Twilio's ``MessageSid`` so a repeat is answered
     with the same reply and changes nothing. The body is stored redacted, and only for the
@@ -63,7 +52,7 @@ class InboundMessage(db.Model):
     body_redacted: Mapped[str | None] = mapped_column(Text)
     num_media: Mapped[int] = mapped_column(default=0)
     status: Mapped[InboundStatus] = mapped_column(
-        _enum(InboundStatus, "inbound_status"), default=InboundStatus.RECEIVED
+        string_enum(InboundStatus, "inbound_status"), default=InboundStatus.RECEIVED
     )
     replies: Mapped[list[str]] = mapped_column(JSON, default=list)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -53,6 +53,10 @@ def inbound() -> Response:
             opt_out_type=request.form.get("OptOutType") or None,
         )
     )
+    if current_app.config["SMS_GATEWAY"] == "console":
+        reference = privacy.short_reference(number)
+        for reply in replies:
+            log.info("console SMS reply to participant %s: %s", reference, reply)
     return Response(webhooks.twiml(replies), mimetype=TWIML)
 
 

@@ -6,10 +6,10 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from changemakers.database import utcnow
+from changemakers.database import string_enum, utcnow
 from changemakers.extensions import db
 
 
@@ -90,15 +90,5 @@ class RoleGrant(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="staff_role",
-            native_enum=False,
-            create_constraint=True,
-            values_callable=lambda e: [r.value for r in e],
-            length=20,
-        ),
-        primary_key=True,
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role, "staff_role", 20), primary_key=True)
     user: Mapped[StaffUser] = relationship(back_populates="role_grants")

@@ -16,10 +16,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from changemakers.database import utcnow
+from changemakers.database import string_enum, utcnow
 from changemakers.extensions import db
 
 
@@ -35,16 +35,7 @@ class Alert(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     status: Mapped[AlertStatus] = mapped_column(
-        Enum(
-            AlertStatus,
-            name="alert_status",
-            native_enum=False,
-            create_constraint=True,
-            values_callable=lambda e: [s.value for s in e],
-            length=16,
-        ),
-        default=AlertStatus.NEW,
-        index=True,
+        string_enum(AlertStatus, "alert_status"), default=AlertStatus.NEW, index=True
     )
     channel: Mapped[str] = mapped_column(String(16))
     pseudonym: Mapped[str | None] = mapped_column(String(64), index=True)

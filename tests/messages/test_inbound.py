@@ -189,3 +189,25 @@ def test_a_picture_with_no_text(send_sms):
 def test_no_signed_body_gives_a_500(client, body, sender, extra):
     response = post_signed(client, {**twilio_form(body, sender), **extra})
     assert response.status_code in (200, 400)
+
+
+def test_a_message_that_cannot_be_handled_is_kept_and_answered_politely(send_sms, monkeypatch):
+    def broken(message, context):
+        raise RuntimeError("a bug in a flow")
+
+    monkeypatch.setattr(services, "route", broken)
+    response = send_sms("hello there", sid="SMbroken")
+    assert replies_of(response) == [texts.SORRY]
+    row = db.session.scalars(select(InboundMessage)).one()
+    assert row.status == InboundStatus.RECEIVED  # waiting for reconcile
+    assert row.body_redacted == "hello there"
+    assert count(Contact) == 0  # the failed attempt changed nothing else
+
+
+def test_the_console_gateway_logs_replies_without_the_number(app, client, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "SMS_GATEWAY", "console")
+    caplog.set_level("INFO", logger="messages.views")
+    client.post("/sms/inbound", data=twilio_form("HELP"))
+    assert texts.HELP in caplog.text
+    assert privacy.pseudonym(PHONE)[:8] in caplog.text
+    assert "7700900123" not in caplog.text and "7700 900123" not in caplog.text
