@@ -24,6 +24,8 @@ class Contact(db.Model):
     number_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     opted_out: Mapped[bool] = mapped_column(default=False)
     opted_out_at: Mapped[datetime | None]
+    # True while a conversation may be active, so most messages need not look for one.
+    in_conversation: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(8), default="en")
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -117,6 +117,7 @@ def _statements(dialect: str) -> SimpleNamespace:
         pseudonym=bindparam("pseudonym"),
         number_encrypted=bindparam("number_encrypted"),
         opted_out=False,
+        in_conversation=False,
         language="en",
         first_seen_at=bindparam("now"),
         last_seen_at=bindparam("now"),
@@ -138,7 +139,7 @@ def _statements(dialect: str) -> SimpleNamespace:
                     ),
                 ),
             },
-        ).returning(contacts.c.id, contacts.c.opted_out),
+        ).returning(contacts.c.id, contacts.c.opted_out, contacts.c.in_conversation),
         store_replies=update(inbound)
         .where(inbound.c.message_sid == bindparam("sid"))
         .values(replies=bindparam("replies")),
@@ -151,6 +152,7 @@ class ContactState:
 
     id: int
     opted_out: bool
+    in_conversation: bool
 
 
 def lock_contact(pseudonym: str, number: str, now: datetime) -> ContactState:
@@ -161,7 +163,7 @@ def lock_contact(pseudonym: str, number: str, now: datetime) -> ContactState:
         _statements(connection.dialect.name).upsert_contact,
         {"pseudonym": pseudonym, "number_encrypted": privacy.encrypt_number(number), "now": now},
     ).one()
-    return ContactState(row.id, row.opted_out)
+    return ContactState(row.id, row.opted_out, row.in_conversation)
 
 
 def _stored_replies(message_sid: str) -> list[str]:
@@ -200,6 +202,7 @@ class DatabaseContext:
         contact = self._ensure_contact()
         db.session.execute(update(Contact).where(Contact.id == contact.id).values(**values))
         contact.opted_out = bool(values.get("opted_out", contact.opted_out))
+        contact.in_conversation = bool(values.get("in_conversation", contact.in_conversation))
 
     def opt_out(self) -> None:
         self._update_contact(opted_out=True, opted_out_at=self.now, number_encrypted=None)
@@ -246,6 +249,7 @@ class DatabaseContext:
         self._end_conversations("replaced")
         turn = kind.start(keyword.ref, self.now)
         if turn.state is not None:
+            self._update_contact(in_conversation=True)
             db.session.add(
                 Conversation(
                     contact_id=contact.id,
@@ -275,8 +279,8 @@ class DatabaseContext:
         return turn.replies
 
     def _active_conversation(self) -> Conversation | None:
-        if self._contact is None:
-            return None
+        if self._contact is None or not self._contact.in_conversation:
+            return None  # most messages: no need to look
         conversation = db.session.scalar(
             select(Conversation)
             .where(
@@ -285,8 +289,10 @@ class DatabaseContext:
             .order_by(Conversation.started_at.desc(), Conversation.id.desc())
             .limit(1)
         )
-        expired = conversation is not None and conversation.expires_at is not None
-        if expired and conversation.expires_at <= self.now:
+        if conversation is None:
+            self._update_contact(in_conversation=False)
+            return None
+        if conversation.expires_at is not None and conversation.expires_at <= self.now:
             self._end(conversation, "expired")
             return None
         return conversation
@@ -294,10 +300,12 @@ class DatabaseContext:
     def _end(self, conversation: Conversation, reason: str) -> None:
         conversation.ended_at = self.now
         conversation.end_reason = reason
+        self._update_contact(in_conversation=False)
 
     def _end_conversations(self, reason: str) -> None:
-        if self._contact is None:
+        if self._contact is None or not self._contact.in_conversation:
             return
+        self._update_contact(in_conversation=False)
         db.session.execute(
             update(Conversation)
             .where(

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("number_encrypted", sa.LargeBinary(), nullable=True),
         sa.Column("opted_out", sa.Boolean(), nullable=False),
         sa.Column("opted_out_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("in_conversation", sa.Boolean(), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
