@@ -86,9 +86,7 @@ def receive_sms(sms: ReceivedSms) -> list[str]:
         contact = lock_contact(pseudonym, sms.number, now)
         context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
         replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
-        db.session.connection().execute(
-            statements.store_replies, {"sid": sms.message_sid, "replies": replies}
-        )
+        connection.execute(statements.store_replies, {"sid": sms.message_sid, "replies": replies})
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

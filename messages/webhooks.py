@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Request, current_app
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -25,7 +27,13 @@ def signature_is_valid(request: Request) -> bool:
     if not signature:
         return False
     validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
-    return validator.validate(signed_url(request), request.form, signature)
+    url = signed_url(request)
+    # Most requests are signed for exactly this URL: check that first (one HMAC); otherwise let
+    # the library try the variants Twilio may have signed (with and without the port).
+    expected = validator.compute_signature(url, request.form)
+    return hmac.compare_digest(expected, signature) or validator.validate(
+        url, request.form, signature
+    )
 
 
 def twiml(replies: list[str]) -> str:
