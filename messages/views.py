@@ -41,6 +41,8 @@ def inbound() -> Response:
     sender = request.form.get("From", "").strip()
     if not message_sid or not sender:
         return _plain("Bad request: MessageSid and From are required", 400)
+    if len(message_sid) > 64:
+        return _plain("Bad request: MessageSid is not a Twilio message id", 400)
     try:
         number = privacy.normalise_number(sender)
     except privacy.InvalidNumber:
@@ -51,7 +53,7 @@ def inbound() -> Response:
         return _plain("Bad request: NumMedia must be a whole number", 400)
     replies = services.receive_sms(
         services.ReceivedSms(
-            message_sid=message_sid[:64],
+            message_sid=message_sid,
             number=number,
             body=request.form.get("Body", ""),
             num_media=num_media,

@@ -147,6 +147,7 @@ def test_bodies_are_stored_redacted(send_sms):
     [
         ({"MessageSid": ""}, 400, "MessageSid and From are required"),
         ({"From": ""}, 400, "MessageSid and From are required"),
+        ({"MessageSid": "SM" + "0" * 100}, 400, "MessageSid is not a Twilio message id"),
         ({"From": "not a number"}, 400, "From is not a phone number"),
         ({"NumMedia": "lots"}, 400, "NumMedia must be a whole number"),
     ],
