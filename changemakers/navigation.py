@@ -18,15 +18,14 @@ class NavItem:
     description: str
 
 
-def items_for(user: object = None) -> list[NavItem]:
+def items_for() -> list[NavItem]:
     """The registered links the signed-in person may follow."""
-    user = user or current_user
-    if not getattr(user, "is_authenticated", False):
+    if not current_user.is_authenticated:
         return []
     return [
         item
         for item in current_app.extensions.get("navigation", [])
-        if user.has_any_role(item.roles)  # type: ignore[attr-defined]
+        if current_user.has_any_role(item.roles)
     ]
 
 

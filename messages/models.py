@@ -10,10 +10,10 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from changemakers.database import string_enum, utcnow
-from changemakers.extensions import db
+from changemakers.extensions import Model
 
 
-class Contact(db.Model):
+class Contact(Model):
     """One participant, known by pseudonym. The number is held only encrypted, and only while
     we may text them: STOP removes it, DELETE removes the whole row."""
 
@@ -40,7 +40,7 @@ class InboundStatus(enum.StrEnum):
     HANDLED = "handled"
 
 
-class InboundMessage(db.Model):
+class InboundMessage(Model):
     """A message a participant sent, keyed by Twilio's ``MessageSid`` so a repeat is answered
     with the same reply and changes nothing. The body is stored redacted, and only for the
     retention period; the row (sid and reply) outlives it so repeats stay harmless."""
@@ -61,7 +61,7 @@ class InboundMessage(db.Model):
     handled_at: Mapped[datetime | None]
 
 
-class Keyword(db.Model):
+class Keyword(Model):
     """A word that starts something: a fixed reply, or a conversation of a registered kind."""
 
     __tablename__ = "keywords"
@@ -73,7 +73,7 @@ class Keyword(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Conversation(db.Model):
+class Conversation(Model):
     """A participant's place in a flow or SMS survey. ``state`` belongs to the kind."""
 
     __tablename__ = "conversations"

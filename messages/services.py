@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, case, delete, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from changemakers import privacy
@@ -109,8 +110,8 @@ def _statements(dialect: str) -> SimpleNamespace:
     """The statements every message runs, built once per database kind (building a statement
     costs more than running it)."""
     insert = insert_for(dialect)
-    inbound = InboundMessage.__table__
-    contacts = Contact.__table__
+    inbound = cast(Table, InboundMessage.__table__)
+    contacts = cast(Table, Contact.__table__)
     upsert = insert(contacts).values(
         pseudonym=bindparam("pseudonym"),
         number_encrypted=bindparam("number_encrypted"),

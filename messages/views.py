@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from changemakers import privacy
 from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
@@ -32,7 +33,7 @@ def _plain(message: str, status: int) -> Response:
 @bp.route("/sms/inbound", methods=["POST"])
 @csrf.exempt
 @public
-def inbound() -> Response:
+def inbound() -> ResponseReturnValue:
     """Twilio's incoming-message webhook. Answers with TwiML, quickly."""
     if not webhooks.signature_is_valid(request):
         log.warning("inbound SMS refused: missing or invalid Twilio signature")
@@ -77,7 +78,7 @@ def _simulator_number(raw: str) -> str:
 @bp.route("/sms/simulator", methods=["GET", "POST"])
 @public_in_demo
 @roles_allowed(*ALL_STAFF)
-def simulator() -> Response | str:
+def simulator() -> ResponseReturnValue:
     """A pretend phone: what is typed here goes through the same router as a real SMS."""
     form = SimulatorForm(number=session.get("simulator_number", "07700 900123"))
     history = []

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from changemakers.database import string_enum, utcnow
-from changemakers.extensions import db
+from changemakers.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -36,7 +36,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     """A member of staff or of the youth group who signs in to the web pages.
 
     ``session_token`` is part of the login cookie's identity: changing it (new password,
@@ -84,7 +84,7 @@ class StaffUser(db.Model):
         return f"{self.id}.{self.session_token}"
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     __tablename__ = "staff_roles"
 
     user_id: Mapped[int] = mapped_column(

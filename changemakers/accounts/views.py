@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from changemakers.access import ALL_STAFF, public, roles_allowed
@@ -68,7 +69,7 @@ def _submitted_email() -> str:
     deduct_when=_login_failed,
 )
 @public
-def login() -> Response | str:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
@@ -85,7 +86,7 @@ def login() -> Response | str:
 
 @bp.route("/logout", methods=["POST"])
 @roles_allowed(*ALL_STAFF)
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash("You have signed out.")
@@ -94,7 +95,7 @@ def logout() -> Response:
 
 @bp.route("/account/setup", methods=["GET", "POST"])
 @public
-def accept_invitation() -> Response | str:
+def accept_invitation() -> ResponseReturnValue:
     token = request.args.get("token", "")
     try:
         user = accounts.user_for_invitation(token)
@@ -116,7 +117,7 @@ def accept_invitation() -> Response | str:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @roles_allowed(*ALL_STAFF)
-def change_password() -> Response | str:
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -136,13 +137,13 @@ def change_password() -> Response | str:
 
 @bp.route("/admin/users")
 @roles_allowed(Role.ADMIN)
-def users() -> str:
+def users() -> ResponseReturnValue:
     return render_template("accounts/users.html", users=accounts.all_users())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @roles_allowed(Role.ADMIN)
-def new_user() -> Response | str:
+def new_user() -> ResponseReturnValue:
     form = NewUserForm()
     if form.validate_on_submit():
         try:
@@ -169,7 +170,7 @@ def _user_or_404(user_id: int) -> StaffUser:
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @roles_allowed(Role.ADMIN)
-def user(user_id: int) -> Response | str:
+def user(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = RolesForm(data={"roles": sorted(user.roles)} if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -192,7 +193,7 @@ def user(user_id: int) -> Response | str:
     "/admin/users/<int:user_id>/<any(deactivate, reactivate, invite):action>", methods=["POST"]
 )
 @roles_allowed(Role.ADMIN)
-def user_action(user_id: int, action: str) -> Response:
+def user_action(user_id: int, action: str) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     try:
         if action == "deactivate":

@@ -20,7 +20,7 @@ from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.database import string_enum, utcnow
-from changemakers.extensions import db
+from changemakers.extensions import Model
 
 
 class AlertStatus(enum.StrEnum):
@@ -29,7 +29,7 @@ class AlertStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Alert(db.Model):
+class Alert(Model):
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,4 +20,4 @@ def detach_pseudonym(pseudonym: str) -> int:
     result = db.session.execute(
         update(Alert).where(Alert.pseudonym == pseudonym).values(pseudonym=None)
     )
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from changemakers.accounts.models import StaffUser
 from changemakers.database import utcnow
-from changemakers.extensions import db
+from changemakers.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing someone did. Rows are only ever added; details never hold a phone number."""
 
     __tablename__ = "audit_events"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 
 from changemakers.access import roles_allowed
 from changemakers.accounts.models import Role
@@ -12,7 +13,7 @@ PER_PAGE = 50
 
 @bp.route("/")
 @roles_allowed(Role.ADMIN)
-def events() -> str:
+def events() -> ResponseReturnValue:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     action = request.args.get("action") or None
     rows, total = audit.recent_events(page, PER_PAGE, action)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import Response, jsonify, render_template
+from flask import jsonify, render_template
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,14 +12,14 @@ from changemakers.main import bp
 
 @bp.route("/")
 @roles_allowed(*ALL_STAFF)
-def home() -> str:
+def home() -> ResponseReturnValue:
     return render_template("main/home.html")
 
 
 @bp.route("/healthz")
 @limiter.exempt
 @public
-def healthz() -> Response:
+def healthz() -> ResponseReturnValue:
     """The process is up and answering (no database call: restarts must not cascade)."""
     return jsonify(status="ok")
 
@@ -26,7 +27,7 @@ def healthz() -> Response:
 @bp.route("/readyz")
 @limiter.exempt
 @public
-def readyz() -> tuple[Response, int]:
+def readyz() -> ResponseReturnValue:
     """Ready for traffic: the database answers."""
     try:
         db.session.execute(text("SELECT 1"))
