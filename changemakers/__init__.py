@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import messages
+    import messages.cli
     import messages.demo
     from changemakers import accounts, audit, main
     from changemakers.access import ALL_STAFF
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(messages.bp)
+    app.cli.add_command(messages.cli.contacts)
     app.extensions["demo_content"] = [messages.demo.load_demo_content]
     app.extensions["navigation"] = [
         NavItem(

@@ -357,6 +357,27 @@ def erase_participant(pseudonym: str) -> None:
     alerts.detach_pseudonym(pseudonym)
 
 
+def rotate_contact_key(batch_size: int = 500) -> int:
+    """Re-encrypt every stored number under the newest ``CONTACT_KEY``, a batch per commit."""
+    done = 0
+    last_id = 0
+    while True:
+        batch = db.session.scalars(
+            select(Contact)
+            .where(and_(Contact.id > last_id, Contact.number_encrypted.is_not(None)))
+            .order_by(Contact.id)
+            .limit(batch_size)
+            .with_for_update()
+        ).all()
+        if not batch:
+            return done
+        for contact in batch:
+            contact.number_encrypted = privacy.reencrypt_number(contact.number_encrypted or b"")
+        last_id = batch[-1].id
+        done += len(batch)
+        db.session.commit()
+
+
 def set_fixed_reply(word: str, reply: str) -> Keyword:
     """Bind a keyword to a fixed reply (the channel on its own, and the demo)."""
     keyword = db.session.get(Keyword, keyword_of(word)) or Keyword(word=keyword_of(word))
