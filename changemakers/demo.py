@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
 
 SECRETS_FILE = "demo-secrets.json"
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
 DEMO_EMAIL_DOMAIN = "demo.changemakers.invalid"
 
 
@@ -62,7 +64,9 @@ def ensure_demo_accounts(new_passwords: bool = False) -> list[DemoAccount]:
         if user is not None and not new_passwords:
             result.append(DemoAccount(email, role, None))
             continue
-        password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+        password = "-".join(
+            "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6)) for _ in range(3)
+        )
         if user is None:
             accounts.create_user(email, [role], actor=None, password=password)
         else:
