@@ -44,7 +44,3 @@ def register(kind: ConversationKind) -> None:
 
 def kind_named(name: str) -> ConversationKind | None:
     return _kinds.get(name)
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_kinds)
