@@ -8,7 +8,10 @@ from wtforms.validators import DataRequired, Length
 class SimulatorForm(FlaskForm):
     number = StringField(
         "Pretend phone number",
-        description="Any UK mobile number; 07700 900000 to 07700 900999 are kept for drama.",
+        description=(
+            "From 07700 900000 to 07700 900999: Ofcom keeps these for drama, "
+            "so they are never a real phone."
+        ),
         validators=[DataRequired("Enter a pretend phone number"), Length(max=32)],
     )
     body = TextAreaField(
