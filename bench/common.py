@@ -100,6 +100,14 @@ class Results:
     errors: int = 0
     elapsed: float = 0.0
 
+    def add(self, other: Results) -> None:
+        """Fold another round's results into these."""
+        self.latencies += other.latencies
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+
     def record(self, status: int, latency: float) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.latencies.append(latency)

@@ -184,6 +184,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--rounds", type=int, default=4, help="alternating throughput rounds")
     args = parser.parse_args()
 
     with workdir() as work:
@@ -207,39 +208,49 @@ def main() -> None:
         port = free_port()
         minimal_command = [*gunicorn, "--bind", f"127.0.0.1:{port}", "bench.minimal_app:app"]
         minimal_env = {**env, "DATABASE_URL": minimal_db, "PYTHONPATH": str(Path.cwd())}
-        with server(minimal_command, minimal_env, port, work / "minimal.log") as url:
-            minimal = asyncio.run(
-                closed_loop(
-                    url + "/sms/inbound",
-                    Traffic(url + "/sms/inbound"),
-                    args.connections,
-                    args.seconds,
-                )
-            )
-
-        port = free_port()
+        app_port = free_port()
         serve = [
             sys.executable,
             "-m",
             "changemakers.cli",
             "serve",
             "--port",
-            str(port),
+            str(app_port),
             "--workers",
             str(args.workers),
         ]
-        with server(serve, env, port, work / "app.log") as url:
+        with (
+            server(minimal_command, minimal_env, port, work / "minimal.log") as minimal_url,
+            server(serve, env, app_port, work / "app.log") as url,
+        ):
+            minimal_traffic = Traffic(minimal_url + "/sms/inbound")
             traffic = Traffic(url + "/sms/inbound")
-            throughput = asyncio.run(
-                closed_loop(url + "/sms/inbound", traffic, args.connections, args.seconds)
-            )
+            # Alternate short rounds, so that a machine whose speed drifts treats both alike.
+            minimal, throughput = Results(), Results()
+            for _ in range(args.rounds):
+                for target, load, into in (
+                    (minimal_url, minimal_traffic, minimal),
+                    (url, traffic, throughput),
+                ):
+                    round_ = asyncio.run(
+                        closed_loop(
+                            target + "/sms/inbound",
+                            load,
+                            args.connections,
+                            args.seconds / args.rounds,
+                        )
+                    )
+                    into.add(round_)
             latency = asyncio.run(open_loop(url + "/sms/inbound", traffic, args.rate, args.seconds))
             check = check_exactly_once(app_db, traffic)
         errors = [line for line in (work / "app.log").read_text().splitlines() if "ERROR" in line]
 
     app_rate = throughput.completed / throughput.elapsed
     minimal_rate = minimal.completed / minimal.elapsed
-    print(f"throughput, {args.connections} concurrent senders, {args.seconds:.0f} s each:")
+    print(
+        f"throughput, {args.connections} concurrent senders, {args.seconds:.0f} s each "
+        f"in {args.rounds} alternating rounds:"
+    )
     print(f"  minimal insert view: {minimal_rate:8.0f} requests/s  statuses {minimal.statuses}")
     print(f"  /sms/inbound:        {app_rate:8.0f} messages/s  statuses {throughput.statuses}")
     print(f"  ratio:               {app_rate / minimal_rate:8.2f}")

@@ -1,10 +1,12 @@
 """The SMS channel's transactions: receiving a message, opting out and in, erasure.
 
-Receiving is one short transaction, so that nothing is handled twice and nothing is lost:
-the inbound row is inserted first under its unique ``MessageSid`` (``ON CONFLICT DO NOTHING``),
-then the message is routed and its replies stored, then it commits. A repeat, even one arriving
-at the same moment, waits on the unique index, inserts nothing, and is answered with the stored
-replies. If routing fails, the transaction rolls back and the row is stored again on its own,
+Receiving is one short transaction, so that nothing is handled twice and nothing is lost. It
+starts by upserting the sender's contact row, which locks it until commit: messages from one
+phone are handled one after the other, and a repeat of a ``MessageSid`` (always from the same
+phone) waits for the first to finish. The message is then routed, and the inbound row inserted
+with its replies under its unique ``MessageSid`` (``ON CONFLICT DO NOTHING``). If the row was
+there already, this was a repeat: the transaction rolls back, undoing everything the routing
+did, and the stored replies are sent again. If routing fails, the row is stored on its own,
 ``received`` with an apology as its reply, for ``changemakers reconcile`` to pick up; a crash
 mid-way leaves no row, and reconcile finds the message through Twilio's API.
 """
@@ -76,18 +78,21 @@ def receive_sms(sms: ReceivedSms) -> list[str]:
     try:
         connection = db.session.connection()
         statements = _statements(connection.dialect.name)
+        contact = lock_contact(pseudonym, sms.number, now)
+        context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
+        replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
+        if context.erased:
+            row.update(pseudonym=None, body_redacted=None)
+        elif context.bodies_forgotten:
+            row.update(body_redacted=None)
         inserted = connection.execute(
             statements.insert_inbound,
-            {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": []},
+            {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": replies},
         ).first()
         if inserted is None:
             db.session.rollback()
             log.info("repeated message %s answered again", sms.message_sid)
             return _stored_replies(sms.message_sid)
-        contact = lock_contact(pseudonym, sms.number, now)
-        context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
-        replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
-        connection.execute(statements.store_replies, {"sid": sms.message_sid, "replies": replies})
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
@@ -122,7 +127,7 @@ def _statements(dialect: str) -> SimpleNamespace:
         last_seen_at=bindparam("now"),
     )
     return SimpleNamespace(
-        # ON CONFLICT DO NOTHING: a repeat (even a concurrent one) inserts nothing.
+        # ON CONFLICT DO NOTHING: a repeat inserts nothing.
         insert_inbound=insert(inbound)
         .on_conflict_do_nothing(index_elements=["message_sid"])
         .returning(inbound.c.id),
@@ -139,9 +144,6 @@ def _statements(dialect: str) -> SimpleNamespace:
                 ),
             },
         ).returning(contacts.c.id, contacts.c.opted_out, contacts.c.in_conversation),
-        store_replies=update(inbound)
-        .where(inbound.c.message_sid == bindparam("sid"))
-        .values(replies=bindparam("replies")),
     )
 
 
@@ -187,6 +189,8 @@ class DatabaseContext:
         self.number = number
         self.now = now
         self.redacted_text = redacted_text
+        self.erased = False
+        self.bodies_forgotten = False
 
     def _ensure_contact(self) -> ContactState:
         if self._contact is None:  # erased earlier in this same message
@@ -205,6 +209,7 @@ class DatabaseContext:
 
     def opt_out(self) -> None:
         self._update_contact(opted_out=True, opted_out_at=self.now, number_encrypted=None)
+        self.bodies_forgotten = True
         self._end_conversations("opted_out")
         db.session.execute(
             update(InboundMessage)
@@ -220,6 +225,7 @@ class DatabaseContext:
     def erase(self) -> None:
         erase_participant(self.pseudonym)
         self._contact = None
+        self.erased = True
 
     def safeguarding_matches(self, text: str) -> list[str]:
         return phrase_list().matches(text)
