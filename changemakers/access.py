@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
-from changemakers.accounts.models import Role
+from changemakers.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 

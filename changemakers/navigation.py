@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 from flask_login import current_user
 
-from changemakers.accounts.models import Role
+from changemakers.access import audience
 
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link to a page; who sees it is what the page's view declares (``access``)."""
+
     label: str
     endpoint: str
-    roles: frozenset[Role]
     description: str
 
 
@@ -22,11 +25,13 @@ def items_for() -> list[NavItem]:
     """The registered links the signed-in person may follow."""
     if not current_user.is_authenticated:
         return []
-    return [
-        item
-        for item in current_app.extensions.get("navigation", [])
-        if current_user.has_any_role(item.roles)
-    ]
+    items = current_app.extensions.get("navigation", [])
+    return [item for item in items if _may_see(current_app.view_functions[item.endpoint])]
+
+
+def _may_see(view: Callable[..., Any]) -> bool:
+    allowed = audience(view, demo=current_app.config["DEMO"])
+    return allowed is None or current_user.has_any_role(allowed)
 
 
 def demo_items(app: Flask) -> list[NavItem]:
@@ -34,5 +39,5 @@ def demo_items(app: Flask) -> list[NavItem]:
     return [
         item
         for item in app.extensions.get("navigation", [])
-        if getattr(app.view_functions[item.endpoint], "public_in_demo", False)
+        if audience(app.view_functions[item.endpoint], demo=True) is None
     ]

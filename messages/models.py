@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
@@ -29,10 +29,6 @@ class Contact(Model):
     language: Mapped[str] = mapped_column(String(8), default="en")
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    conversations: Mapped[list[Conversation]] = relationship(
-        back_populates="contact", cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class InboundStatus(enum.StrEnum):
@@ -90,5 +86,3 @@ class Conversation(Model):
     expires_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(32))
-
-    contact: Mapped[Contact] = relationship(back_populates="conversations")

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from messages import texts
@@ -47,6 +48,11 @@ class Inbound:
     text: str
     num_media: int = 0
     opt_out_type: str | None = None  # set when Twilio's Advanced Opt-Out already answered
+
+    @cached_property
+    def word(self) -> str:
+        """The whole message as a keyword (see ``keyword_of``)."""
+        return keyword_of(self.text)
 
 
 class RouterContext(Protocol):
@@ -94,7 +100,7 @@ def unreadable(message: Inbound, context: RouterContext) -> Answer | None:
 
 
 def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None:
-    word = keyword_of(message.text)
+    word = message.word
     if message.opt_out_type:
         # Twilio has answered already; record what it did and add nothing.
         kind = message.opt_out_type.upper()
@@ -118,7 +124,7 @@ def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None
 
 
 def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
-    if context.is_keyword(keyword_of(message.text)):
+    if context.is_keyword(message.word):
         return None  # the service's own word ("KNIFE") is a request for information
     matched = context.safeguarding_matches(message.text)
     if not matched:
@@ -134,7 +140,7 @@ def opted_out(message: Inbound, context: RouterContext) -> Answer | None:
 
 
 def keywords(message: Inbound, context: RouterContext) -> Answer | None:
-    replies = context.start_keyword(keyword_of(message.text))
+    replies = context.start_keyword(message.word)
     return None if replies is None else Answer(replies)
 
 

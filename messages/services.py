@@ -31,7 +31,7 @@ from changemakers.alerts import services as alerts
 from changemakers.database import insert_for, utcnow
 from changemakers.extensions import db
 from changemakers.redaction import redact
-from changemakers.safeguarding import PhraseList, default_phrase_list
+from changemakers.safeguarding import default_phrase_list
 from messages import conversations, texts
 from messages.models import Contact, Conversation, InboundMessage, InboundStatus, Keyword
 from messages.router import Inbound, keyword_of, route
@@ -54,11 +54,6 @@ def without_control_characters(text: str) -> str:
     """A body as a person wrote it: control characters (NUL and the like, which no phone
     shows and PostgreSQL will not store) removed; line breaks and tabs kept."""
     return "".join(ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
-
-
-@lru_cache(maxsize=1)
-def phrase_list() -> PhraseList:
-    return default_phrase_list()
 
 
 def receive_sms(sms: ReceivedSms) -> list[str]:
@@ -228,7 +223,7 @@ class DatabaseContext:
         self.erased = True
 
     def safeguarding_matches(self, text: str) -> list[str]:
-        return phrase_list().matches(text)
+        return default_phrase_list().matches(text)
 
     def raise_alert(self, matched: list[str]) -> None:
         alerts.raise_alert("sms", self.pseudonym, self.redacted_text, matched)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -24,9 +23,9 @@ from cryptography.fernet import Fernet
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench.common import free_port, fresh_database
 from changemakers import create_app
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
@@ -119,21 +118,6 @@ class ServedApp:
         return self.log.read_text(errors="replace")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _fresh_postgres_database(url: str, name: str) -> str:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
 def served_environment(database_url: str, instance: Path) -> dict[str, str]:
     settings = settings_for_tests(database_url, instance)
     env = {k: v for k, v in os.environ.items() if k not in {"TESTING"}}
@@ -144,16 +128,13 @@ def served_environment(database_url: str, instance: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
     base = tmp_path_factory.mktemp("served")
-    if os.environ.get("TEST_DATABASE_URL"):
-        database_url = _fresh_postgres_database(
-            os.environ["TEST_DATABASE_URL"], "changemakers_served_test"
-        )
-    else:
-        database_url = f"sqlite:///{base / 'served.db'}"
+    postgres_url = os.environ.get("TEST_DATABASE_URL", "")
+    kind = "postgres" if postgres_url else "sqlite"
+    database_url = fresh_database(kind, postgres_url, base, "changemakers_served_test")
     env = served_environment(database_url, base)
     command = [sys.executable, "-m", "changemakers.cli"]
     subprocess.run([*command, "db", "upgrade"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = base / "server.log"
     with log.open("w") as output:
         server = subprocess.Popen(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -11,25 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    CHANGEMAKER = "changemaker"
-    BOARD = "board"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Admin: staff accounts, keywords and settings",
-    Role.REVIEWER: "Reviewer: approves content, answers safeguarding alerts",
-    Role.CHANGEMAKER: "Changemaker: writes message flows and surveys",
-    Role.BOARD: "Board member: reads findings",
-}
+from changemakers.roles import Role
 
 
 def new_session_token() -> str:

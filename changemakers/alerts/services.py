@@ -15,9 +15,6 @@ def raise_alert(channel: str, pseudonym: str, excerpt: str, matched: list[str]) 
     return alert
 
 
-def detach_pseudonym(pseudonym: str) -> int:
+def detach_pseudonym(pseudonym: str) -> None:
     """Unlink a participant who erased their data from their alerts; the text stays."""
-    result = db.session.execute(
-        update(Alert).where(Alert.pseudonym == pseudonym).values(pseudonym=None)
-    )
-    return result.rowcount  # type: ignore[attr-defined]
+    db.session.execute(update(Alert).where(Alert.pseudonym == pseudonym).values(pseudonym=None))

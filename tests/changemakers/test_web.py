@@ -1,6 +1,8 @@
 """Headers, health checks and error pages: the behaviour every page shares."""
 
-from sqlalchemy.exc import OperationalError
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from changemakers import create_app
 from changemakers.accounts.models import Role
@@ -96,3 +98,12 @@ def test_pages_have_a_skip_link_and_the_stylesheet(client):
     assert 'id="main"' in html
     assert '<html lang="en-GB">' in html
     assert "<script>" not in html and "style=" not in html
+
+
+def test_a_failed_statement_never_shows_its_values(db_session):
+    with pytest.raises(DBAPIError) as raised, db_session.begin_nested():
+        db_session.execute(
+            text("INSERT INTO no_such_table VALUES (:body)"), {"body": "07700900123"}
+        )
+    assert "07700900123" not in str(raised.value)
+    assert "hidden due to hide_parameters" in str(raised.value)
