@@ -107,10 +107,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(messages.bp)
-    app.cli.add_command(messages.cli.contacts)
+    for command in (messages.cli.contacts, messages.cli.worker, messages.cli.reconcile):
+        app.cli.add_command(command)
     app.extensions["demo_content"] = [messages.demo.load_demo_content]
+    app.extensions["demo_background"] = [messages.demo.start_dispatcher]
     app.extensions["navigation"] = [
         NavItem(
             "Phone simulator", "messages.simulator", "try the SMS service as a young person would"
+        ),
+        NavItem(
+            "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
         ),
     ]

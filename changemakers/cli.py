@@ -108,6 +108,8 @@ def demo(host: str, port: int, no_serve: bool, new_passwords: bool) -> None:
     from werkzeug.serving import make_server
 
     server = make_server(host, port, app, threaded=True)
+    for start in app.extensions.get("demo_background", []):
+        start(app)
     click.echo(f"\nChangemakers demo on http://{host}:{port}/ (Ctrl+C to stop)")
     with app.test_request_context():
         for item in navigation.demo_items(app):

@@ -36,7 +36,10 @@ SETTINGS = (
     Setting("TWILIO_AUTH_TOKEN", None, "Twilio auth token: signs webhooks, calls the REST API"),
     Setting("TWILIO_MESSAGING_SERVICE_SID", None, "sender for outgoing SMS (or TWILIO_FROM)"),
     Setting("TWILIO_FROM", None, "sender number in E.164 when no messaging service is used"),
-    Setting("PUBLIC_BASE_URL", None, "public https address when behind a proxy"),
+    Setting(
+        "TWILIO_API_URL", "https://api.twilio.com", "Twilio's REST API (changed only for tests)"
+    ),
+    Setting("PUBLIC_BASE_URL", None, "public https address; Twilio's webhooks and callbacks"),
     Setting("SECRET_KEY", None, "signs sessions and forms (required)"),
     Setting(
         "PSEUDONYM_KEY", None, "HMAC key that turns a phone number into a pseudonym (required)"

@@ -18,3 +18,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # The twilio library logs each request's parameters (the recipient's number among them).
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

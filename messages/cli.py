@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-import click
-from flask.cli import AppGroup
+import re
+import signal
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from changemakers.database import utcnow
+from changemakers.logs import configure_logging
 from messages import services
+from messages.gateways import GatewayUnavailable, gateway_from_config
+from messages.worker import Dispatcher
 
 contacts = AppGroup("contacts", help="Participants' contact records.")
 
@@ -20,4 +30,80 @@ def rotate_key() -> None:
     count = services.rotate_contact_key()
     click.echo(
         f"Re-encrypted {count} stored number{'' if count == 1 else 's'} with the newest key."
+    )
+
+
+def _require_callback_address() -> None:
+    config = current_app.config
+    if config["SMS_GATEWAY"] == "twilio" and not config["PUBLIC_BASE_URL"]:
+        raise click.ClickException(
+            "cannot start: SMS_GATEWAY=twilio needs PUBLIC_BASE_URL, the address Twilio "
+            "reports delivery to (PUBLIC_BASE_URL/sms/status)"
+        )
+
+
+@click.command("worker")
+@click.option("--concurrency", default=8, show_default=True, help="Messages sent at once.")
+@click.option("--batch-size", default=32, show_default=True, help="Messages claimed at once.")
+@click.option(
+    "--lease",
+    default=int(services.outbox.SENDING_LEASE.total_seconds()),
+    show_default=True,
+    help="Seconds after which a message left 'sending' by a stopped worker is checked.",
+)
+@with_appcontext
+def worker(concurrency: int, batch_size: int, lease: int) -> None:
+    """Send what the outbox holds; run one or more, on any machines. Stops cleanly on SIGTERM."""
+    from changemakers.cli import check_database
+
+    configure_logging()
+    _require_callback_address()
+    app: Any = current_app._get_current_object()  # type: ignore[attr-defined]
+    check_database(app)
+    dispatcher = Dispatcher(
+        app,
+        gateway_from_config(app.config),
+        concurrency=concurrency,
+        batch_size=batch_size,
+        lease=timedelta(seconds=lease),
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: dispatcher.stop())
+    dispatcher.run()
+
+
+_DURATION = re.compile(r"^(\d+)([mhd])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """``90m``, ``6h``, ``2d`` ago, or an ISO 8601 date or time (UTC unless it says)."""
+    match = _DURATION.match(text.strip())
+    if match:
+        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            "give a time such as 2026-11-26T09:30 or a span such as 90m, 6h, 2d"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@click.command("reconcile")
+@click.option("--since", "since_text", default="24h", show_default=True, metavar="T")
+@with_appcontext
+def reconcile(since_text: str) -> None:
+    """Handle inbound messages Twilio has that never reached the app (after an outage)."""
+    since = parse_since(since_text, utcnow())
+    try:
+        report = services.reconcile(gateway_from_config(current_app.config), since)
+    except GatewayUnavailable as error:
+        raise click.ClickException(f"could not list messages at Twilio ({error})") from None
+    click.echo(
+        f"Checked {report.listed} inbound message{'' if report.listed == 1 else 's'} since "
+        f"{since:%Y-%m-%d %H:%M} UTC: {report.missing} had not reached us and are now "
+        f"handled (their replies are in the outbox)"
+        + (f"; {report.unreadable} had no usable sender" if report.unreadable else "")
+        + "."
     )

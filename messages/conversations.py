@@ -8,19 +8,28 @@ messages and never looks inside it, so ``messages/`` needs to know nothing of su
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A message to send later, through the outbox (held in quiet hours)."""
+
+    after: timedelta
+    text: str
+
+
+@dataclass(frozen=True)
 class Turn:
-    """What a conversation does with one message: replies now, and its state afterwards
-    (``None`` when the conversation is over)."""
+    """What a conversation does with one message: replies now, messages later, and its state
+    afterwards (``None`` when the conversation is over)."""
 
     replies: list[str]
     state: dict[str, Any] | None
     expires_at: datetime | None = None
     end_reason: str = "completed"
+    follow_ups: tuple[FollowUp, ...] = ()
 
 
 class ConversationKind(Protocol):

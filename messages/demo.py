@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from flask import Flask
+
 from messages import services
+from messages.gateways import gateway_from_config
+from messages.worker import Dispatcher, run_in_background
 
 DEMO_KEYWORDS = {
     "HELLO": (
@@ -19,3 +23,9 @@ DEMO_KEYWORDS = {
 def load_demo_content() -> None:
     for word, reply in DEMO_KEYWORDS.items():
         services.set_fixed_reply(word, reply)
+
+
+def start_dispatcher(app: Flask) -> Dispatcher:
+    """The demo sends its outbox in a background thread (with the console gateway, to the log
+    and the simulator)."""
+    return run_in_background(app, gateway_from_config(app.config))

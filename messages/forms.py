@@ -18,3 +18,17 @@ class SimulatorForm(FlaskForm):
         "Message",
         validators=[Length(max=1600, message="A text can be up to 1,600 characters")],
     )
+
+
+class BroadcastForm(FlaskForm):
+    body = TextAreaField(
+        "Message",
+        description=(
+            "Sent to everyone who texted UPDATES, after another reviewer or admin approves it. "
+            "Up to 320 characters (two texts); it must read neutrally on a lock screen."
+        ),
+        validators=[
+            DataRequired("Write the message"),
+            Length(max=320, message="Keep it to 320 characters (two texts)"),
+        ],
+    )

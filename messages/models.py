@@ -1,4 +1,5 @@
-"""The SMS channel's records: participants, inbound messages, keywords, conversations."""
+"""The SMS channel's records: participants, inbound messages, keywords, conversations, the
+outbox and broadcasts."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Contact(Model):
     opted_out_at: Mapped[datetime | None]
     # True while a conversation may be active, so most messages need not look for one.
     in_conversation: Mapped[bool] = mapped_column(default=False)
+    wants_updates: Mapped[bool] = mapped_column(default=False)  # texted UPDATES: broadcasts
     language: Mapped[str] = mapped_column(String(8), default="en")
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -86,3 +88,115 @@ class Conversation(Model):
     expires_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where an outgoing message is::
+
+        queued ──claimed──▶ sending ──Twilio took it──▶ sent ──callback──▶ delivered
+          ▲  │                │  │                        │                 undelivered
+          │  │                │  │                        └──callback──────▶ failed
+          │  │                │  └─timeout, 5xx──▶ unknown ──callback──▶ sent / delivered / …
+          │  │                │                      │
+          └──┼── not processed (20429, refused) ◀────┘ (Twilio has no record of it, checked)
+             │                └─final error (21610, 21211, …)──▶ failed
+             └─STOP, DELETE, opted out──▶ cancelled
+
+    A status callback only ever moves a message forwards, so callbacks may come late, out of
+    order or twice. A worker that dies mid-send leaves its messages ``sending``; once their lease
+    has run out the next worker asks Twilio whether each went, and only resends those that did
+    not.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    CANCELLED = "cancelled"
+
+
+class OutboxPurpose(enum.StrEnum):
+    FOLLOW_UP = "follow_up"  # a conversation's message after a delay
+    BROADCAST = "broadcast"
+    STAFF_REPLY = "staff_reply"
+    LATE_REPLY = "late_reply"  # the reply to a message found by reconcile
+
+
+class OutboundMessage(Model):
+    """A message not sent in the TwiML answer: written in the same transaction as the change
+    that caused it, sent by ``changemakers worker``. See ``OutboxStatus`` for its life."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_due_at_id", "status", "due_at", "id"),  # claiming, in order
+        Index("ix_outbox_contact_id_status", "contact_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True
+    )
+    purpose: Mapped[OutboxPurpose] = mapped_column(string_enum(OutboxPurpose, "outbox_purpose"))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[OutboxStatus] = mapped_column(
+        string_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.QUEUED
+    )
+    hold_in_quiet_hours: Mapped[bool] = mapped_column(default=True)
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]  # after a try Twilio did not process
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    error_code: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    status_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BroadcastStatus(enum.StrEnum):
+    """A broadcast's life::
+
+    draft ──approved by another reviewer or admin──▶ approved ──send──▶ sending ──▶ sent
+      │                                                │
+      └──────────────────cancel────────────────────────┴──▶ cancelled
+    """
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class Broadcast(Model):
+    """One message to every participant who asked for updates, written to the outbox in
+    batches (``enqueued_through`` is the last contact id written, so an interrupted run goes
+    on where it stopped)."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        string_enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.DRAFT
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_at: Mapped[datetime | None]
+    send_requested_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    enqueued_through: Mapped[int] = mapped_column(default=0)
+    recipients: Mapped[int] = mapped_column(default=0)

@@ -6,7 +6,8 @@ one lives in ``services``, and tests use a plain one.
 
 Order (a safeguarding reply always comes first among the replies):
 1. unreadable: a picture with no text
-2. reserved keywords: STOP and Twilio's other opt-out words, START/UNSTOP, HELP/INFO, DELETE
+2. reserved keywords: STOP and Twilio's other opt-out words, START/UNSTOP, HELP/INFO, DELETE,
+   UPDATES / UPDATES OFF (news from the Changemakers, sent as broadcasts)
 3. safeguarding: urgent help and an alert, then routing goes on
 4. opted out: someone who texted STOP is only told how to come back
 5. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
@@ -31,7 +32,11 @@ OPT_OUT_WORDS = frozenset(
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
 DELETE_WORDS = frozenset({"DELETE"})
-RESERVED_WORDS = OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS | DELETE_WORDS
+UPDATES_ON_WORDS = frozenset({"UPDATES"})
+UPDATES_OFF_WORDS = frozenset({"UPDATESOFF", "NOUPDATES"})
+RESERVED_WORDS = (
+    OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS | DELETE_WORDS | UPDATES_ON_WORDS | UPDATES_OFF_WORDS
+)
 
 _NOT_A_LETTER_OR_DIGIT = re.compile(r"[^0-9A-Z]+")
 
@@ -66,6 +71,8 @@ class RouterContext(Protocol):
     def opt_in(self) -> None: ...
 
     def erase(self) -> None: ...
+
+    def want_updates(self, wanted: bool) -> None: ...
 
     def safeguarding_matches(self, text: str) -> list[str]: ...
 
@@ -120,6 +127,10 @@ def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None
     if word in DELETE_WORDS:
         context.erase()
         return Answer([texts.DELETED])
+    if word in UPDATES_ON_WORDS | UPDATES_OFF_WORDS and not context.opted_out:
+        wanted = word in UPDATES_ON_WORDS
+        context.want_updates(wanted)
+        return Answer([texts.UPDATES_ON if wanted else texts.UPDATES_OFF])
     return None
 
 

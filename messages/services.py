@@ -9,6 +9,9 @@ there already, this was a repeat: the transaction rolls back, undoing everything
 did, and the stored replies are sent again. If routing fails, the row is stored on its own,
 ``received`` with an apology as its reply, for ``changemakers reconcile`` to pick up; a crash
 mid-way leaves no row, and reconcile finds the message through Twilio's API.
+
+Messages for later (a conversation's follow-up, the replies to a message found by reconcile)
+go into the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -32,8 +36,18 @@ from changemakers.database import insert_for, utcnow
 from changemakers.extensions import db
 from changemakers.redaction import redact
 from changemakers.safeguarding import default_phrase_list
-from messages import conversations, texts
-from messages.models import Contact, Conversation, InboundMessage, InboundStatus, Keyword
+from messages import conversations, outbox, texts
+from messages.gateways import Gateway, InboundRecord
+from messages.models import (
+    Contact,
+    Conversation,
+    InboundMessage,
+    InboundStatus,
+    Keyword,
+    OutboundMessage,
+    OutboxPurpose,
+    OutboxStatus,
+)
 from messages.router import Inbound, keyword_of, route
 
 log = logging.getLogger(__name__)
@@ -56,9 +70,10 @@ def without_control_characters(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
 
 
-def receive_sms(sms: ReceivedSms) -> list[str]:
+def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
     """Handle one inbound SMS exactly once; return the replies to send now (the same replies
-    again for a repeat of a message already handled)."""
+    again for a repeat of a message already handled). With ``reply_later`` (a message found
+    after an outage, whose webhook request is long gone) the replies go into the outbox."""
     pseudonym = privacy.pseudonym(sms.number)
     body = without_control_characters(sms.body)
     redacted = redact(body)
@@ -80,6 +95,15 @@ def receive_sms(sms: ReceivedSms) -> list[str]:
             row.update(pseudonym=None, body_redacted=None)
         elif context.bodies_forgotten:
             row.update(body_redacted=None)
+        if reply_later and context.contact_id is not None:
+            for reply in replies:
+                outbox.enqueue(
+                    context.contact_id,
+                    reply,
+                    OutboxPurpose.LATE_REPLY,
+                    now,
+                    hold_in_quiet_hours=False,
+                )
         inserted = connection.execute(
             statements.insert_inbound,
             {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": replies},
@@ -196,6 +220,10 @@ class DatabaseContext:
     def opted_out(self) -> bool:
         return self._contact is not None and self._contact.opted_out
 
+    @property
+    def contact_id(self) -> int | None:
+        return None if self._contact is None else self._contact.id
+
     def _update_contact(self, **values: object) -> None:
         contact = self._ensure_contact()
         db.session.execute(update(Contact).where(Contact.id == contact.id).values(**values))
@@ -203,14 +231,14 @@ class DatabaseContext:
         contact.in_conversation = bool(values.get("in_conversation", contact.in_conversation))
 
     def opt_out(self) -> None:
-        self._update_contact(opted_out=True, opted_out_at=self.now, number_encrypted=None)
+        contact = self._ensure_contact()
+        opt_out_participant(contact.id, self.pseudonym, self.now)
+        contact.opted_out = True
+        contact.in_conversation = False
         self.bodies_forgotten = True
-        self._end_conversations("opted_out")
-        db.session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.pseudonym == self.pseudonym)
-            .values(body_redacted=None)
-        )
+
+    def want_updates(self, wanted: bool) -> None:
+        self._update_contact(wants_updates=wanted)
 
     def opt_in(self) -> None:
         self._update_contact(
@@ -248,19 +276,36 @@ class DatabaseContext:
         contact = self._ensure_contact()
         self._end_conversations("replaced")
         turn = kind.start(keyword.ref, self.now)
+        conversation = None
         if turn.state is not None:
             self._update_contact(in_conversation=True)
-            db.session.add(
-                Conversation(
-                    contact_id=contact.id,
-                    kind=kind.name,
-                    ref=keyword.ref,
-                    state=turn.state,
-                    started_at=self.now,
-                    expires_at=turn.expires_at,
-                )
+            conversation = Conversation(
+                contact_id=contact.id,
+                kind=kind.name,
+                ref=keyword.ref,
+                state=turn.state,
+                started_at=self.now,
+                expires_at=turn.expires_at,
             )
+            db.session.add(conversation)
+        self._schedule(turn, conversation)
         return turn.replies
+
+    def _schedule(self, turn: conversations.Turn, conversation: Conversation | None) -> None:
+        """The turn's follow-ups, into the outbox with the conversation's change."""
+        if not turn.follow_ups:
+            return
+        if conversation is not None:
+            db.session.flush()
+        for follow_up in turn.follow_ups:
+            outbox.enqueue(
+                self._ensure_contact().id,
+                follow_up.text,
+                OutboxPurpose.FOLLOW_UP,
+                self.now,
+                delay=follow_up.after,
+                conversation_id=None if conversation is None else conversation.id,
+            )
 
     def continue_conversation(self, text: str) -> list[str] | None:
         conversation = self._active_conversation()
@@ -276,6 +321,7 @@ class DatabaseContext:
         else:
             conversation.state = turn.state
             conversation.expires_at = turn.expires_at
+        self._schedule(turn, conversation)
         return turn.replies
 
     def _active_conversation(self) -> Conversation | None:
@@ -306,13 +352,59 @@ class DatabaseContext:
         if self._contact is None or not self._contact.in_conversation:
             return
         self._update_contact(in_conversation=False)
-        db.session.execute(
-            update(Conversation)
-            .where(
-                and_(Conversation.contact_id == self._contact.id, Conversation.ended_at.is_(None))
-            )
-            .values(ended_at=self.now, end_reason=reason)
+        outbox.cancel_follow_ups_of_open_conversations(self._contact.id, self.now)
+        _end_open_conversations(self._contact.id, reason, self.now)
+
+
+def _end_open_conversations(contact_id: int, reason: str, now: datetime) -> None:
+    db.session.execute(
+        update(Conversation)
+        .where(and_(Conversation.contact_id == contact_id, Conversation.ended_at.is_(None)))
+        .values(ended_at=now, end_reason=reason)
+    )
+
+
+def opt_out_participant(contact_id: int, pseudonym: str, now: datetime) -> None:
+    """STOP: no more texts. The number goes, conversations end, whatever was waiting to be sent
+    is cancelled, and the bodies of their messages are forgotten; the pseudonym stays so that
+    nobody texts them again."""
+    db.session.execute(
+        update(Contact)
+        .where(Contact.id == contact_id)
+        .values(
+            opted_out=True,
+            opted_out_at=now,
+            number_encrypted=None,
+            in_conversation=False,
+            wants_updates=False,
         )
+    )
+    _end_open_conversations(contact_id, "opted_out", now)
+    outbox.cancel_pending(contact_id, now)
+    db.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.pseudonym == pseudonym)
+        .values(body_redacted=None)
+    )
+
+
+def opted_out_at_twilio(contact_id: int, now: datetime) -> None:
+    """Twilio refused a message because the participant opted out there (error 21610)."""
+    pseudonym = db.session.scalar(select(Contact.pseudonym).where(Contact.id == contact_id))
+    if pseudonym is not None:
+        opt_out_participant(contact_id, pseudonym, now)
+        log.info("participant opted out at Twilio (error 21610); their messages are cancelled")
+
+
+def record_delivery_status(
+    outbox_id: int, twilio_status: str, provider_sid: str | None, error_code: int | None
+) -> None:
+    """A status callback from Twilio, in its own transaction."""
+    now = utcnow()
+    opted_out_contact = outbox.apply_status(outbox_id, twilio_status, provider_sid, error_code, now)
+    if opted_out_contact is not None:
+        opted_out_at_twilio(opted_out_contact, now)
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -391,12 +483,98 @@ def set_fixed_reply(word: str, reply: str) -> Keyword:
     return keyword
 
 
-def conversation_history(pseudonym: str, limit: int = 50) -> list[InboundMessage]:
-    """The stored (redacted) messages from a participant and the replies, oldest first."""
-    rows = db.session.scalars(
+@dataclass(frozen=True)
+class PhoneLine:
+    """One message on a participant's phone, as the simulator shows it."""
+
+    at: datetime
+    from_participant: bool
+    text: str
+    scheduled: bool = False  # in the outbox, due at ``at``
+
+
+_SHOWN_OUTBOX = (
+    OutboxStatus.QUEUED,
+    OutboxStatus.SENDING,
+    OutboxStatus.SENT,
+    OutboxStatus.DELIVERED,
+    OutboxStatus.UNKNOWN,
+)
+
+
+def conversation_history(pseudonym: str, limit: int = 50) -> list[PhoneLine]:
+    """The stored (redacted) messages from a participant, the replies, and what the outbox
+    sent or will send them, oldest first."""
+    inbound = db.session.scalars(
         select(InboundMessage)
         .where(InboundMessage.pseudonym == pseudonym)
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
         .limit(limit)
     ).all()
-    return list(reversed(rows))
+    later = db.session.scalars(
+        select(OutboundMessage)
+        .join(Contact, Contact.id == OutboundMessage.contact_id)
+        .where(and_(Contact.pseudonym == pseudonym, OutboundMessage.status.in_(_SHOWN_OUTBOX)))
+        .order_by(OutboundMessage.due_at.desc(), OutboundMessage.id.desc())
+        .limit(limit)
+    ).all()
+    lines: list[PhoneLine] = []
+    for message in reversed(inbound):
+        text = "(deleted)" if message.body_redacted is None else message.body_redacted
+        lines.append(PhoneLine(message.received_at, True, text))
+        lines.extend(PhoneLine(message.received_at, False, reply) for reply in message.replies)
+    for sent in later:
+        queued = sent.status is OutboxStatus.QUEUED
+        lines.append(
+            PhoneLine(
+                sent.due_at if queued else sent.sent_at or sent.status_at, False, sent.body, queued
+            )
+        )
+    return sorted(lines, key=lambda line: line.at)  # stable: a message stays before its replies
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    listed: int
+    missing: int
+    unreadable: int
+
+
+def reconcile(gateway: Gateway, since: datetime, chunk: int = 500) -> ReconcileReport:
+    """Handle every inbound message the provider has since ``since`` that never reached us
+    (the replies go into the outbox). Safe to run at any time, and more than once."""
+    listed = missing = unreadable = 0
+    for records in _chunks(gateway.inbound_since(since), chunk):
+        listed += len(records)
+        known = set(
+            db.session.scalars(
+                select(InboundMessage.message_sid).where(
+                    InboundMessage.message_sid.in_([r.message_sid for r in records])
+                )
+            )
+        )
+        db.session.rollback()
+        for record in records:
+            if record.message_sid in known:
+                continue
+            try:
+                number = privacy.normalise_number(record.number)
+            except privacy.InvalidNumber:
+                unreadable += 1
+                log.warning("reconcile: message %s has no usable sender", record.message_sid)
+                continue
+            sms = ReceivedSms(record.message_sid, number, record.body, record.num_media)
+            receive_sms(sms, reply_later=True)
+            missing += 1
+    return ReconcileReport(listed, missing, unreadable)
+
+
+def _chunks(records: Iterable[InboundRecord], size: int) -> Iterable[list[InboundRecord]]:
+    batch: list[InboundRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -18,6 +18,13 @@ STARTED = "Welcome back. Text HELP to find out what we do."
 
 DELETED = "Done: we have deleted everything we held about you. You can text us again any time."
 
+UPDATES_ON = (
+    "You'll get the odd text with news from Changemakers (never late at night). "
+    "Text UPDATES OFF to stop them, or STOP to stop all texts."
+)
+
+UPDATES_OFF = "OK, no more news texts. Text UPDATES if you change your mind."
+
 STILL_OPTED_OUT = "You asked us not to text you. Text START if you want to use this service again."
 
 SORRY = (

@@ -23,7 +23,7 @@ SIMULATOR_NUMBERS = range(447700900000, 447700901000)
 @limiter.request_filter
 def _twilio_webhooks() -> bool:
     """Twilio's own requests are never rate limited (checked before anything else)."""
-    return request.endpoint == "messages.inbound"
+    return request.endpoint in ("messages.inbound", "messages.status")
 
 
 def _plain(message: str, status: int) -> Response:
@@ -36,8 +36,7 @@ def _plain(message: str, status: int) -> Response:
 def inbound() -> ResponseReturnValue:
     """Twilio's incoming-message webhook. Answers with TwiML, quickly."""
     if not webhooks.signature_is_valid(request):
-        log.warning("inbound SMS refused: missing or invalid Twilio signature")
-        return _plain("Forbidden: missing or invalid X-Twilio-Signature", 403)
+        return _unsigned("inbound SMS")
     message_sid = request.form.get("MessageSid", "").strip()
     sender = request.form.get("From", "").strip()
     if not message_sid or not sender:
@@ -66,6 +65,37 @@ def inbound() -> ResponseReturnValue:
         for reply in replies:
             log.info("console SMS reply to participant %s: %s", reference, reply)
     return Response(webhooks.twiml(replies), mimetype=TWIML)
+
+
+def _unsigned(what: str) -> Response:
+    log.warning("%s refused: missing or invalid Twilio signature", what)
+    return _plain("Forbidden: missing or invalid X-Twilio-Signature", 403)
+
+
+@bp.route("/sms/status", methods=["POST"])
+@csrf.exempt
+@public
+def status() -> ResponseReturnValue:
+    """Twilio's status callback for a message from the outbox (its id in the URL)."""
+    if not webhooks.signature_is_valid(request):
+        return _unsigned("status callback")
+    outbox_id = request.args.get("outbox", "")
+    message_status = request.form.get("MessageStatus", "").strip()
+    if not outbox_id.isdecimal() or len(outbox_id) > 18:
+        return _plain("Bad request: the URL must carry ?outbox=<id>", 400)
+    if not message_status:
+        return _plain("Bad request: MessageStatus is required", 400)
+    message_sid = request.form.get("MessageSid", "").strip()
+    if len(message_sid) > 64:
+        return _plain("Bad request: MessageSid is not a Twilio message id", 400)
+    error_code = request.form.get("ErrorCode", "").strip()
+    services.record_delivery_status(
+        int(outbox_id),
+        message_status,
+        message_sid or None,
+        int(error_code) if error_code.isdecimal() else None,
+    )
+    return Response(status=204)
 
 
 def _simulator_number(raw: str) -> str:

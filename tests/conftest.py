@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -44,6 +45,22 @@ def requirement_missing(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must run this test)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _never_the_real_twilio() -> Iterator[None]:
+    """Fail any test that tries to reach Twilio itself (tests use ``bench.fake_twilio``)."""
+    resolve = socket.getaddrinfo
+
+    def guarded(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.rstrip(".").lower().endswith("twilio.com"):
+            pytest.fail(f"a test tried to reach the real Twilio ({name})")
+        return resolve(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", guarded)
+        yield
 
 
 def settings_for_tests(database_url: str, instance: Path) -> dict[str, object]:

@@ -11,6 +11,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.login",
     "accounts.accept_invitation",
     "messages.inbound",
+    "messages.status",
 }
 
 # Pages to visit with a GET, and the roles that may see each.
@@ -21,6 +22,7 @@ STAFF_PAGES = {
     "/admin/users/new": {Role.ADMIN},
     "/admin/audit/": {Role.ADMIN},
     "/sms/simulator": set(Role),
+    "/broadcasts": {Role.REVIEWER, Role.ADMIN},
 }
 
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import TWILIO_AUTH_TOKEN
+from bench.fake_twilio import RunningFakeTwilio, running_fake_twilio
+from changemakers import privacy
+from changemakers.extensions import db
+from messages.gateways import TwilioGateway
+from messages.models import Contact
+from tests.conftest import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
+
+# Noon in London in winter: outside quiet hours.
+NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+PUBLIC_BASE_URL = "https://changemakers.example"
 
 PHONE = "+447700900123"
 _sids = itertools.count(1)
@@ -105,3 +115,39 @@ def echo_keyword(db_session, monkeypatch):
 @pytest.fixture
 def started_conversation(echo_keyword, send_sms):
     send_sms("ECHO")
+
+
+def a_contact(number: str = PHONE, **fields: object) -> Contact:
+    """A participant who has texted the service, as their contact row is stored."""
+    values = {"number_encrypted": privacy.encrypt_number(number), **fields}
+    contact = Contact(pseudonym=privacy.pseudonym(number), **values)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+@pytest.fixture(scope="session")
+def fake_twilio_server() -> Iterator[RunningFakeTwilio]:
+    with running_fake_twilio(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def fake_twilio(fake_twilio_server: RunningFakeTwilio) -> RunningFakeTwilio:
+    """Twilio's REST API as a test double, emptied for each test."""
+    fake_twilio_server.state.reset()
+    return fake_twilio_server
+
+
+@pytest.fixture
+def gateway(fake_twilio: RunningFakeTwilio) -> TwilioGateway:
+    """The real Twilio gateway, talking to the test double."""
+    return TwilioGateway(
+        TWILIO_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN,
+        messaging_service_sid=None,
+        sender="+15005550006",
+        public_base_url=PUBLIC_BASE_URL,
+        api_url=fake_twilio.url,
+        timeout=2,
+    )

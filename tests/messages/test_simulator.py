@@ -51,3 +51,39 @@ def test_the_simulator_needs_a_sign_in_outside_the_demo(client, app, monkeypatch
     assert client.get("/sms/simulator").status_code == 302
     monkeypatch.setitem(app.config, "DEMO", True)
     assert client.get("/sms/simulator").status_code == 200
+
+
+def test_the_simulator_shows_what_the_outbox_sent_and_will_send(client, signed_in):
+    from datetime import timedelta
+
+    from changemakers import privacy
+    from changemakers.database import utcnow
+    from messages import outbox
+    from messages.models import Contact, OutboxPurpose
+
+    signed_in(Role.REVIEWER)
+    post_form(
+        client, "/sms/simulator", {"number": "07700 900321", "body": "HELLO"}, page="/sms/simulator"
+    )
+    contact = db.session.scalars(
+        select(Contact).where(Contact.pseudonym == privacy.pseudonym("+447700900321"))
+    ).one()
+    now = utcnow()
+    sent = outbox.enqueue(contact.id, "A message already sent", OutboxPurpose.STAFF_REPLY, now)
+    outbox.enqueue(
+        contact.id,
+        "A follow-up for later",
+        OutboxPurpose.FOLLOW_UP,
+        now,
+        delay=timedelta(days=1),
+        hold_in_quiet_hours=False,
+    )
+    db.session.flush()
+    outbox.claim("test-worker", 1, now)
+    outbox.mark_sent(sent.id, "SM" + "b" * 32, now)
+    db.session.commit()
+
+    html = client.get("/sms/simulator").get_data(as_text=True)
+    assert html.index("HELLO") < html.index("A message already sent")
+    assert html.index("A message already sent") < html.index("A follow-up for later")
+    assert "Due " in html

@@ -1,0 +1,129 @@
+"""The dispatcher behind ``changemakers worker``: sends what the outbox holds.
+
+Each round it settles messages whose fate is unknown (asking Twilio), writes the next batch of
+any broadcast being sent, then claims due messages and sends them, several at a time. Results
+are recorded one by one as they come back, so a worker killed mid-batch leaves at most the
+messages in flight unsettled, and the next round (of any worker) settles them. Several workers
+may run at once, on one machine or many.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from datetime import datetime, timedelta
+
+from flask import Flask
+
+from changemakers.database import utcnow
+from changemakers.extensions import db
+from messages import broadcasts, outbox, services
+from messages.gateways import Gateway, GatewayUnavailable, OutgoingSms, SendResult
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        app: Flask,
+        gateway: Gateway,
+        *,
+        concurrency: int = 8,
+        batch_size: int = 32,
+        lease: timedelta = outbox.SENDING_LEASE,
+        idle_wait: float = 1.0,
+        name: str | None = None,
+    ) -> None:
+        self.app = app
+        self.gateway = gateway
+        self.batch_size = batch_size
+        self.lease = lease
+        self.idle_wait = idle_wait
+        self.name = name or worker_name()
+        self.stopping = threading.Event()
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="sms-send")
+
+    def stop(self) -> None:
+        """Finish the messages in hand, put back the rest of the batch, and stop."""
+        self.stopping.set()
+
+    def run(self) -> None:
+        log.info("worker %s started", self.name)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    busy = self.run_once()
+                except Exception:
+                    log.exception("worker round failed; trying again shortly")
+                    busy = 0
+                if not busy:
+                    self.stopping.wait(self.idle_wait)
+        finally:
+            self.close()
+            log.info("worker %s stopped", self.name)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """One round; the number of messages settled, written or sent (0: nothing to do)."""
+        with self.app.app_context():
+            try:
+                now = now or utcnow()
+                done = self.settle(now)
+                done += broadcasts.enqueue_next_batch(now)
+                return done + self.send_due(now)
+            finally:
+                db.session.remove()
+
+    def settle(self, now: datetime) -> int:
+        """Ask Twilio about messages whose outcome is unknown; resend only those it never had."""
+        unsettled = outbox.unsettled(now, self.lease)
+        for message in unsettled:
+            try:
+                sid = self.gateway.find_sent(message.number, message.body, message.claimed_at)
+            except GatewayUnavailable:
+                outbox.still_unknown(message, now)
+            else:
+                outbox.settle(message, sid, now)
+                log.info(
+                    "outbox %s: %s", message.id, "sent before" if sid else "not sent; queued again"
+                )
+            db.session.commit()
+        return len(unsettled)
+
+    def send_due(self, now: datetime) -> int:
+        claimed = outbox.claim(self.name, self.batch_size, now)
+        futures: dict[Future[SendResult | None], outbox.ClaimedMessage] = {
+            self._pool.submit(self._send, message): message for message in claimed
+        }
+        for future in as_completed(futures):
+            message = futures[future]
+            result = future.result()
+            if result is None:
+                outbox.release(message, now)
+            elif outbox.record_result(message, result, now):
+                services.opted_out_at_twilio(message.contact_id, now)
+            db.session.commit()
+        return len(claimed)
+
+    def _send(self, message: outbox.ClaimedMessage) -> SendResult | None:
+        if self.stopping.is_set():
+            return None
+        with self.app.app_context():  # a sending thread has none of its own
+            return self.gateway.send(OutgoingSms(message.id, message.number, message.body))
+
+
+def run_in_background(app: Flask, gateway: Gateway) -> Dispatcher:
+    """A dispatcher in a daemon thread (the demo's, with the console gateway)."""
+    dispatcher = Dispatcher(app, gateway, concurrency=2)
+    threading.Thread(target=dispatcher.run, name="dispatcher", daemon=True).start()
+    return dispatcher
