@@ -10,7 +10,8 @@ Prints, for the same server settings and database:
   schedule whatever the answers), p50/p95/p99 measured from each request's scheduled time;
 - a check that every distinct MessageSid sent was handled exactly once.
 
-The traffic mixes new participants, keywords, other replies and 10 % repeated MessageSids.
+The traffic mixes new participants, keywords (fixed replies and the demo's flows), replies
+inside flow conversations, other messages and 10 % repeated MessageSids.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ from bench.common import (  # noqa: E402
 BODIES = [
     "HELLO",
     "TIPS",
+    "FRIEND",
+    "KNIFE",
+    "STRESS",
+    "1",
+    "two",
+    "signs",
+    "4",
     "help",
     "hi",
     "what is this?",
@@ -191,7 +199,7 @@ def main() -> None:
         app_db = fresh_database(args.database, args.postgres_url, work, "changemakers_bench")
         env = app_environment(app_db, work)
         changemakers("db", "upgrade", env=env)
-        changemakers("demo", "--no-serve", env=env)  # the demo keywords HELLO and TIPS
+        changemakers("demo", "--no-serve", env=env)  # the demo's keywords and flows
 
         minimal_db = fresh_database(args.database, args.postgres_url, work, "changemakers_minimal")
         engine = create_engine(minimal_db)

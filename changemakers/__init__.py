@@ -102,12 +102,20 @@ def _register_blueprints(app: Flask) -> None:
     import messages.demo
     from changemakers import accounts, audit, main
     from changemakers.navigation import NavItem
+    from messages import conversations
+    from messages.flows.services import FlowConversation
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(messages.bp)
-    for command in (messages.cli.contacts, messages.cli.worker, messages.cli.reconcile):
+    conversations.register(FlowConversation())
+    for command in (
+        messages.cli.contacts,
+        messages.cli.worker,
+        messages.cli.reconcile,
+        messages.cli.flows,
+    ):
         app.cli.add_command(command)
     app.extensions["demo_content"] = [messages.demo.load_demo_content]
     app.extensions["demo_background"] = [messages.demo.start_dispatcher]
@@ -115,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         NavItem(
             "Phone simulator", "messages.simulator", "try the SMS service as a young person would"
         ),
+        NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
         NavItem(
             "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
         ),

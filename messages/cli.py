@@ -14,6 +14,8 @@ from flask.cli import AppGroup, with_appcontext
 from changemakers.database import utcnow
 from changemakers.logs import configure_logging
 from messages import services
+from messages.flows import files
+from messages.flows import services as flow_services
 from messages.gateways import GatewayUnavailable, gateway_from_config
 from messages.worker import Dispatcher
 
@@ -107,3 +109,36 @@ def reconcile(since_text: str) -> None:
         + (f"; {report.unreadable} had no usable sender" if report.unreadable else "")
         + "."
     )
+
+
+flows = AppGroup("flows", help="Message flows as files: export to keep or review, import.")
+
+
+@flows.command("export")
+@click.argument("keyword")
+@click.option("--format", "file_format", type=click.Choice(files.FORMATS), default="yaml")
+@click.option("--output", type=click.File("w"), default="-", help="A file (default: stdout).")
+def export_flow(keyword: str, file_format: str, output: Any) -> None:
+    """Write the flow with KEYWORD (its published version, else its latest draft)."""
+    data = flow_services.export_data(keyword)
+    if data is None:
+        raise click.ClickException(f"no flow has the keyword {keyword.upper()}")
+    output.write(files.dump(data, file_format))
+
+
+@flows.command("import")
+@click.argument("source", type=click.File("r"))
+def import_flow(source: Any) -> None:
+    """Read a flow from a YAML or JSON file into a new draft, ready to submit for review.
+
+    A file that does not validate is refused with every problem listed, and nothing changes.
+    """
+    try:
+        version = flow_services.import_flow(files.load(source.read(), source.name), actor=None)
+    except files.UnreadableFile as error:
+        raise click.ClickException(str(error)) from None
+    except flow_services.FlowProblems as error:
+        raise click.ClickException(
+            "the flow was not imported:\n" + "\n".join(f"  - {p}" for p in error.problems)
+        ) from None
+    click.echo(f"Imported as draft version {version.number} of flow {version.content['name']!r}.")

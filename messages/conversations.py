@@ -21,6 +21,16 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class HandOver:
+    """End this conversation and start another: by keyword (a flow), or by a registered kind
+    and its reference (a survey)."""
+
+    keyword: str | None = None
+    kind: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
 class Turn:
     """What a conversation does with one message: replies now, messages later, and its state
     afterwards (``None`` when the conversation is over)."""
@@ -30,6 +40,8 @@ class Turn:
     expires_at: datetime | None = None
     end_reason: str = "completed"
     follow_ups: tuple[FollowUp, ...] = ()
+    hand_over: HandOver | None = None
+    record: dict[str, Any] | None = None  # what an ended conversation keeps, for analytics
 
 
 class ConversationKind(Protocol):

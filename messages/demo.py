@@ -1,10 +1,15 @@
-"""Demo content for the SMS channel: keywords with fixed replies, to try in the simulator."""
+"""Demo content for the SMS channel: the peer-support flows (``demo_flows/``), and keywords with
+fixed replies, to try in the simulator."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Flask
 
 from messages import services
+from messages.flows import files
+from messages.flows import services as flows
 from messages.gateways import gateway_from_config
 from messages.worker import Dispatcher, run_in_background
 
@@ -20,9 +25,14 @@ DEMO_KEYWORDS = {
 }
 
 
+DEMO_FLOWS = Path(__file__).parent / "demo_flows"
+
+
 def load_demo_content() -> None:
     for word, reply in DEMO_KEYWORDS.items():
         services.set_fixed_reply(word, reply)
+    for path in sorted(DEMO_FLOWS.glob("*.yaml")):
+        flows.load_published(files.load(path.read_text(), path.name))
 
 
 def start_dispatcher(app: Flask) -> Dispatcher:

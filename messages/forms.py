@@ -1,8 +1,27 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
+
+OPTION_ROWS = 6
+STEP_KIND_CHOICES = [
+    SelectChoice("message", "Send a message, then go on"),
+    SelectChoice("question", "Ask a question with options"),
+    SelectChoice("free_text", "Ask them to write something"),
+    SelectChoice("follow_up", "Wait, then go on (a follow-up later)"),
+    SelectChoice("jump", "Jump to another flow or a survey"),
+    SelectChoice("end", "End (with a last message)"),
+]
 
 
 class SimulatorForm(FlaskForm):
@@ -32,3 +51,95 @@ class BroadcastForm(FlaskForm):
             Length(max=320, message="Keep it to 320 characters (two texts)"),
         ],
     )
+
+
+class NewFlowForm(FlaskForm):
+    name = StringField(
+        "Name",
+        description="What the flow is about, for the team (young people never see it).",
+        validators=[DataRequired("Give the flow a name"), Length(max=120)],
+    )
+    keyword = StringField(
+        "Keyword",
+        description="The word young people text to start it, such as FRIEND.",
+        validators=[DataRequired("Choose a keyword"), Length(max=32)],
+    )
+
+
+class FlowSettingsForm(NewFlowForm):
+    start = SelectField("First step", validators=[DataRequired("Choose the first step")])
+
+
+class OptionForm(Form):
+    label = StringField("Option", validators=[Length(max=80)])
+    replies = StringField(
+        "Other words that choose it",
+        description="Separated by commas, such as: signs, sign",
+        validators=[Length(max=200)],
+    )
+    next = SelectField("Goes to", validate_choice=False)
+
+
+class StepForm(FlaskForm):
+    kind = SelectField("What this step does", choices=STEP_KIND_CHOICES)
+    text = TextAreaField("Message", validators=[Length(max=1600)])
+    hint = StringField(
+        "Hint, if the reply is not understood",
+        description="Sent once; after that the question is sent again.",
+        validators=[Length(max=320)],
+    )
+    next = SelectField("Then goes to", validate_choice=False)
+    expires_after = StringField(
+        "Stop waiting for a reply after",
+        description="Such as 3d (days), 12h (hours) or 30m (minutes). Empty: 3 days.",
+        validators=[Length(max=8)],
+    )
+    after = StringField(
+        "Wait before the next message", description="Such as 2d.", validators=[Length(max=8)]
+    )
+    flow = StringField("Jump to the flow with keyword", validators=[Length(max=32)])
+    survey = StringField("Jump to the survey", validators=[Length(max=64)])
+    options = FieldList(FormField(OptionForm), min_entries=OPTION_ROWS, max_entries=OPTION_ROWS)
+
+
+class NewStepForm(FlaskForm):
+    label = StringField(
+        "Name of the new step",
+        description="A few words, such as: signs to look out for",
+        validators=[DataRequired("Name the step"), Length(max=60)],
+    )
+    kind = SelectField("What it does", choices=STEP_KIND_CHOICES)
+
+
+class ExampleForm(FlaskForm):
+    name = StringField(
+        "What the example shows", validators=[DataRequired("Name the example"), Length(max=80)]
+    )
+    texts = TextAreaField(
+        "They text (one message a line)",
+        description="Start with the keyword, such as: FRIEND, then 2, then yes.",
+        validators=[DataRequired("Write at least the keyword"), Length(max=2000)],
+    )
+    expect = TextAreaField(
+        "They get messages saying (one a line, in order)",
+        description="A few words from each message is enough.",
+        validators=[Length(max=2000)],
+    )
+
+
+class ReturnForm(FlaskForm):
+    comment = TextAreaField(
+        "What needs changing",
+        validators=[DataRequired("Say what needs changing"), Length(max=2000)],
+    )
+
+
+class ImportFlowForm(FlaskForm):
+    file = FileField(
+        "A flow file (YAML or JSON)",
+        validators=[FileRequired("Choose a file"), FileSize(256 * 1024, message="Too big")],
+    )
+
+
+class TryForm(FlaskForm):
+    body = TextAreaField("Message", validators=[Length(max=1600)])

@@ -1,17 +1,18 @@
 """The SMS channel's records: participants, inbound messages, keywords, conversations, the
-outbox and broadcasts."""
+outbox, broadcasts, message flows and the signposting directory."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
+from changemakers.lifecycle import ContentStatus
 
 
 class Contact(Model):
@@ -200,3 +201,57 @@ class Broadcast(Model):
     finished_at: Mapped[datetime | None]
     enqueued_through: Mapped[int] = mapped_column(default=0)
     recipients: Mapped[int] = mapped_column(default=0)
+
+
+class Signpost(Model):
+    """A service young people can turn to, inserted into messages by name (``{childline}``),
+    so a changed number is changed once. Each entry is checked by its review date."""
+
+    __tablename__ = "signposts"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(160))  # as it reads inside a message
+    contact: Mapped[str] = mapped_column(String(80))  # its number or text code
+    hours: Mapped[str] = mapped_column(String(80))
+    audience: Mapped[str] = mapped_column(String(160))
+    review_by: Mapped[date]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Flow(Model):
+    """A message flow, across its versions. ``keyword`` is its published version's."""
+
+    __tablename__ = "flows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    keyword: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FlowVersion(Model):
+    """One version of a flow; its life is drawn in ``changemakers.lifecycle``. ``content`` is
+    the flow as plain data (``messages.flows.definition``), never changed once published."""
+
+    __tablename__ = "flow_versions"
+    __table_args__ = (UniqueConstraint("flow_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flow_id: Mapped[int] = mapped_column(ForeignKey("flows.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    status: Mapped[ContentStatus] = mapped_column(
+        string_enum(ContentStatus, "content_status"), default=ContentStatus.DRAFT
+    )
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    contributor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # all who changed it
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]

@@ -90,6 +90,10 @@ class RouterContext(Protocol):
 
     def keywords(self) -> list[str]: ...
 
+    def signposted(self, text: str) -> str:
+        """``text`` with the signposting directory's entries inserted."""
+        ...
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -141,7 +145,7 @@ def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     if not matched:
         return None
     context.raise_alert(matched)
-    return Answer([texts.URGENT_HELP], final=False)
+    return Answer([context.signposted(texts.URGENT_HELP)], final=False)
 
 
 def opted_out(message: Inbound, context: RouterContext) -> Answer | None:

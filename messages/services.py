@@ -19,12 +19,12 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import cast
+from typing import TypeVar, cast
 
 from flask import current_app
 from sqlalchemy import Table, and_, bindparam, case, delete, func, select, update
@@ -36,7 +36,7 @@ from changemakers.database import insert_for, utcnow
 from changemakers.extensions import db
 from changemakers.redaction import redact
 from changemakers.safeguarding import default_phrase_list
-from messages import conversations, outbox, texts
+from messages import conversations, outbox, signposting, texts
 from messages.gateways import Gateway, InboundRecord
 from messages.models import (
     Contact,
@@ -47,12 +47,15 @@ from messages.models import (
     OutboundMessage,
     OutboxPurpose,
     OutboxStatus,
+    Signpost,
 )
 from messages.router import Inbound, keyword_of, route
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FIXED_REPLY = "reply"
+MAX_HAND_OVERS = 3  # flows jumping to flows: never round in a circle within one message
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,7 @@ class DatabaseContext:
         self.redacted_text = redacted_text
         self.erased = False
         self.bodies_forgotten = False
+        self._hand_overs = 0
 
     def _ensure_contact(self) -> ContactState:
         if self._contact is None:  # erased earlier in this same message
@@ -263,48 +267,67 @@ class DatabaseContext:
     def keywords(self) -> list[str]:
         return sorted(current_keywords())
 
+    def signposted(self, text: str) -> str:
+        return signposting.render(text, current_signposts())
+
     def start_keyword(self, word: str) -> list[str] | None:
         keyword = current_keywords().get(word)
         if keyword is None:
             return None
         if keyword.kind == FIXED_REPLY:
             return [keyword.reply or ""]
-        kind = conversations.kind_named(keyword.kind)
+        return self._start(keyword.kind, keyword.ref)
+
+    def _start(self, kind_name: str | None, ref: str | None) -> list[str] | None:
+        kind = conversations.kind_named(kind_name or "")
         if kind is None:
-            log.error("keyword %s names unknown conversation kind %s", word, keyword.kind)
+            log.error("no conversation kind %s is registered", kind_name)
             return None
         contact = self._ensure_contact()
         self._end_conversations("replaced")
-        turn = kind.start(keyword.ref, self.now)
-        conversation = None
-        if turn.state is not None:
+        turn = kind.start(ref, self.now)
+        conversation = Conversation(
+            contact_id=contact.id,
+            kind=kind.name,
+            ref=ref,
+            state=turn.state if turn.state is not None else turn.record or {},
+            started_at=self.now,
+            expires_at=turn.expires_at,
+        )
+        db.session.add(conversation)
+        if turn.state is None:
+            conversation.ended_at = self.now
+            conversation.end_reason = turn.end_reason
+        else:
             self._update_contact(in_conversation=True)
-            conversation = Conversation(
-                contact_id=contact.id,
-                kind=kind.name,
-                ref=keyword.ref,
-                state=turn.state,
-                started_at=self.now,
-                expires_at=turn.expires_at,
-            )
-            db.session.add(conversation)
-        self._schedule(turn, conversation)
-        return turn.replies
+        return self._after(turn, conversation)
 
-    def _schedule(self, turn: conversations.Turn, conversation: Conversation | None) -> None:
+    def _after(self, turn: conversations.Turn, conversation: Conversation) -> list[str]:
+        """A turn's follow-ups, and whatever it hands over to (a flow's jump)."""
+        self._schedule(turn, conversation)
+        replies = list(turn.replies)
+        hand_over = turn.hand_over
+        if hand_over is not None and self._hand_overs < MAX_HAND_OVERS:
+            self._hand_overs += 1
+            if hand_over.keyword:
+                replies += self.start_keyword(keyword_of(hand_over.keyword)) or []
+            else:
+                replies += self._start(hand_over.kind, hand_over.ref) or []
+        return replies
+
+    def _schedule(self, turn: conversations.Turn, conversation: Conversation) -> None:
         """The turn's follow-ups, into the outbox with the conversation's change."""
         if not turn.follow_ups:
             return
-        if conversation is not None:
-            db.session.flush()
+        db.session.flush()
         for follow_up in turn.follow_ups:
             outbox.enqueue(
-                self._ensure_contact().id,
+                conversation.contact_id,
                 follow_up.text,
                 OutboxPurpose.FOLLOW_UP,
                 self.now,
                 delay=follow_up.after,
-                conversation_id=None if conversation is None else conversation.id,
+                conversation_id=conversation.id,
             )
 
     def continue_conversation(self, text: str) -> list[str] | None:
@@ -318,11 +341,12 @@ class DatabaseContext:
         turn = kind.reply(conversation.ref, dict(conversation.state), text, self.now)
         if turn.state is None:
             self._end(conversation, turn.end_reason)
+            if turn.record is not None:
+                conversation.state = turn.record
         else:
             conversation.state = turn.state
             conversation.expires_at = turn.expires_at
-        self._schedule(turn, conversation)
-        return turn.replies
+        return self._after(turn, conversation)
 
     def _active_conversation(self) -> Conversation | None:
         if self._contact is None or not self._contact.in_conversation:
@@ -415,26 +439,44 @@ class KeywordBinding:
     reply: str | None
 
 
-KEYWORDS_FRESH_FOR = 2.0  # seconds a process reuses the keyword table it read
-_KEYWORD_CACHE = "messages.keywords"
+TABLES_FRESH_FOR = 2.0  # seconds a process reuses a small table it read
+_CACHED_TABLES = "messages.cached_tables"
+
+
+def read_fresh(name: str, read: Callable[[], T]) -> T:
+    """A small table every message needs (keywords, the signposting directory), read at most
+    every couple of seconds per process; it changes only when someone publishes. A change made
+    in this process is seen at once (``forget_cached_tables``)."""
+    tables = current_app.extensions.setdefault(_CACHED_TABLES, {})
+    read_at, value = tables.get(name, (float("-inf"), None))
+    if time.monotonic() - read_at > TABLES_FRESH_FOR:
+        value = read()
+        tables[name] = (time.monotonic(), value)
+    return cast(T, value)
+
+
+def forget_cached_tables() -> None:
+    current_app.extensions.pop(_CACHED_TABLES, None)
 
 
 def current_keywords() -> dict[str, KeywordBinding]:
-    """The keyword table, read at most every couple of seconds per process: every message
-    needs it, and it changes only when someone publishes. A change made in this process is
-    seen at once (``forget_keywords``)."""
-    read_at, keywords = current_app.extensions.get(_KEYWORD_CACHE, (float("-inf"), {}))
-    if time.monotonic() - read_at > KEYWORDS_FRESH_FOR:
+    def read() -> dict[str, KeywordBinding]:
         rows = db.session.connection().execute(
             select(Keyword.word, Keyword.kind, Keyword.ref, Keyword.reply)
         )
-        keywords = {row.word: KeywordBinding(*row) for row in rows}
-        current_app.extensions[_KEYWORD_CACHE] = (time.monotonic(), keywords)
-    return keywords
+        return {row.word: KeywordBinding(*row) for row in rows}
+
+    return read_fresh("keywords", read)
 
 
-def forget_keywords() -> None:
-    current_app.extensions.pop(_KEYWORD_CACHE, None)
+def current_signposts() -> dict[str, str]:
+    """The signposting directory as messages insert it: name → text."""
+
+    def read() -> dict[str, str]:
+        rows = db.session.connection().execute(select(Signpost.name, Signpost.text))
+        return {row.name: row.text for row in rows}
+
+    return read_fresh("signposts", read)
 
 
 def erase_participant(pseudonym: str) -> None:
@@ -479,7 +521,7 @@ def set_fixed_reply(word: str, reply: str) -> Keyword:
     keyword.reply = reply
     db.session.add(keyword)
     db.session.commit()
-    forget_keywords()
+    forget_cached_tables()
     return keyword
 
 

@@ -1,8 +1,9 @@
-"""The channel's own messages. Each reads neutrally on a lock screen and fits in two SMS."""
+"""The channel's own messages. Each reads neutrally on a lock screen and fits in two SMS.
+``{name}`` inserts an entry of the signposting directory."""
 
 URGENT_HELP = (
-    "If you are in danger now, call 999. "
-    "Talk to Childline free, any time: 0800 1111, or text SHOUT to 85258. "
+    "If you are in danger now, call {emergency}. "
+    "Talk to {childline}, free, any time, or {shout}. "
     "A member of our team will read your message."
 )
 

@@ -31,7 +31,7 @@ from changemakers import create_app
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.extensions import db, limiter
-from messages.services import forget_keywords
+from messages.services import forget_cached_tables
 
 TEST_PASSWORD = "correct horse battery staple"
 # Shaped like Twilio's, and used only to sign test webhooks: no request ever reaches Twilio.
@@ -194,7 +194,7 @@ def db_session(app: Flask) -> Iterator[Session]:
         )
         db.session.registry.set(session)
         limiter.reset()
-        forget_keywords()
+        forget_cached_tables()
         try:
             yield session
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -41,8 +42,8 @@ class StaffUser(Model):
     def roles(self) -> frozenset[Role]:
         return frozenset(grant.role for grant in self.role_grants)
 
-    def has_any_role(self, roles: frozenset[Role]) -> bool:
-        return bool(self.roles & roles)
+    def has_any_role(self, roles: Iterable[Role]) -> bool:
+        return not self.roles.isdisjoint(roles)
 
     @property
     def has_password(self) -> bool:

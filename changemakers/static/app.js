@@ -1,8 +1,43 @@
 // Progressive enhancement only: every page works without this file.
-document.addEventListener("DOMContentLoaded", function () {
-  // Move focus to the error summary so screen reader and keyboard users hear what went wrong.
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
+(function () {
+  // GSM-7, as messages/segments.py counts it: 160 a text (153 a part); anything else, 70 (67).
+  var GSM = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  var GSM_EXTENDED = "^{}\\[~]|€\f";
+
+  function smsLength(text) {
+    var forcedBy = null, units = 0, i, ch;
+    var chars = Array.from(text);
+    for (i = 0; i < chars.length; i++) {
+      ch = chars[i];
+      if (GSM.indexOf(ch) < 0 && GSM_EXTENDED.indexOf(ch) < 0) { forcedBy = ch; break; }
+    }
+    if (forcedBy === null) {
+      chars.forEach(function (c) { units += GSM_EXTENDED.indexOf(c) >= 0 ? 2 : 1; });
+      return describe(chars.length, units, 160, 153, "GSM-7", null);
+    }
+    return describe(chars.length, text.length, 70, 67, "UCS-2", forcedBy);
   }
-});
+
+  function describe(characters, units, single, part, encoding, forcedBy) {
+    var segments = units === 0 ? 0 : units <= single ? 1 : Math.ceil(units / part);
+    return characters + " characters: " + segments + " text" + (segments === 1 ? "" : "s") +
+      " (" + encoding + (forcedBy ? ", because of “" + forcedBy + "”" : "") + ").";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Move focus to the error summary so screen reader and keyboard users hear what went wrong.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+    // A live count of characters and texts under a message being written.
+    var counter = document.querySelector("[data-sms-length]");
+    var message = counter && document.getElementById("text");
+    if (message) {
+      message.addEventListener("input", function () {
+        counter.textContent = smsLength(message.value);
+      });
+    }
+  });
+})();

@@ -1,4 +1,5 @@
-"""Domain helpers for the SMS channel: signed webhooks, as Twilio sends them."""
+"""Domain helpers for the SMS channel: signed webhooks as Twilio sends them, contacts, the
+test double of Twilio's REST API."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ from messages.gateways import TwilioGateway
 from messages.models import Contact
 from tests.conftest import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 
+# The urgent-help reply, as the shipped signposting directory fills it in.
+URGENT_HELP = (
+    "If you are in danger now, call 999. Talk to Childline on 0800 1111, free, any time, "
+    "or text SHOUT to 85258. A member of our team will read your message."
+)
+SHIPPED_SIGNPOSTS = {
+    "emergency": "999",
+    "childline": "Childline on 0800 1111",
+    "shout": "text SHOUT to 85258",
+    "nspcc": "the NSPCC on 0808 800 5000",
+    "fearless": "Fearless, anonymously, on 0800 555 111 or at fearless.org",
+}
 # Noon in London in winter: outside quiet hours.
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 PUBLIC_BASE_URL = "https://changemakers.example"
@@ -109,7 +122,7 @@ def echo_keyword(db_session, monkeypatch):
     monkeypatch.setitem(conversations._kinds, "echo", EchoConversation())
     db.session.add(Keyword(word="ECHO", kind="echo", ref="one"))
     db.session.commit()
-    services.forget_keywords()
+    services.forget_cached_tables()
 
 
 @pytest.fixture

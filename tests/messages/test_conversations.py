@@ -8,7 +8,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import texts
 from messages.models import Conversation
-from tests.messages.conftest import replies_of
+from tests.messages.conftest import URGENT_HELP, replies_of
 
 
 def only_conversation() -> Conversation:
@@ -48,4 +48,4 @@ def test_help_mid_conversation_does_not_disturb_it(started_conversation, send_sm
 
 def test_safeguarding_mid_conversation_replies_first_then_continues(started_conversation, send_sms):
     replies = replies_of(send_sms("i want to kill myself"))
-    assert replies == [texts.URGENT_HELP, "1: i want to kill myself"]
+    assert replies == [URGENT_HELP, "1: i want to kill myself"]

@@ -10,7 +10,14 @@ from changemakers.alerts.models import Alert
 from changemakers.extensions import db
 from messages import services, texts
 from messages.models import Contact, Conversation, InboundMessage, InboundStatus
-from tests.messages.conftest import PHONE, post_signed, replies_of, signature, twilio_form
+from tests.messages.conftest import (
+    PHONE,
+    URGENT_HELP,
+    post_signed,
+    replies_of,
+    signature,
+    twilio_form,
+)
 
 
 def count(model) -> int:
@@ -117,7 +124,7 @@ def test_delete_erases_everything_linked_to_the_pseudonym(send_sms, started_conv
 def test_safeguarding_reply_first_and_an_alert_without_the_number(send_sms):
     response = send_sms("he made me do stuff, my number is 07700 900123")
     replies = replies_of(response)
-    assert replies[0] == texts.URGENT_HELP
+    assert replies[0] == URGENT_HELP
     assert len(replies) == 2  # then the default reply
     alert = db.session.scalars(select(Alert)).one()
     assert alert.channel == "sms"

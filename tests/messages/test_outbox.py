@@ -251,7 +251,7 @@ def following_up(db_session, monkeypatch):
     monkeypatch.setitem(conversations._kinds, "following-up", FollowingUp())
     db.session.add(Keyword(word="CHECKIN", kind="following-up"))
     db.session.commit()
-    services.forget_keywords()
+    services.forget_cached_tables()
 
 
 def test_follow_ups_are_written_with_the_conversation(following_up, send_sms):

@@ -6,6 +6,8 @@ import pytest
 
 from messages import texts
 from messages.router import OPT_OUT_WORDS, Inbound, keyword_of, route
+from messages.signposting import render
+from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP
 
 
 @dataclass
@@ -47,6 +49,12 @@ class FakeContext:
 
     def keywords(self):
         return sorted(self.keyword_replies)
+
+    def want_updates(self, wanted):
+        self.events.append(f"updates:{wanted}")
+
+    def signposted(self, text):
+        return render(text, SHIPPED_SIGNPOSTS)
 
 
 @pytest.mark.parametrize(
@@ -106,14 +114,14 @@ def test_twilio_answered_help_sends_nothing():
 def test_safeguarding_reply_comes_first_and_routing_goes_on():
     context = FakeContext(conversation_reply=["Next question"])
     replies = route(Inbound("i want to kill myself"), context)
-    assert replies == [texts.URGENT_HELP, "Next question"]
+    assert replies == [URGENT_HELP, "Next question"]
     assert context.events == ["alert:kill myself"]
 
 
 def test_safeguarding_reaches_someone_who_opted_out():
     context = FakeContext(opted_out=True)
     replies = route(Inbound("I want to kill myself"), context)
-    assert replies == [texts.URGENT_HELP, texts.STILL_OPTED_OUT]
+    assert replies == [URGENT_HELP, texts.STILL_OPTED_OUT]
 
 
 def test_a_keyword_is_never_an_alert():
@@ -154,7 +162,7 @@ def test_a_picture_without_text_gets_a_polite_reply():
 
 def test_channel_texts_fit_in_two_sms_segments():
     for text in (
-        texts.URGENT_HELP,
+        URGENT_HELP,
         texts.HELP,
         texts.STOPPED,
         texts.STARTED,

@@ -1,0 +1,419 @@
+"""The flow editor and review pages: for Changemakers (write), reviewers and admins (approve).
+
+Everything is a form: nobody writes JSON. A draft can be changed freely; problems are shown
+beside the flow and stop it only when it is sent for review.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from changemakers.access import roles_allowed
+from changemakers.extensions import db
+from changemakers.forms import add_error
+from changemakers.lifecycle import ContentStatus, LifecycleError
+from changemakers.roles import Role
+from messages import bp, services
+from messages.flows import editing, engine, examples, files, picture
+from messages.flows import services as flows
+from messages.flows.changes import changes
+from messages.flows.definition import DefinitionError, from_data
+from messages.forms import (
+    OPTION_ROWS,
+    ExampleForm,
+    FlowSettingsForm,
+    ImportFlowForm,
+    NewFlowForm,
+    NewStepForm,
+    ReturnForm,
+    StepForm,
+    TryForm,
+)
+from messages.models import Flow, FlowVersion
+from messages.router import keyword_of
+from messages.segments import sms_length
+
+WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)
+REVIEWERS = (Role.REVIEWER, Role.ADMIN)
+
+
+def _flow_or_404(flow_id: int) -> Flow:
+    flow = db.session.get(Flow, flow_id)
+    if flow is None:
+        abort(404)
+    return flow
+
+
+def _version_or_404(flow_id: int, number: int) -> FlowVersion:
+    version = db.session.scalar(
+        select(FlowVersion).where(FlowVersion.flow_id == flow_id, FlowVersion.number == number)
+    )
+    if version is None:
+        abort(404)
+    return version
+
+
+def _to_version(version: FlowVersion, anchor: str = "") -> ResponseReturnValue:
+    return redirect(
+        url_for("messages.flow", flow_id=version.flow_id, number=version.number) + anchor
+    )
+
+
+@bp.route("/flows", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def flow_list() -> ResponseReturnValue:
+    form = NewFlowForm()
+    if form.validate_on_submit():
+        try:
+            version = flows.create_flow(form.name.data or "", form.keyword.data or "", current_user)
+        except flows.FlowProblems as error:
+            add_error(form.keyword, " ".join(error.problems))
+        else:
+            flash("Your flow is ready to build: change the messages, add steps and examples.")
+            return _to_version(version)
+    rows = db.session.scalars(select(Flow).order_by(Flow.name)).all()
+    latest = {flow.id: flows.latest_version(flow) for flow in rows}
+    published = {flow.id: flows.published_version(flow.id) for flow in rows}
+    return render_template(
+        "messages/flows/list.html",
+        form=form,
+        import_form=ImportFlowForm(),
+        flows=rows,
+        latest=latest,
+        published=published,
+    )
+
+
+@bp.route("/flows/import", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_import() -> ResponseReturnValue:
+    form = ImportFlowForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            text = upload.read().decode("utf-8")
+            version = flows.import_flow(files.load(text, upload.filename or ""), current_user)
+        except UnicodeDecodeError:
+            problems = ["The file is not text: save it as YAML or JSON."]
+        except files.UnreadableFile as error:
+            problems = [str(error)]
+        except flows.FlowProblems as error:
+            problems = error.problems
+        else:
+            flash(f"Imported as a draft of {version.content['name']}.")
+            return _to_version(version)
+    else:
+        problems = [error for errors in form.errors.values() for error in errors]
+    return render_template("messages/flows/import_refused.html", problems=problems), 400
+
+
+@bp.route("/flows/<int:flow_id>")
+@roles_allowed(*WRITERS)
+def flow_latest(flow_id: int) -> ResponseReturnValue:
+    version = flows.latest_version(_flow_or_404(flow_id))
+    if version is None:
+        abort(404)
+    return _to_version(version)
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>")
+@roles_allowed(*WRITERS)
+def flow(flow_id: int, number: int) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    signposts = services.current_signposts()
+    try:
+        definition = from_data(version.content)
+    except DefinitionError as error:  # stored drafts always parse; never a 500 all the same
+        abort(500, "; ".join(error.problems))
+    published = flows.published_version(flow_id)
+    return render_template(
+        "messages/flows/flow.html",
+        flow=_flow_or_404(flow_id),
+        version=version,
+        definition=definition,
+        problems=flows.problems_of(definition, flow_id),
+        results=examples.run_examples(definition, signposts),
+        picture=picture.draw(definition),
+        lengths={
+            s.id: sms_length(engine.render(s.text, signposts)) for s in definition.steps.values()
+        },
+        changes=changes(published.content if published else None, version.content),
+        versions=db.session.scalars(
+            select(FlowVersion)
+            .where(FlowVersion.flow_id == flow_id)
+            .order_by(FlowVersion.number.desc())
+        ).all(),
+        figures=flows.analytics(_flow_or_404(flow_id)),
+        new_step=NewStepForm(),
+        example_form=ExampleForm(),
+        return_form=ReturnForm(),
+        can_review=current_user.has_any_role(REVIEWERS)
+        and current_user.id not in version.contributor_ids,
+        ContentStatus=ContentStatus,
+    )
+
+
+@bp.route("/flows/<int:flow_id>/edit", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_new_draft(flow_id: int) -> ResponseReturnValue:
+    return _to_version(flows.new_draft(_flow_or_404(flow_id), current_user))
+
+
+def _save(version: FlowVersion, data: dict[str, Any], what: str) -> bool:
+    try:
+        flows.save(version, data, current_user, what)
+    except (LifecycleError, flows.FlowProblems, editing.EditError) as error:
+        flash(str(error), "error")
+        return False
+    return True
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/settings", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def flow_settings(flow_id: int, number: int) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    form = FlowSettingsForm(data=version.content if request.method == "GET" else None)
+    form.start.choices = [SelectChoice(step, step) for step in version.content["steps"]]
+    if form.validate_on_submit():
+        data = editing.put_settings(
+            version.content, form.name.data or "", form.keyword.data or "", form.start.data or ""
+        )
+        if _save(version, data, "settings"):
+            return _to_version(version)
+    return render_template("messages/flows/settings.html", form=form, version=version)
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/steps", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_add_step(flow_id: int, number: int) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    form = NewStepForm()
+    if not form.validate_on_submit():
+        flash("Name the new step.", "error")
+        return _to_version(version)
+    data, step_id = editing.add_step(version.content, form.label.data or "", form.kind.data or "")
+    if not _save(version, data, f"add step {step_id}"):
+        return _to_version(version)
+    return redirect(url_for("messages.flow_step", flow_id=flow_id, number=number, step_id=step_id))
+
+
+def _step_form_data(step: dict[str, Any]) -> dict[str, Any]:
+    options = [
+        {"label": o.get("label", ""), "replies": ", ".join(o.get("replies", [])), "next": o["next"]}
+        for o in step.get("options", [])
+    ]
+    options += [{"label": "", "replies": "", "next": ""}] * (OPTION_ROWS - len(options))
+    return {**step, "options": options[:OPTION_ROWS]}
+
+
+def _step_fields(form: StepForm) -> dict[str, Any]:
+    options = [
+        {
+            "label": (entry.form.label.data or "").strip(),
+            "replies": [w.strip() for w in (entry.form.replies.data or "").split(",") if w.strip()],
+            "next": entry.form.next.data,
+        }
+        for entry in form.options
+        if (entry.form.label.data or "").strip() and entry.form.next.data
+    ]
+    kind = form.kind.data
+    return {
+        "kind": kind,
+        "text": (form.text.data or "").strip(),
+        "hint": (form.hint.data or "").strip() if kind == "question" else "",
+        "next": form.next.data if kind not in ("question", "end") else "",
+        "options": options if kind == "question" else [],
+        "expires_after": (form.expires_after.data or "").strip()
+        if kind in ("question", "free_text")
+        else "",
+        "after": (form.after.data or "").strip() if kind == "follow_up" else "",
+        "flow": (form.flow.data or "").strip().upper() if kind == "jump" else "",
+        "survey": (form.survey.data or "").strip() if kind == "jump" else "",
+    }
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/steps/<step_id>", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    step = version.content["steps"].get(step_id)
+    if step is None:
+        abort(404)
+    form = StepForm(data=_step_form_data(step) if request.method == "GET" else None)
+    targets = [SelectChoice("", "— nowhere yet —")] + [
+        SelectChoice(s, s) for s in version.content["steps"] if s != step_id
+    ]
+    form.next.choices = targets
+    for entry in form.options:
+        entry.form.next.choices = targets
+    if form.validate_on_submit():
+        data = editing.put_step(version.content, step_id, _step_fields(form))
+        try:
+            from_data(data)
+        except DefinitionError as error:
+            for problem in error.problems:
+                add_error(form.expires_after if "expires_after" in problem else form.after, problem)
+        else:
+            if _save(version, data, f"edit step {step_id}"):
+                flash(f"Step {step_id!r} saved.")
+                return _to_version(version, f"#step-{step_id}")
+    signposts = services.current_signposts()
+    return render_template(
+        "messages/flows/step.html",
+        form=form,
+        version=version,
+        step_id=step_id,
+        length=sms_length(engine.render(form.text.data or "", signposts)),
+        signposts=sorted(signposts),
+    )
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/steps/<step_id>/delete", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_delete_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    try:
+        data = editing.delete_step(version.content, step_id)
+    except editing.EditError as error:
+        flash(str(error), "error")
+    else:
+        if _save(version, data, f"delete step {step_id}"):
+            flash(f"Step {step_id!r} deleted.")
+    return _to_version(version)
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/examples", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_add_example(flow_id: int, number: int) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    form = ExampleForm()
+    if form.validate_on_submit():
+        lines = [t.strip() for t in (form.texts.data or "").splitlines() if t.strip()]
+        expect = [e.strip() for e in (form.expect.data or "").splitlines() if e.strip()]
+        if _save(
+            version,
+            editing.add_example(version.content, form.name.data or "", lines, expect),
+            "add example",
+        ):
+            flash("Example added: it runs every time the flow changes.")
+    else:
+        flash("An example needs a name and at least the keyword they text.", "error")
+    return _to_version(version, "#examples")
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/examples/<int:index>/delete", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_delete_example(flow_id: int, number: int, index: int) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    _save(version, editing.delete_example(version.content, index), "delete example")
+    return _to_version(version, "#examples")
+
+
+LIFECYCLE = {
+    "submit": (flows.submit, "Sent for review. A reviewer will approve it or say what to change."),
+    "approve": (flows.approve, "Approved: the flow is live for anyone who texts its keyword."),
+    "archive": (flows.archive, "Taken out of use. Conversations already going will finish."),
+}
+
+
+@bp.route(
+    "/flows/<int:flow_id>/v<int:number>/<any(submit, approve, archive):action>", methods=["POST"]
+)
+@roles_allowed(*WRITERS)
+def flow_lifecycle(flow_id: int, number: int, action: str) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    if action != "submit" and not current_user.has_any_role(REVIEWERS):
+        abort(403)
+    change, done = LIFECYCLE[action]
+    try:
+        change(version, current_user)
+    except (LifecycleError, flows.FlowProblems) as error:
+        flash(str(error), "error")
+    else:
+        flash(done)
+    return _to_version(version)
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/return", methods=["POST"])
+@roles_allowed(*REVIEWERS)
+def flow_return(flow_id: int, number: int) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    form = ReturnForm()
+    try:
+        flows.return_for_changes(version, current_user, form.comment.data or "")
+    except LifecycleError as error:
+        flash(str(error), "error")
+    else:
+        flash("Returned to the author with your comment.")
+    return _to_version(version)
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/flow.<any(yaml, json):file_format>")
+@roles_allowed(*WRITERS)
+def flow_export(flow_id: int, number: int, file_format: str) -> ResponseReturnValue:
+    version = _version_or_404(flow_id, number)
+    name = f"{keyword_of(version.content['keyword']).lower() or 'flow'}-v{version.number}"
+    return Response(
+        files.dump(version.content, file_format),
+        mimetype="application/json" if file_format == "json" else "application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'},
+    )
+
+
+TRY_STATE = "flow_try"
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/try", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
+    """The phone simulator on this version, draft or not: nothing is stored or sent."""
+    version = _version_or_404(flow_id, number)
+    definition = from_data(version.content)
+    signposts = services.current_signposts()
+    key = f"{version.id}:{version.updated_at.isoformat()}"
+    tried = session.get(TRY_STATE) or {}
+    if tried.get("key") != key or request.args.get("restart"):
+        tried = {"key": key, "state": None, "lines": []}
+    form = TryForm()
+    if form.validate_on_submit():
+        text = form.body.data or ""
+        now = datetime.now(UTC)
+        if tried["state"] is None:
+            turn = (
+                engine.start(definition, now, signposts)
+                if keyword_of(text) == keyword_of(definition.keyword)
+                else None
+            )
+        else:
+            turn = engine.reply(definition, tried["state"], text, now, signposts)
+        lines = [{"from_participant": True, "text": text}]
+        if turn is None:
+            lines.append(
+                {"from_participant": False, "text": f"(Text {definition.keyword} to start.)"}
+            )
+        else:
+            lines += [{"from_participant": False, "text": reply} for reply in turn.replies]
+            lines += [
+                {"from_participant": False, "text": f.text, "later": _in_words(f.after)}
+                for f in turn.follow_ups
+            ]
+            tried["state"] = turn.state
+        tried["lines"] = (tried["lines"] + lines)[-30:]
+        session[TRY_STATE] = tried
+        return redirect(url_for("messages.flow_try", flow_id=flow_id, number=number))
+    return render_template(
+        "messages/flows/try.html", form=form, version=version, lines=tried["lines"]
+    )
+
+
+def _in_words(delay: Any) -> str:
+    hours = int(delay.total_seconds() // 3600)
+    return f"{hours // 24} days later" if hours >= 48 else f"{hours} hours later"

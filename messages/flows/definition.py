@@ -1,0 +1,230 @@
+"""A flow as plain data: its steps, options, and example conversations.
+
+The shape, as a Changemaker reads it in a YAML file::
+
+    name: Worried about a friend
+    keyword: FRIEND
+    start: welcome
+    steps:
+      welcome:
+        kind: question          # message, question, free_text, follow_up, jump, end
+        text: "Reply 1 for signs to look out for, 2 for how to talk to them"
+        options:
+          - {label: Signs, replies: [signs], next: signs}
+          - {label: Talking, replies: [talk], next: talk}
+        hint: "Just reply 1 or 2"
+      signs:
+        kind: message
+        text: "…"
+        next: later
+      later:
+        kind: follow_up
+        after: 2d               # then the next step's messages go, through the outbox
+        next: offer_more
+    examples:
+      - name: Asks about the signs
+        texts: [FRIEND, "1"]
+        expect: ["signs to look out for"]   # each reply must contain its phrase, in order
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+STEP_KINDS = ("message", "question", "free_text", "follow_up", "jump", "end")
+WAITING_KINDS = ("question", "free_text")
+DEFAULT_EXPIRY = timedelta(days=3)
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+class DefinitionError(Exception):
+    """The data is not a flow; ``problems`` says every reason, in words for its author."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def parse_duration(text: str) -> timedelta:
+    """``30m``, ``6h`` or ``2d``."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a length of time such as 30m, 6h or 2d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def format_duration(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    next: str
+    replies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: str
+    text: str = ""
+    next: str | None = None
+    options: tuple[Option, ...] = ()
+    hint: str = ""
+    expires_after: timedelta = DEFAULT_EXPIRY
+    after: timedelta | None = None  # follow_up: how long to wait
+    flow: str | None = None  # jump: another flow's keyword
+    survey: str | None = None  # jump: a survey's reference
+
+    @property
+    def waits(self) -> bool:
+        return self.kind in WAITING_KINDS
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    texts: tuple[str, ...]
+    expect: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FlowDefinition:
+    name: str
+    keyword: str
+    start: str
+    steps: Mapping[str, Step]
+    examples: tuple[Example, ...] = field(default=())
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def from_data(data: object) -> FlowDefinition:
+    """A flow from plain data (parsed YAML or JSON, or the database's copy). Raises
+    ``DefinitionError`` listing every problem of shape; what the steps mean is checked by
+    ``validation``."""
+    problems: list[str] = []
+    if not isinstance(data, Mapping):
+        raise DefinitionError(["a flow file must be a set of named fields (name, steps, …)"])
+    for required in ("name", "keyword", "start", "steps"):
+        if not data.get(required):
+            problems.append(f"the flow needs a {required}")
+    raw_steps = data.get("steps") or {}
+    if not isinstance(raw_steps, Mapping):
+        problems.append("steps must be named, each with its own fields")
+        raw_steps = {}
+    steps: dict[str, Step] = {}
+    for step_id, raw in raw_steps.items():
+        step = _step(str(step_id), raw, problems)
+        if step is not None:
+            steps[step.id] = step
+    examples = []
+    for number, raw in enumerate(data.get("examples") or [], start=1):
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("texts"), list):
+            problems.append(f"example {number} needs the texts they send, as a list")
+            continue
+        examples.append(
+            Example(
+                name=_text(raw.get("name")) or f"Example {number}",
+                texts=tuple(_text(t) for t in raw["texts"]),
+                expect=tuple(_text(e) for e in raw.get("expect") or []),
+            )
+        )
+    if problems:
+        raise DefinitionError(problems)
+    return FlowDefinition(
+        name=_text(data["name"]).strip(),
+        keyword=_text(data["keyword"]).strip().upper(),
+        start=_text(data["start"]),
+        steps=steps,
+        examples=tuple(examples),
+    )
+
+
+def _step(step_id: str, raw: object, problems: list[str]) -> Step | None:
+    if not isinstance(raw, Mapping):
+        problems.append(f"step {step_id} must have fields such as kind and text")
+        return None
+    kind = _text(raw.get("kind"))
+    if kind not in STEP_KINDS:
+        problems.append(f"step {step_id}: kind must be one of {', '.join(STEP_KINDS)}")
+        return None
+    options = []
+    for number, option in enumerate(raw.get("options") or [], start=1):
+        if not isinstance(option, Mapping) or not option.get("next"):
+            problems.append(f"step {step_id}: option {number} needs a next step")
+            continue
+        replies = option.get("replies") or []
+        if isinstance(replies, str):
+            replies = [replies]
+        options.append(
+            Option(
+                label=_text(option.get("label")),
+                next=_text(option["next"]),
+                replies=tuple(_text(r) for r in replies),
+            )
+        )
+    values: dict[str, Any] = {}
+    for name in ("expires_after", "after"):
+        if raw.get(name) is not None:
+            try:
+                values[name] = parse_duration(_text(raw[name]))
+            except ValueError as error:
+                problems.append(f"step {step_id}: {name}: {error}")
+    return Step(
+        id=step_id,
+        kind=kind,
+        text=_text(raw.get("text")),
+        next=_text(raw.get("next")) or None,
+        options=tuple(options),
+        hint=_text(raw.get("hint")),
+        flow=_text(raw.get("flow")).upper() or None,
+        survey=_text(raw.get("survey")) or None,
+        **values,
+    )
+
+
+def to_data(flow: FlowDefinition) -> dict[str, Any]:
+    """Plain data in the shape ``from_data`` reads, with only the fields a step uses."""
+    steps: dict[str, Any] = {}
+    for step in flow.steps.values():
+        fields: dict[str, Any] = {"kind": step.kind}
+        if step.text:
+            fields["text"] = step.text
+        if step.options:
+            fields["options"] = [
+                {"label": o.label, "replies": list(o.replies), "next": o.next} for o in step.options
+            ]
+        if step.hint:
+            fields["hint"] = step.hint
+        if step.waits and step.expires_after != DEFAULT_EXPIRY:
+            fields["expires_after"] = format_duration(step.expires_after)
+        if step.after is not None:
+            fields["after"] = format_duration(step.after)
+        for name in ("flow", "survey", "next"):
+            if getattr(step, name):
+                fields[name] = getattr(step, name)
+        steps[step.id] = fields
+    return {
+        "name": flow.name,
+        "keyword": flow.keyword,
+        "start": flow.start,
+        "steps": steps,
+        "examples": [
+            {"name": e.name, "texts": list(e.texts), "expect": list(e.expect)}
+            for e in flow.examples
+        ],
+    }

@@ -1,0 +1,86 @@
+"""Changes a Changemaker makes in the editor, as plain functions over a flow's data: each
+returns new data (never changing what it was given), which the services save."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+class EditError(Exception):
+    """The change cannot be made; the message says why."""
+
+
+def starter(name: str, keyword: str) -> dict[str, Any]:
+    """A new flow that already works: a greeting and a goodbye, with an example."""
+    return {
+        "name": name.strip(),
+        "keyword": keyword.strip().upper(),
+        "start": "welcome",
+        "steps": {
+            "welcome": {"kind": "message", "text": "Hi, it's Changemakers.", "next": "goodbye"},
+            "goodbye": {"kind": "end", "text": "Thanks for texting. Text HELP any time."},
+        },
+        "examples": [
+            {"name": "Starts", "texts": [keyword.strip().upper()], "expect": ["Hi"]},
+        ],
+    }
+
+
+def new_step_id(label: str, taken: set[str]) -> str:
+    base = _NOT_ID.sub("_", label.lower()).strip("_")[:24] or "step"
+    if not base[0].isalpha():
+        base = "step_" + base
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}_{number}", number + 1
+    return candidate
+
+
+def add_step(data: dict[str, Any], label: str, kind: str) -> tuple[dict[str, Any], str]:
+    changed = copy.deepcopy(data)
+    step_id = new_step_id(label, set(changed["steps"]))
+    changed["steps"][step_id] = {"kind": kind, "text": ""}
+    return changed, step_id
+
+
+def put_step(data: dict[str, Any], step_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if step_id not in data["steps"]:
+        raise EditError(f"There is no step {step_id!r}.")
+    changed = copy.deepcopy(data)
+    changed["steps"][step_id] = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    return changed
+
+
+def delete_step(data: dict[str, Any], step_id: str) -> dict[str, Any]:
+    if step_id == data["start"]:
+        raise EditError("The flow starts at this step: choose another start step first.")
+    changed = copy.deepcopy(data)
+    changed["steps"].pop(step_id, None)
+    return changed
+
+
+def put_settings(data: dict[str, Any], name: str, keyword: str, start: str) -> dict[str, Any]:
+    changed = copy.deepcopy(data)
+    changed.update(name=name.strip(), keyword=keyword.strip().upper(), start=start)
+    return changed
+
+
+def add_example(
+    data: dict[str, Any], name: str, texts: list[str], expect: list[str]
+) -> dict[str, Any]:
+    changed = copy.deepcopy(data)
+    changed.setdefault("examples", []).append({"name": name, "texts": texts, "expect": expect})
+    return changed
+
+
+def delete_example(data: dict[str, Any], index: int) -> dict[str, Any]:
+    changed = copy.deepcopy(data)
+    examples = changed.get("examples", [])
+    if 0 <= index < len(examples):
+        examples.pop(index)
+    return changed

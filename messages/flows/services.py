@@ -1,0 +1,342 @@
+"""Flows in the database: versions through their lifecycle (``changemakers.lifecycle``), the
+keyword each published flow answers to, and the conversation kind that runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, delete, func, select
+
+from changemakers.accounts.models import StaffUser
+from changemakers.audit import services as audit
+from changemakers.database import utcnow
+from changemakers.extensions import db
+from changemakers.lifecycle import (
+    ContentStatus,
+    LifecycleError,
+    check_archive,
+    check_edit,
+    check_review,
+    check_submit,
+)
+from changemakers.redaction import redact
+from messages import conversations, services
+from messages.conversations import Turn
+from messages.flows import analytics as analytics_module
+from messages.flows import editing, engine, examples, validation
+from messages.flows.definition import DefinitionError, FlowDefinition, from_data, to_data
+from messages.models import Conversation, Flow, FlowVersion, Keyword
+from messages.router import keyword_of
+
+KIND = "flow"
+UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you can do."
+
+
+class FlowProblems(Exception):
+    """A flow that cannot be saved as it is; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _taken_keywords(flow_id: int | None) -> set[str]:
+    """Words already answered by something other than this flow."""
+    rows = db.session.execute(select(Keyword.word, Keyword.kind, Keyword.ref))
+    own = str(flow_id) if flow_id is not None else None
+    return {row.word for row in rows if not (row.kind == KIND and row.ref == own)}
+
+
+def _survey_exists(ref: str) -> bool:
+    kind = conversations.kind_named("survey")
+    exists = getattr(kind, "exists", None)
+    return bool(exists(ref)) if callable(exists) else False
+
+
+def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[str]:
+    """What stops a flow going for review: validation, then each failing example."""
+    signposts = services.current_signposts()
+    found = validation.problems(
+        definition, _taken_keywords(flow_id), set(signposts), _survey_exists
+    )
+    if found:
+        return found  # examples of a broken flow would only repeat its problems
+    if not definition.examples:
+        found.append("Add at least one example conversation.")
+    for result in examples.run_examples(definition, signposts):
+        if not result.passed:
+            found.append(f"Example {result.example.name!r} fails: {result.failure}.")
+    return found
+
+
+def parse(data: object) -> FlowDefinition:
+    try:
+        return from_data(data)
+    except DefinitionError as error:
+        raise FlowProblems(error.problems) from None
+
+
+def import_flow(data: object, actor: StaffUser | None) -> FlowVersion:
+    """A new draft from a file: of the flow with its keyword if there is one, else of a new
+    flow. A file that does not validate is refused with every problem, and nothing changes."""
+    definition = parse(data)
+    flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(definition.keyword)))
+    found = problems_of(definition, flow.id if flow else None)
+    if found:
+        raise FlowProblems(found)
+    version = _new_version(flow, definition, actor)
+    audit.record(actor, "flow.import", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+    return version
+
+
+def _new_version(
+    flow: Flow | None, definition: FlowDefinition, actor: StaffUser | None
+) -> FlowVersion:
+    if flow is None:
+        flow = Flow(name=definition.name, keyword=keyword_of(definition.keyword))
+        db.session.add(flow)
+        db.session.flush()
+    number = (
+        db.session.scalar(
+            select(func.max(FlowVersion.number)).where(FlowVersion.flow_id == flow.id)
+        )
+        or 0
+    ) + 1
+    version = FlowVersion(
+        flow_id=flow.id,
+        number=number,
+        content=to_data(definition),
+        author_id=actor.id if actor else None,
+        contributor_ids=[actor.id] if actor else [],
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def create_flow(name: str, keyword: str, actor: StaffUser) -> FlowVersion:
+    """A new flow, as a small working draft to build on."""
+    data = editing.starter(name, keyword)
+    definition = parse(data)
+    if not definition.name:
+        raise FlowProblems(["Give the flow a name."])
+    taken = _taken_keywords(None) | set(db.session.scalars(select(Flow.keyword)))
+    found = [p for p in validation.problems(definition, taken) if "keyword" in p.lower()]
+    if found:
+        raise FlowProblems(found)
+    version = _new_version(None, definition, actor)
+    audit.record(actor, "flow.create", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+    return version
+
+
+def new_draft(flow: Flow, actor: StaffUser) -> FlowVersion:
+    """A draft to edit, copied from the published (or latest) version; the open draft if
+    there is one."""
+    latest = latest_version(flow)
+    if latest is not None and latest.status is ContentStatus.DRAFT:
+        return latest
+    source = published_version(flow.id) or latest
+    definition = parse(source.content if source else editing.starter(flow.name, flow.keyword))
+    version = _new_version(flow, definition, actor)
+    audit.record(actor, "flow.draft", "flow", flow.id, version=version.number)
+    db.session.commit()
+    return version
+
+
+def save(version: FlowVersion, data: dict[str, Any], actor: StaffUser, what: str) -> None:
+    """Keep an edit of a draft. It must still read as a flow; other problems are shown in the
+    editor and stop it only when it is submitted."""
+    check_edit(version.status)
+    parse(data)
+    version.content = data
+    if actor.id not in version.contributor_ids:
+        version.contributor_ids = [*version.contributor_ids, actor.id]
+    audit.record(actor, "flow.edit", "flow", version.flow_id, version=version.number, change=what)
+    db.session.commit()
+
+
+def submit(version: FlowVersion, actor: StaffUser) -> None:
+    check_submit(version.status, problems_of(parse(version.content), version.flow_id))
+    version.status = ContentStatus.IN_REVIEW
+    version.submitted_at = utcnow()
+    audit.record(actor, "flow.submit", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+
+
+def approve(version: FlowVersion, actor: StaffUser) -> None:
+    """Publish a version a reviewer has checked (never their own change)."""
+    check_review(version.status, version.contributor_ids, actor.id)
+    found = problems_of(parse(version.content), version.flow_id)
+    if found:
+        raise LifecycleError("It cannot go live: " + " ".join(found))
+    _publish(version)
+    audit.record(actor, "flow.approve", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+    services.forget_cached_tables()
+
+
+def return_for_changes(version: FlowVersion, actor: StaffUser, comment: str) -> None:
+    check_review(version.status, version.contributor_ids, actor.id)
+    if not comment.strip():
+        raise LifecycleError("Say what needs changing, so the author knows.")
+    version.status = ContentStatus.DRAFT
+    version.review_comment = comment.strip()
+    audit.record(actor, "flow.return", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+
+
+def archive(version: FlowVersion, actor: StaffUser) -> None:
+    """Take a flow out of use: its keyword stops answering; running conversations finish."""
+    check_archive(version.status)
+    version.status = ContentStatus.ARCHIVED
+    version.archived_at = utcnow()
+    db.session.execute(
+        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.flow_id)))
+    )
+    audit.record(actor, "flow.archive", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+    services.forget_cached_tables()
+
+
+def _publish(version: FlowVersion) -> None:
+    now = utcnow()
+    previous = db.session.scalars(
+        select(FlowVersion).where(
+            and_(
+                FlowVersion.flow_id == version.flow_id,
+                FlowVersion.status == ContentStatus.PUBLISHED,
+            )
+        )
+    ).all()
+    for old in previous:
+        old.status = ContentStatus.ARCHIVED
+        old.archived_at = now
+    version.status = ContentStatus.PUBLISHED
+    version.published_at = now
+    flow = db.session.get_one(Flow, version.flow_id)
+    flow.name = version.content["name"]
+    flow.keyword = keyword_of(version.content["keyword"])
+    db.session.execute(
+        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(flow.id)))
+    )
+    db.session.add(Keyword(word=flow.keyword, kind=KIND, ref=str(flow.id)))
+
+
+def load_published(data: Mapping[str, Any]) -> FlowVersion:
+    """Shipped content (the demo's flows), published as it stands once it validates; a flow
+    already published with the same content is left as it is."""
+    definition = parse(data)
+    flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(definition.keyword)))
+    current = published_version(flow.id) if flow else None
+    if current is not None and current.content == to_data(definition):
+        return current
+    found = problems_of(definition, flow.id if flow else None)
+    if found:
+        raise FlowProblems(found)
+    version = _new_version(flow, definition, None)
+    _publish(version)
+    audit.record(None, "flow.load", "flow", version.flow_id, version=version.number)
+    db.session.commit()
+    services.forget_cached_tables()
+    return version
+
+
+def published_version(flow_id: int) -> FlowVersion | None:
+    return db.session.scalar(
+        select(FlowVersion).where(
+            and_(FlowVersion.flow_id == flow_id, FlowVersion.status == ContentStatus.PUBLISHED)
+        )
+    )
+
+
+def latest_version(flow: Flow) -> FlowVersion | None:
+    return db.session.scalar(
+        select(FlowVersion)
+        .where(FlowVersion.flow_id == flow.id)
+        .order_by(FlowVersion.number.desc())
+        .limit(1)
+    )
+
+
+def export_data(keyword: str) -> dict[str, Any] | None:
+    """The flow with this keyword as plain data: its published version, else its latest."""
+    flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(keyword)))
+    if flow is None:
+        return None
+    version = published_version(flow.id) or latest_version(flow)
+    return None if version is None else dict(version.content)
+
+
+def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
+    numbers = {
+        row.id: row.number
+        for row in db.session.execute(
+            select(FlowVersion.id, FlowVersion.number).where(FlowVersion.flow_id == flow.id)
+        )
+    }
+    rows = db.session.execute(
+        select(Conversation.state, Conversation.end_reason, Conversation.ended_at).where(
+            and_(Conversation.kind == KIND, Conversation.ref == str(flow.id))
+        )
+    )
+    return analytics_module.summarise(
+        ((row.state, row.end_reason, row.ended_at is not None) for row in rows), numbers
+    )
+
+
+_PARSED = "messages.flow_definitions"
+
+
+def _definition(version_id: int) -> FlowDefinition | None:
+    """A version's flow, parsed once per process: a published version never changes (and a
+    version's id is never given to other content), so it is kept with its publication time."""
+    row = db.session.execute(
+        select(FlowVersion.content, FlowVersion.published_at).where(FlowVersion.id == version_id)
+    ).first()
+    if row is None:
+        return None
+    parsed: dict[tuple[int, datetime | None], FlowDefinition] = current_app.extensions.setdefault(
+        _PARSED, {}
+    )
+    key = (version_id, row.published_at)
+    if key not in parsed:
+        if len(parsed) > 256:
+            parsed.clear()
+        parsed[key] = from_data(row.content)
+    return parsed[key]
+
+
+class FlowConversation:
+    """Flows as a conversation kind of the SMS channel: the keyword's ``ref`` is the flow's
+    id, and a conversation stays on the version it started on."""
+
+    name = KIND
+
+    def start(self, ref: str | None, now: datetime) -> Turn:
+        version = published_version(int(ref)) if ref and ref.isdecimal() else None
+        definition = _definition(version.id) if version else None
+        if version is None or definition is None:
+            return Turn([UNAVAILABLE], None, end_reason="unavailable")
+        turn = engine.start(definition, now, services.current_signposts())
+        return _with_version(turn, version.id)
+
+    def reply(self, ref: str | None, state: dict[str, Any], text: str, now: datetime) -> Turn:
+        definition = _definition(int(state.get("version", 0)))
+        if definition is None:
+            return Turn([], None, end_reason="flow_broken")
+        turn = engine.reply(definition, state, text, now, services.current_signposts(), redact)
+        return _with_version(turn, state["version"])
+
+
+def _with_version(turn: Turn, version_id: int) -> Turn:
+    return replace(
+        turn,
+        state=None if turn.state is None else {**turn.state, "version": version_id},
+        record=None if turn.record is None else {**turn.record, "version": version_id},
+    )

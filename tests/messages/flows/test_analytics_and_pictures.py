@@ -1,0 +1,70 @@
+"""Flow analytics, the picture of a flow, and what changed between versions: plain functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from messages.flows.analytics import summarise
+from messages.flows.changes import changes
+from messages.flows.definition import from_data
+from messages.flows.editing import EditError, add_step, delete_step, new_step_id, starter
+from messages.flows.picture import BOX_HEIGHT, draw
+
+
+def test_analytics_count_each_version_and_each_step_once_a_conversation():
+    rows = [
+        ({"version": 1, "path": ["a", "b", "a", "b"]}, "completed", True),
+        ({"version": 1, "path": ["a"]}, "expired", True),
+        ({"version": 1, "path": ["a"]}, "opted_out", True),
+        ({"version": 2, "path": ["a", "c"]}, None, False),
+        ({"version": 9, "path": ["a"]}, "completed", True),  # a version of another flow
+    ]
+    newest, oldest = summarise(rows, {1: 1, 2: 2})
+    assert (newest.version, newest.started, newest.in_progress) == (2, 1, 1)
+    assert (oldest.started, oldest.completed, oldest.expired, oldest.opted_out) == (3, 1, 1, 1)
+    assert oldest.reached == {"a": 3, "b": 1}
+
+
+def test_the_picture_puts_each_step_below_the_one_before():
+    flow = from_data(starter("Test", "TEST"))
+    picture = draw(flow)
+    boxes = {box.step: box for box in picture.boxes}
+    assert boxes["goodbye"].y == boxes["welcome"].y + BOX_HEIGHT + 56
+    [arrow] = picture.arrows
+    assert (arrow.source, arrow.target, arrow.y1, arrow.y2) == (
+        "welcome",
+        "goodbye",
+        boxes["welcome"].y + BOX_HEIGHT,
+        boxes["goodbye"].y,
+    )
+
+
+def test_changes_name_what_a_reviewer_should_look_at():
+    before = starter("Test", "TEST")
+    after, step = add_step(before, "Signs to look out for", "message")
+    after["steps"]["welcome"]["text"] = "Hello!"
+    after["keyword"] = "TESTS"
+    found = changes(before, after)
+    assert "The keyword changed from 'TEST' to 'TESTS'." in found
+    assert "Step 'welcome': the message changed." in found
+    assert f"Step {step!r} is new." in found
+    assert changes(None, after) == ["This is the first version: everything is new."]
+    assert changes(before, before) == ["Nothing changed."]
+
+
+def test_new_steps_get_readable_unique_names():
+    assert new_step_id("Signs to look out for!", set()) == "signs_to_look_out_for"
+    assert new_step_id("Signs", {"signs"}) == "signs_2"
+    assert new_step_id("2nd try", set()) == "step_2nd_try"
+    assert new_step_id("🙂", set()) == "step"
+
+
+def test_the_first_step_cannot_be_deleted():
+    with pytest.raises(EditError, match="starts at this step"):
+        delete_step(starter("Test", "TEST"), "welcome")
+
+
+def test_editing_never_changes_what_it_was_given():
+    original = starter("Test", "TEST")
+    add_step(original, "More", "message")
+    assert set(original["steps"]) == {"welcome", "goodbye"}

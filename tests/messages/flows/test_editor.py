@@ -1,0 +1,190 @@
+"""The flow editor's pages: a Changemaker builds a flow with forms, a reviewer approves it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from changemakers.accounts.models import Role
+from changemakers.extensions import db
+from changemakers.lifecycle import ContentStatus
+from messages.flows import files
+from messages.models import FlowVersion
+from tests.conftest import post_form, sign_in
+from tests.messages.conftest import replies_of
+
+
+def latest() -> FlowVersion:
+    return db.session.scalars(select(FlowVersion).order_by(FlowVersion.id.desc())).first()
+
+
+def step_form(kind: str, text: str = "", **fields: str) -> dict[str, str]:
+    data = {"kind": kind, "text": text, "next": "", "hint": "", "expires_after": "", "after": ""}
+    data.update({"flow": "", "survey": ""})
+    for row in range(6):
+        data.update(
+            {f"options-{row}-label": "", f"options-{row}-replies": "", f"options-{row}-next": ""}
+        )
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def changemaker(client, make_staff):
+    user = make_staff(Role.CHANGEMAKER, email="maker@example.org")
+    sign_in(client, user.email)
+    return user
+
+
+def build_small_flow(client) -> str:
+    """Create a flow and make its first step a question with two options."""
+    response = post_form(client, "/flows", {"name": "Exams", "keyword": "exams"}, page="/flows")
+    assert response.status_code == 302
+    base = response.headers["Location"]
+    post_form(
+        client,
+        f"{base}/steps/welcome",
+        step_form(
+            "question",
+            "Hi, it's Changemakers. Reply 1 for revision tips or 2 for someone to talk to.",
+            hint="Just reply 1 or 2.",
+            **{
+                "options-0-label": "Revision tips",
+                "options-0-replies": "tips, revision",
+                "options-0-next": "goodbye",
+                "options-1-label": "Someone to talk to",
+                "options-1-next": "goodbye",
+            },
+        ),
+        page=base,
+    )
+    post_form(
+        client,
+        f"{base}/examples",
+        {"name": "Tips", "texts": "EXAMS\ntips", "expect": "revision tips\nThanks for texting"},
+        page=base,
+    )
+    return base
+
+
+def test_a_changemaker_builds_a_flow_with_forms(client, changemaker):
+    base = build_small_flow(client)
+    version = latest()
+    step = version.content["steps"]["welcome"]
+    assert step["kind"] == "question"
+    assert [o["label"] for o in step["options"]] == ["Revision tips", "Someone to talk to"]
+    assert step["options"][0]["replies"] == ["tips", "revision"]
+    assert version.contributor_ids == [changemaker.id]
+    page = client.get(base).get_data(as_text=True)
+    assert "Tips: passes" in page
+    assert "77 characters: 1 text (GSM-7)" in page
+
+
+def test_a_smart_quote_is_named_as_the_reason_for_ucs2(client, changemaker):
+    base = build_small_flow(client)
+    post_form(client, f"{base}/steps/goodbye", step_form("end", "That’s all"), page=base)
+    assert "because of “’”" in client.get(base).get_data(as_text=True)
+
+
+def test_problems_are_shown_and_stop_the_review(client, changemaker):
+    base = build_small_flow(client)
+    post_form(client, f"{base}/steps", {"label": "Lost step", "kind": "message"}, page=base)
+    page = client.get(base).get_data(as_text=True)
+    assert "Step &#39;lost_step&#39; can never be reached" in page
+    response = post_form(client, f"{base}/submit", page=base)
+    assert response.status_code == 302
+    assert latest().status is ContentStatus.DRAFT
+
+
+def test_submit_then_a_reviewer_approves_and_it_answers_sms(
+    client, changemaker, make_staff, send_sms
+):
+    base = build_small_flow(client)
+    post_form(client, f"{base}/submit", page=base)
+    assert latest().status is ContentStatus.IN_REVIEW
+    page = client.get(base).get_data(as_text=True)
+    assert "Approve and publish" not in page  # a changemaker cannot
+    assert post_form(client, f"{base}/approve", page=base).status_code == 403
+
+    post_form(client, "/logout")
+    reviewer = make_staff(Role.REVIEWER, email="reviewer@example.org")
+    sign_in(client, reviewer.email)
+    page = client.get(base).get_data(as_text=True)
+    assert "This is the first version" in page
+    post_form(client, f"{base}/approve", page=base)
+    assert latest().status is ContentStatus.PUBLISHED
+
+    assert replies_of(send_sms("EXAMS"))[0].startswith("Hi, it's Changemakers. Reply 1")
+    assert replies_of(send_sms("revision")) == ["Thanks for texting. Text HELP any time."]
+
+
+def test_a_reviewer_returns_it_with_a_comment(client, changemaker, make_staff):
+    base = build_small_flow(client)
+    post_form(client, f"{base}/submit", page=base)
+    post_form(client, "/logout")
+    sign_in(client, make_staff(Role.REVIEWER, email="reviewer@example.org").email)
+    post_form(client, f"{base}/return", {"comment": "Add Childline, please"}, page=base)
+    version = latest()
+    assert (version.status, version.review_comment) == (
+        ContentStatus.DRAFT,
+        "Add Childline, please",
+    )
+
+
+def test_try_it_runs_the_draft_without_storing_anything(client, changemaker):
+    base = build_small_flow(client)
+    post_form(client, f"{base}/try", {"body": "EXAMS"}, page=f"{base}/try")
+    post_form(client, f"{base}/try", {"body": "2"}, page=f"{base}/try")
+    page = client.get(f"{base}/try").get_data(as_text=True)
+    assert "Reply 1 for revision tips" in page
+    assert "Thanks for texting" in page
+    from messages.models import Conversation, InboundMessage
+
+    assert db.session.scalars(select(InboundMessage)).all() == []
+    assert db.session.scalars(select(Conversation)).all() == []
+
+
+def test_export_and_import_through_the_pages(client, changemaker):
+    base = build_small_flow(client)
+    exported = client.get(f"{base}/flow.yaml")
+    assert exported.headers["Content-Disposition"] == 'attachment; filename="exams-v1.yaml"'
+    data = files.load(exported.get_data(as_text=True))
+    data["name"] = "Exams again"
+    token_page = client.get("/flows").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', token_page).group(1)
+    response = client.post(
+        "/flows/import",
+        data={"csrf_token": token, "file": (io.BytesIO(files.dump(data).encode()), "exams.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert latest().content["name"] == "Exams again"
+    assert latest().number == 2
+
+
+def test_a_broken_import_lists_every_problem(client, changemaker):
+    import re
+
+    token_page = client.get("/flows").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', token_page).group(1)
+    broken = "name: x\nkeyword: STOP\nstart: a\nsteps:\n  a: {kind: message, text: '', next: b}\n"
+    response = client.post(
+        "/flows/import",
+        data={"csrf_token": token, "file": (io.BytesIO(broken.encode()), "x.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "kept for the service" in page
+    assert "has no message" in page
+    assert "there is no step of that name" in page
+    assert db.session.scalars(select(FlowVersion)).all() == []
+
+
+def test_board_members_cannot_edit_flows(client, signed_in):
+    signed_in(Role.BOARD)
+    assert client.get("/flows").status_code == 403

@@ -1,0 +1,101 @@
+"""Validation: every problem, in words a Changemaker understands."""
+
+from __future__ import annotations
+
+import pytest
+
+from messages.flows.definition import DefinitionError, from_data, to_data
+from messages.flows.validation import problems
+
+
+def flow(steps, **fields):
+    return from_data({"name": "Test", "keyword": "TEST", "start": "a", "steps": steps, **fields})
+
+
+GOOD = {
+    "a": {
+        "kind": "question",
+        "text": "1 or 2? {childline}",
+        "options": [{"label": "One", "next": "b"}, {"label": "Two", "next": "b"}],
+    },
+    "b": {"kind": "end", "text": "Bye"},
+}
+
+
+def test_a_good_flow_has_no_problems():
+    assert problems(flow(GOOD), signpost_names={"childline"}) == []
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ({**GOOD, "c": {"kind": "end", "text": "never"}}, "Step 'c' can never be reached"),
+        (
+            {**GOOD, "b": {"kind": "message", "text": "x", "next": "nowhere"}},
+            "Step 'b' goes to 'nowhere', but there is no step of that name.",
+        ),
+        ({**GOOD, "b": {"kind": "message", "text": " ", "next": "a"}}, "Step 'b' has no message."),
+        (
+            {
+                "a": {"kind": "message", "text": "x", "next": "b"},
+                "b": {"kind": "message", "text": "y", "next": "a"},
+            },
+            "go round in a loop without waiting for a reply",
+        ),
+        (
+            {**GOOD, "b": {"kind": "follow_up", "next": "a"}},
+            "Step 'b' needs to say how long to wait",
+        ),
+        ({**GOOD, "b": {"kind": "jump"}}, "must jump to one flow (its keyword) or one survey"),
+        ({**GOOD, "b": {"kind": "jump", "flow": "test"}}, "jumps to this same flow"),
+        (
+            {**GOOD, "b": {"kind": "end", "text": "Call {nobody}"}},
+            "names {nobody}, which is not in the signposting directory",
+        ),
+    ],
+)
+def test_each_problem_is_named(steps, expected):
+    found = problems(flow(steps), signpost_names={"childline"})
+    assert any(expected in problem for problem in found), found
+
+
+def test_a_keyword_taken_or_reserved_is_refused():
+    assert "already used" in problems(flow(GOOD), {"TEST"}, {"childline"})[0]
+    reserved = from_data({**to_data(flow(GOOD)), "keyword": "stop"})
+    assert "kept for the service" in problems(reserved, (), {"childline"})[0]
+
+
+def test_a_question_needs_two_options():
+    steps = {**GOOD, "a": {**GOOD["a"], "options": [{"label": "Only", "next": "b"}]}}
+    assert "fewer than two options" in problems(flow(steps), signpost_names={"childline"})[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("just text", "a flow file must be a set of named fields"),
+        ({"steps": {}}, "the flow needs a name"),
+        (
+            {"name": "x", "keyword": "X", "start": "a", "steps": {"a": {"kind": "dance"}}},
+            "kind must be one of",
+        ),
+        (
+            {
+                "name": "x",
+                "keyword": "X",
+                "start": "a",
+                "steps": {"a": {"kind": "follow_up", "after": "soon", "next": "a"}},
+            },
+            "'soon' is not a length of time",
+        ),
+    ],
+)
+def test_data_that_is_not_a_flow_is_refused_with_every_reason(data, expected):
+    with pytest.raises(DefinitionError) as refused:
+        from_data(data)
+    assert any(expected in problem for problem in refused.value.problems)
+
+
+def test_a_flow_survives_a_round_trip_through_plain_data():
+    original = flow(GOOD, examples=[{"name": "One", "texts": ["TEST", "1"], "expect": ["Bye"]}])
+    assert from_data(to_data(original)) == original
