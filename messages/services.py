@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from flask import current_app
-from sqlalchemy import Table, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from changemakers import privacy
@@ -94,6 +94,7 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
         contact = lock_contact(pseudonym, sms.number, now)
         context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
         replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
+        context.finish()
         if context.erased:
             row.update(pseudonym=None, body_redacted=None)
         elif context.bodies_forgotten:
@@ -196,17 +197,31 @@ def _stored_replies(message_sid: str) -> list[str]:
     return list(replies or [])
 
 
+@dataclass
+class OpenConversation:
+    """The fields of a participant's open conversation that routing uses."""
+
+    id: int
+    kind: str
+    ref: str | None
+    state: dict[str, Any]
+    expires_at: datetime | None
+
+
 class DatabaseContext:
     """The router's view of one sender, backed by the database (see ``router.RouterContext``).
 
     Its contact row is locked for the whole transaction, so two messages from the same phone
-    are handled one after the other, in order, even when they arrive together.
+    are handled one after the other, in order, even when they arrive together. Conversations
+    are read and written with single statements, and the contact's ``in_conversation`` flag is
+    written once, by ``finish``, however often routing changed it.
     """
 
     def __init__(
         self, pseudonym: str, contact: ContactState, number: str, now: datetime, redacted_text: str
     ) -> None:
         self._contact: ContactState | None = contact
+        self._stored_flag = contact.in_conversation
         self.pseudonym = pseudonym
         self.number = number
         self.now = now
@@ -218,6 +233,7 @@ class DatabaseContext:
     def _ensure_contact(self) -> ContactState:
         if self._contact is None:  # erased earlier in this same message
             self._contact = lock_contact(self.pseudonym, self.number, self.now)
+            self._stored_flag = self._contact.in_conversation
         return self._contact
 
     @property
@@ -232,13 +248,19 @@ class DatabaseContext:
         contact = self._ensure_contact()
         db.session.execute(update(Contact).where(Contact.id == contact.id).values(**values))
         contact.opted_out = bool(values.get("opted_out", contact.opted_out))
-        contact.in_conversation = bool(values.get("in_conversation", contact.in_conversation))
+
+    def finish(self) -> None:
+        """Write the ``in_conversation`` flag if routing changed it."""
+        contact = self._contact
+        if contact is not None and contact.in_conversation != self._stored_flag:
+            self._update_contact(in_conversation=contact.in_conversation)
+            self._stored_flag = contact.in_conversation
 
     def opt_out(self) -> None:
         contact = self._ensure_contact()
         opt_out_participant(contact.id, self.pseudonym, self.now)
         contact.opted_out = True
-        contact.in_conversation = False
+        contact.in_conversation = self._stored_flag = False
         self.bodies_forgotten = True
 
     def want_updates(self, wanted: bool) -> None:
@@ -286,25 +308,36 @@ class DatabaseContext:
         contact = self._ensure_contact()
         self._end_conversations("replaced")
         turn = kind.start(ref, self.now)
-        conversation = Conversation(
-            contact_id=contact.id,
-            kind=kind.name,
-            ref=ref,
-            state=turn.state if turn.state is not None else turn.record or {},
-            started_at=self.now,
-            expires_at=turn.expires_at,
-        )
-        db.session.add(conversation)
-        if turn.state is None:
-            conversation.ended_at = self.now
-            conversation.end_reason = turn.end_reason
-        else:
-            self._update_contact(in_conversation=True)
-        return self._after(turn, conversation)
+        ended = turn.state is None
+        conversation_id = db.session.execute(
+            insert(Conversation)
+            .values(
+                contact_id=contact.id,
+                kind=kind.name,
+                ref=ref,
+                state=turn.record or {} if ended else turn.state,
+                started_at=self.now,
+                updated_at=self.now,
+                expires_at=turn.expires_at,
+                ended_at=self.now if ended else None,
+                end_reason=turn.end_reason if ended else None,
+            )
+            .returning(Conversation.id)
+        ).scalar_one()
+        contact.in_conversation = not ended
+        return self._after(turn, conversation_id)
 
-    def _after(self, turn: conversations.Turn, conversation: Conversation) -> list[str]:
+    def _after(self, turn: conversations.Turn, conversation_id: int) -> list[str]:
         """A turn's follow-ups, and whatever it hands over to (a flow's jump)."""
-        self._schedule(turn, conversation)
+        for follow_up in turn.follow_ups:
+            outbox.enqueue(
+                self._ensure_contact().id,
+                follow_up.text,
+                OutboxPurpose.FOLLOW_UP,
+                self.now,
+                delay=follow_up.after,
+                conversation_id=conversation_id,
+            )
         replies = list(turn.replies)
         hand_over = turn.hand_over
         if hand_over is not None and self._hand_overs < MAX_HAND_OVERS:
@@ -315,69 +348,69 @@ class DatabaseContext:
                 replies += self._start(hand_over.kind, hand_over.ref) or []
         return replies
 
-    def _schedule(self, turn: conversations.Turn, conversation: Conversation) -> None:
-        """The turn's follow-ups, into the outbox with the conversation's change."""
-        if not turn.follow_ups:
-            return
-        db.session.flush()
-        for follow_up in turn.follow_ups:
-            outbox.enqueue(
-                conversation.contact_id,
-                follow_up.text,
-                OutboxPurpose.FOLLOW_UP,
-                self.now,
-                delay=follow_up.after,
-                conversation_id=conversation.id,
-            )
-
     def continue_conversation(self, text: str) -> list[str] | None:
         conversation = self._active_conversation()
         if conversation is None:
             return None
         kind = conversations.kind_named(conversation.kind)
         if kind is None:
-            self._end(conversation, "kind_unavailable")
+            self._end(conversation.id, "kind_unavailable")
             return None
         turn = kind.reply(conversation.ref, dict(conversation.state), text, self.now)
         if turn.state is None:
-            self._end(conversation, turn.end_reason)
-            if turn.record is not None:
-                conversation.state = turn.record
+            self._end(conversation.id, turn.end_reason, turn.record)
         else:
-            conversation.state = turn.state
-            conversation.expires_at = turn.expires_at
-        return self._after(turn, conversation)
-
-    def _active_conversation(self) -> Conversation | None:
-        if self._contact is None or not self._contact.in_conversation:
-            return None  # most messages: no need to look
-        conversation = db.session.scalar(
-            select(Conversation)
-            .where(
-                and_(Conversation.contact_id == self._contact.id, Conversation.ended_at.is_(None))
+            db.session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation.id)
+                .values(state=turn.state, expires_at=turn.expires_at, updated_at=self.now)
             )
+        return self._after(turn, conversation.id)
+
+    def _active_conversation(self) -> OpenConversation | None:
+        contact = self._contact
+        if contact is None or not contact.in_conversation:
+            return None  # most messages: no need to look
+        row = db.session.execute(
+            select(
+                Conversation.id,
+                Conversation.kind,
+                Conversation.ref,
+                Conversation.state,
+                Conversation.expires_at,
+            )
+            .where(and_(Conversation.contact_id == contact.id, Conversation.ended_at.is_(None)))
             .order_by(Conversation.started_at.desc(), Conversation.id.desc())
             .limit(1)
-        )
-        if conversation is None:
-            self._update_contact(in_conversation=False)
+        ).first()
+        if row is None:
+            contact.in_conversation = False
             return None
-        if conversation.expires_at is not None and conversation.expires_at <= self.now:
-            self._end(conversation, "expired")
+        if row.expires_at is not None and row.expires_at <= self.now:
+            self._end(row.id, "expired")
             return None
-        return conversation
+        return OpenConversation(row.id, row.kind, row.ref, row.state, row.expires_at)
 
-    def _end(self, conversation: Conversation, reason: str) -> None:
-        conversation.ended_at = self.now
-        conversation.end_reason = reason
-        self._update_contact(in_conversation=False)
+    def _end(self, conversation_id: int, reason: str, record: dict[str, Any] | None = None) -> None:
+        values: dict[str, Any] = {
+            "ended_at": self.now,
+            "end_reason": reason,
+            "updated_at": self.now,
+        }
+        if record is not None:
+            values["state"] = record
+        db.session.execute(
+            update(Conversation).where(Conversation.id == conversation_id).values(**values)
+        )
+        self._ensure_contact().in_conversation = False
 
     def _end_conversations(self, reason: str) -> None:
-        if self._contact is None or not self._contact.in_conversation:
+        contact = self._contact
+        if contact is None or not contact.in_conversation:
             return
-        self._update_contact(in_conversation=False)
-        outbox.cancel_follow_ups_of_open_conversations(self._contact.id, self.now)
-        _end_open_conversations(self._contact.id, reason, self.now)
+        outbox.cancel_follow_ups_of_open_conversations(contact.id, self.now)
+        _end_open_conversations(contact.id, reason, self.now)
+        contact.in_conversation = False
 
 
 def _end_open_conversations(contact_id: int, reason: str, now: datetime) -> None:
@@ -441,6 +474,7 @@ class KeywordBinding:
 
 TABLES_FRESH_FOR = 2.0  # seconds a process reuses a small table it read
 _CACHED_TABLES = "messages.cached_tables"
+_PROCESS_CACHES = "messages.process_caches"
 
 
 def read_fresh(name: str, read: Callable[[], T]) -> T:
@@ -455,8 +489,16 @@ def read_fresh(name: str, read: Callable[[], T]) -> T:
     return cast(T, value)
 
 
+def process_cache(name: str) -> dict[Any, Any]:
+    """A dict this process keeps (of things that never change once made, such as a published
+    flow parsed), emptied with the tables by ``forget_cached_tables``."""
+    caches = current_app.extensions.setdefault(_PROCESS_CACHES, {})
+    return caches.setdefault(name, {})
+
+
 def forget_cached_tables() -> None:
     current_app.extensions.pop(_CACHED_TABLES, None)
+    current_app.extensions.pop(_PROCESS_CACHES, None)
 
 
 def current_keywords() -> dict[str, KeywordBinding]:

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import and_, delete, func, select
 
 from changemakers.accounts.models import StaffUser
@@ -290,26 +289,26 @@ def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
     )
 
 
-_PARSED = "messages.flow_definitions"
-
-
 def _definition(version_id: int) -> FlowDefinition | None:
-    """A version's flow, parsed once per process: a published version never changes (and a
-    version's id is never given to other content), so it is kept with its publication time."""
-    row = db.session.execute(
-        select(FlowVersion.content, FlowVersion.published_at).where(FlowVersion.id == version_id)
-    ).first()
-    if row is None:
-        return None
-    parsed: dict[tuple[int, datetime | None], FlowDefinition] = current_app.extensions.setdefault(
-        _PARSED, {}
-    )
-    key = (version_id, row.published_at)
-    if key not in parsed:
-        if len(parsed) > 256:
+    """A published version's flow, parsed once per process: it never changes."""
+    parsed = services.process_cache("flow_definitions")
+    definition = parsed.get(version_id)
+    if definition is None:
+        content = db.session.scalar(select(FlowVersion.content).where(FlowVersion.id == version_id))
+        if content is None:
+            return None
+        if len(parsed) >= 256:
             parsed.clear()
-        parsed[key] = from_data(row.content)
-    return parsed[key]
+        definition = parsed[version_id] = from_data(content)
+    return definition
+
+
+def _published_version_id(flow_id: int) -> int | None:
+    return db.session.scalar(
+        select(FlowVersion.id).where(
+            and_(FlowVersion.flow_id == flow_id, FlowVersion.status == ContentStatus.PUBLISHED)
+        )
+    )
 
 
 class FlowConversation:
@@ -319,12 +318,12 @@ class FlowConversation:
     name = KIND
 
     def start(self, ref: str | None, now: datetime) -> Turn:
-        version = published_version(int(ref)) if ref and ref.isdecimal() else None
-        definition = _definition(version.id) if version else None
-        if version is None or definition is None:
+        version_id = _published_version_id(int(ref)) if ref and ref.isdecimal() else None
+        definition = _definition(version_id) if version_id else None
+        if version_id is None or definition is None:
             return Turn([UNAVAILABLE], None, end_reason="unavailable")
         turn = engine.start(definition, now, services.current_signposts())
-        return _with_version(turn, version.id)
+        return _with_version(turn, version_id)
 
     def reply(self, ref: str | None, state: dict[str, Any], text: str, now: datetime) -> Turn:
         definition = _definition(int(state.get("version", 0)))
