@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
-from changemakers.lifecycle import ContentStatus
+from changemakers.lifecycle import VersionedContent
 
 
 class Contact(Model):
@@ -230,7 +230,7 @@ class Flow(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class FlowVersion(Model):
+class FlowVersion(VersionedContent, Model):
     """One version of a flow; its life is drawn in ``changemakers.lifecycle``. ``content`` is
     the flow as plain data (``messages.flows.definition``), never changed once published."""
 
@@ -239,19 +239,3 @@ class FlowVersion(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     flow_id: Mapped[int] = mapped_column(ForeignKey("flows.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    status: Mapped[ContentStatus] = mapped_column(
-        string_enum(ContentStatus, "content_status"), default=ContentStatus.DRAFT
-    )
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
-    contributor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # all who changed it
-    reviewer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_users.id", ondelete="SET NULL")
-    )
-    review_comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[datetime | None]
-    published_at: Mapped[datetime | None]
-    archived_at: Mapped[datetime | None]

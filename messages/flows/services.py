@@ -10,18 +10,12 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, select
 
+from changemakers import lifecycle
 from changemakers.accounts.models import StaffUser
 from changemakers.audit import services as audit
 from changemakers.database import utcnow
 from changemakers.extensions import db
-from changemakers.lifecycle import (
-    ContentStatus,
-    LifecycleError,
-    check_archive,
-    check_edit,
-    check_review,
-    check_submit,
-)
+from changemakers.lifecycle import ContentStatus
 from changemakers.redaction import redact
 from messages import conversations, services
 from messages.conversations import Turn
@@ -151,50 +145,37 @@ def new_draft(flow: Flow, actor: StaffUser) -> FlowVersion:
 def save(version: FlowVersion, data: dict[str, Any], actor: StaffUser, what: str) -> None:
     """Keep an edit of a draft. It must still read as a flow; other problems are shown in the
     editor and stop it only when it is submitted."""
-    check_edit(version.status)
     parse(data)
-    version.content = data
-    if actor.id not in version.contributor_ids:
-        version.contributor_ids = [*version.contributor_ids, actor.id]
+    lifecycle.edited_by(version, data, actor.id)
     audit.record(actor, "flow.edit", "flow", version.flow_id, version=version.number, change=what)
     db.session.commit()
 
 
 def submit(version: FlowVersion, actor: StaffUser) -> None:
-    check_submit(version.status, problems_of(parse(version.content), version.flow_id))
-    version.status = ContentStatus.IN_REVIEW
-    version.submitted_at = utcnow()
+    lifecycle.submit(version, problems_of(parse(version.content), version.flow_id), utcnow())
     audit.record(actor, "flow.submit", "flow", version.flow_id, version=version.number)
     db.session.commit()
 
 
 def approve(version: FlowVersion, actor: StaffUser) -> None:
     """Publish a version a reviewer has checked (never their own change)."""
-    check_review(version.status, version.contributor_ids, actor.id)
-    found = problems_of(parse(version.content), version.flow_id)
-    if found:
-        raise LifecycleError("It cannot go live: " + " ".join(found))
-    _publish(version)
+    problems = problems_of(parse(version.content), version.flow_id)
+    lifecycle.approve(version, actor.id, problems, utcnow(), _published(version.flow_id))
+    _answer_keyword(version)
     audit.record(actor, "flow.approve", "flow", version.flow_id, version=version.number)
     db.session.commit()
     services.forget_cached_tables()
 
 
 def return_for_changes(version: FlowVersion, actor: StaffUser, comment: str) -> None:
-    check_review(version.status, version.contributor_ids, actor.id)
-    if not comment.strip():
-        raise LifecycleError("Say what needs changing, so the author knows.")
-    version.status = ContentStatus.DRAFT
-    version.review_comment = comment.strip()
+    lifecycle.return_for_changes(version, actor.id, comment)
     audit.record(actor, "flow.return", "flow", version.flow_id, version=version.number)
     db.session.commit()
 
 
 def archive(version: FlowVersion, actor: StaffUser) -> None:
     """Take a flow out of use: its keyword stops answering; running conversations finish."""
-    check_archive(version.status)
-    version.status = ContentStatus.ARCHIVED
-    version.archived_at = utcnow()
+    lifecycle.archive(version, utcnow())
     db.session.execute(
         delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.flow_id)))
     )
@@ -203,21 +184,18 @@ def archive(version: FlowVersion, actor: StaffUser) -> None:
     services.forget_cached_tables()
 
 
-def _publish(version: FlowVersion) -> None:
-    now = utcnow()
-    previous = db.session.scalars(
-        select(FlowVersion).where(
-            and_(
-                FlowVersion.flow_id == version.flow_id,
-                FlowVersion.status == ContentStatus.PUBLISHED,
+def _published(flow_id: int) -> list[FlowVersion]:
+    return list(
+        db.session.scalars(
+            select(FlowVersion).where(
+                and_(FlowVersion.flow_id == flow_id, FlowVersion.status == ContentStatus.PUBLISHED)
             )
         )
-    ).all()
-    for old in previous:
-        old.status = ContentStatus.ARCHIVED
-        old.archived_at = now
-    version.status = ContentStatus.PUBLISHED
-    version.published_at = now
+    )
+
+
+def _answer_keyword(version: FlowVersion) -> None:
+    """The published version's name and keyword become the flow's."""
     flow = db.session.get_one(Flow, version.flow_id)
     flow.name = version.content["name"]
     flow.keyword = keyword_of(version.content["keyword"])
@@ -239,7 +217,8 @@ def load_published(data: Mapping[str, Any]) -> FlowVersion:
     if found:
         raise FlowProblems(found)
     version = _new_version(flow, definition, None)
-    _publish(version)
+    lifecycle.publish(version, utcnow(), _published(version.flow_id))
+    _answer_keyword(version)
     audit.record(None, "flow.load", "flow", version.flow_id, version=version.number)
     db.session.commit()
     services.forget_cached_tables()
