@@ -100,24 +100,34 @@ def _register_blueprints(app: Flask) -> None:
     import messages
     import messages.cli
     import messages.demo
+    import surveys
+    import surveys.cli
+    import surveys.demo
     from changemakers import accounts, audit, main
     from changemakers.navigation import NavItem
     from messages import conversations
     from messages.flows.services import FlowConversation
+    from surveys.services import SurveyConversation
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(messages.bp)
+    app.register_blueprint(surveys.bp)
     conversations.register(FlowConversation())
+    conversations.register(SurveyConversation())
     for command in (
         messages.cli.contacts,
         messages.cli.worker,
         messages.cli.reconcile,
         messages.cli.flows,
+        surveys.cli.surveys,
     ):
         app.cli.add_command(command)
-    app.extensions["demo_content"] = [messages.demo.load_demo_content]
+    app.extensions["demo_content"] = [
+        messages.demo.load_demo_content,
+        surveys.demo.load_demo_content,
+    ]
     app.extensions["demo_background"] = [messages.demo.start_dispatcher]
     app.extensions["navigation"] = [
         NavItem(

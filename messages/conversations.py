@@ -2,7 +2,9 @@
 
 A conversation kind is registered under a name (``"flow"``, ``"survey"``); a keyword names the
 kind and a reference (which flow, which survey). The channel stores the kind's state between
-messages and never looks inside it, so ``messages/`` needs to know nothing of surveys.
+messages and never looks inside it, so ``messages/`` needs to know nothing of surveys. Keys of
+the state that start with ``_`` are links a kind may keep only while the conversation runs
+(an SMS survey's response): the channel removes them when it ends, however it ends.
 """
 
 from __future__ import annotations
@@ -47,11 +49,14 @@ class Turn:
 class ConversationKind(Protocol):
     name: str
 
-    def start(self, ref: str | None, now: datetime) -> Turn:
-        """Begin, when a keyword naming this kind arrives."""
+    def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
+        """Begin, when a keyword naming this kind arrives. ``participant`` is the sender's
+        pseudonym."""
         ...
 
-    def reply(self, ref: str | None, state: dict[str, Any], text: str, now: datetime) -> Turn:
+    def reply(
+        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+    ) -> Turn:
         """Take the participant's next message."""
         ...
 
@@ -65,3 +70,8 @@ def register(kind: ConversationKind) -> None:
 
 def kind_named(name: str) -> ConversationKind | None:
     return _kinds.get(name)
+
+
+def without_links(state: dict[str, Any]) -> dict[str, Any]:
+    """What an ended conversation keeps: its state without the ``_`` links."""
+    return {key: value for key, value in state.items() if not key.startswith("_")}

@@ -307,7 +307,7 @@ class DatabaseContext:
             return None
         contact = self._ensure_contact()
         self._end_conversations("replaced")
-        turn = kind.start(ref, self.now)
+        turn = kind.start(ref, self.now, self.pseudonym)
         ended = turn.state is None
         conversation_id = db.session.execute(
             insert(Conversation)
@@ -315,7 +315,7 @@ class DatabaseContext:
                 contact_id=contact.id,
                 kind=kind.name,
                 ref=ref,
-                state=turn.record or {} if ended else turn.state,
+                state=conversations.without_links(turn.record or {}) if ended else turn.state,
                 started_at=self.now,
                 updated_at=self.now,
                 expires_at=turn.expires_at,
@@ -354,11 +354,13 @@ class DatabaseContext:
             return None
         kind = conversations.kind_named(conversation.kind)
         if kind is None:
-            self._end(conversation.id, "kind_unavailable")
+            self._end(conversation.id, "kind_unavailable", conversation.state)
             return None
-        turn = kind.reply(conversation.ref, dict(conversation.state), text, self.now)
+        turn = kind.reply(
+            conversation.ref, dict(conversation.state), text, self.now, self.pseudonym
+        )
         if turn.state is None:
-            self._end(conversation.id, turn.end_reason, turn.record)
+            self._end(conversation.id, turn.end_reason, turn.record or conversation.state)
         else:
             db.session.execute(
                 update(Conversation)
@@ -387,21 +389,12 @@ class DatabaseContext:
             contact.in_conversation = False
             return None
         if row.expires_at is not None and row.expires_at <= self.now:
-            self._end(row.id, "expired")
+            self._end(row.id, "expired", row.state)
             return None
         return OpenConversation(row.id, row.kind, row.ref, row.state, row.expires_at)
 
-    def _end(self, conversation_id: int, reason: str, record: dict[str, Any] | None = None) -> None:
-        values: dict[str, Any] = {
-            "ended_at": self.now,
-            "end_reason": reason,
-            "updated_at": self.now,
-        }
-        if record is not None:
-            values["state"] = record
-        db.session.execute(
-            update(Conversation).where(Conversation.id == conversation_id).values(**values)
-        )
+    def _end(self, conversation_id: int, reason: str, state: dict[str, Any] | None) -> None:
+        _end_conversation(conversation_id, reason, state, self.now)
         self._ensure_contact().in_conversation = False
 
     def _end_conversations(self, reason: str) -> None:
@@ -413,12 +406,51 @@ class DatabaseContext:
         contact.in_conversation = False
 
 
-def _end_open_conversations(contact_id: int, reason: str, now: datetime) -> None:
+def _end_conversation(
+    conversation_id: int, reason: str, state: dict[str, Any] | None, now: datetime
+) -> None:
+    values: dict[str, Any] = {"ended_at": now, "end_reason": reason, "updated_at": now}
+    if state is not None:
+        values["state"] = conversations.without_links(state)
     db.session.execute(
-        update(Conversation)
-        .where(and_(Conversation.contact_id == contact_id, Conversation.ended_at.is_(None)))
-        .values(ended_at=now, end_reason=reason)
+        update(Conversation).where(Conversation.id == conversation_id).values(**values)
     )
+
+
+def _end_open_conversations(contact_id: int, reason: str, now: datetime) -> None:
+    rows = db.session.execute(
+        select(Conversation.id, Conversation.state).where(
+            and_(Conversation.contact_id == contact_id, Conversation.ended_at.is_(None))
+        )
+    ).all()
+    for row in rows:
+        _end_conversation(row.id, reason, row.state, now)
+
+
+def expire_conversations(now: datetime, batch: int = 500) -> int:
+    """End conversations whose wait for a reply has run out, dropping their links (an SMS
+    survey's response); the worker runs this, so none lingers for want of another message."""
+    rows = db.session.execute(
+        select(Conversation.id, Conversation.contact_id, Conversation.state)
+        .where(and_(Conversation.ended_at.is_(None), Conversation.expires_at < now))
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        _end_conversation(row.id, "expired", row.state, now)
+    if rows:
+        still_open = (
+            select(Conversation.id)
+            .where(and_(Conversation.contact_id == Contact.id, Conversation.ended_at.is_(None)))
+            .exists()
+        )
+        db.session.execute(
+            update(Contact)
+            .where(and_(Contact.id.in_({row.contact_id for row in rows}), ~still_open))
+            .values(in_conversation=False)
+        )
+    db.session.commit()
+    return len(rows)
 
 
 def opt_out_participant(contact_id: int, pseudonym: str, now: datetime) -> None:

@@ -79,6 +79,7 @@ class Dispatcher:
             try:
                 now = now or utcnow()
                 done = self.settle(now)
+                done += services.expire_conversations(now)
                 done += broadcasts.enqueue_next_batch(now)
                 return done + self.send_due(now)
             finally:

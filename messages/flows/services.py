@@ -296,7 +296,7 @@ class FlowConversation:
 
     name = KIND
 
-    def start(self, ref: str | None, now: datetime) -> Turn:
+    def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
         version_id = _published_version_id(int(ref)) if ref and ref.isdecimal() else None
         definition = _definition(version_id) if version_id else None
         if version_id is None or definition is None:
@@ -304,7 +304,9 @@ class FlowConversation:
         turn = engine.start(definition, now, services.current_signposts())
         return _with_version(turn, version_id)
 
-    def reply(self, ref: str | None, state: dict[str, Any], text: str, now: datetime) -> Turn:
+    def reply(
+        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+    ) -> Turn:
         definition = _definition(int(state.get("version", 0)))
         if definition is None:
             return Turn([], None, end_reason="flow_broken")

@@ -12,6 +12,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.accept_invitation",
     "messages.inbound",
     "messages.status",
+    "surveys.survey",
 }
 
 # Pages to visit with a GET, and the roles that may see each.

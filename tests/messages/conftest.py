@@ -94,14 +94,14 @@ class EchoConversation:
 
     name = "echo"
 
-    def start(self, ref, now):
+    def start(self, ref, now, participant):
         from datetime import timedelta
 
         from messages.conversations import Turn
 
         return Turn([f"Echo {ref} started. Say something."], {"count": 0}, now + timedelta(days=3))
 
-    def reply(self, ref, state, text, now):
+    def reply(self, ref, state, text, now, participant):
         from datetime import timedelta
 
         from messages.conversations import Turn

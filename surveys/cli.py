@@ -1,0 +1,40 @@
+"""Commands for surveys, registered on the app by the factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from messages.flows import files
+from surveys import services
+
+surveys = AppGroup("surveys", help="Surveys as files: export to keep or review, import.")
+
+
+@surveys.command("import")
+@click.argument("source", type=click.File("r"))
+def import_survey(source: Any) -> None:
+    """Read a survey from a YAML or JSON file into a new draft. A file that does not validate
+    is refused with every problem listed, and nothing changes."""
+    try:
+        version = services.import_survey(files.load(source.read(), source.name), actor=None)
+    except files.UnreadableFile as error:
+        raise click.ClickException(str(error)) from None
+    except services.SurveyProblems as error:
+        raise click.ClickException(
+            "the survey was not imported:\n" + "\n".join(f"  - {p}" for p in error.problems)
+        ) from None
+    click.echo(f"Imported as draft version {version.number} of {version.content['title']!r}.")
+
+
+@surveys.command("export")
+@click.argument("slug")
+@click.option("--format", "file_format", type=click.Choice(files.FORMATS), default="yaml")
+def export_survey(slug: str, file_format: str) -> None:
+    """Write the live version of the survey at /s/SLUG."""
+    found = services.live_version(slug)
+    if found is None:
+        raise click.ClickException(f"no survey is live at /s/{slug}")
+    click.echo(files.dump(found[0].content, file_format), nl=False)

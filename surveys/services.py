@@ -1,0 +1,327 @@
+"""Surveys in the database: versions through the shared lifecycle, anonymous responses from
+the web and SMS, and the SMS survey as a conversation kind of the SMS channel."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+
+from changemakers import lifecycle
+from changemakers.accounts.models import StaffUser
+from changemakers.audit import services as audit
+from changemakers.config import LONDON
+from changemakers.database import utcnow
+from changemakers.extensions import db
+from changemakers.lifecycle import ContentStatus
+from changemakers.redaction import redact
+from messages import services as channel
+from messages.conversations import Turn
+from messages.models import Keyword
+from messages.router import RESERVED_WORDS, keyword_of
+from surveys import answers as parsing
+from surveys.definition import (
+    SurveyDefinition,
+    SurveyDefinitionError,
+    from_data,
+    to_data,
+)
+from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
+
+KIND = "survey"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+EXPIRES_AFTER = timedelta(days=3)  # then the conversation ends and the link goes
+ALREADY_ANSWERED = (
+    "You've already answered this survey: thank you! Text HELP to see what else we do."
+)
+CLOSED = "Sorry, that survey is closed now. Thank you for wanting to take part."
+
+
+class SurveyProblems(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def today(now: datetime | None = None) -> date:
+    """The day in London: the only time a response keeps."""
+    return (now or utcnow()).astimezone(LONDON).date()
+
+
+def parse(data: object) -> SurveyDefinition:
+    try:
+        return from_data(data)
+    except SurveyDefinitionError as error:
+        raise SurveyProblems(error.problems) from None
+
+
+def problems_of(definition: SurveyDefinition, survey_id: int | None = None) -> list[str]:
+    found = []
+    if not SLUG.match(definition.slug):
+        found.append("The web address name (slug) may use only small letters, numbers and -.")
+    other = db.session.scalar(select(Survey.id).where(Survey.slug == definition.slug))
+    if other is not None and other != survey_id:
+        found.append(f"Another survey already uses the address /s/{definition.slug}.")
+    if definition.keyword:
+        keyword = keyword_of(definition.keyword)
+        if keyword in RESERVED_WORDS:
+            found.append(f"{keyword} is kept for the service itself: pick another keyword.")
+        else:
+            bound = db.session.get(Keyword, keyword)
+            if bound is not None and not (bound.kind == KIND and bound.ref == str(survey_id)):
+                found.append(f"The keyword {keyword} is already used by something else.")
+    return found
+
+
+def _new_version(
+    survey: Survey | None, definition: SurveyDefinition, actor: StaffUser | None
+) -> SurveyVersion:
+    if survey is None:
+        survey = Survey(slug=definition.slug, title=definition.title)
+        db.session.add(survey)
+        db.session.flush()
+    number = (
+        db.session.scalar(
+            select(func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)
+        )
+        or 0
+    ) + 1
+    version = SurveyVersion(
+        survey_id=survey.id,
+        number=number,
+        content=to_data(definition),
+        author_id=actor.id if actor else None,
+        contributor_ids=[actor.id] if actor else [],
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def import_survey(data: object, actor: StaffUser | None) -> SurveyVersion:
+    """A new draft from a file; a file that does not validate changes nothing."""
+    definition = parse(data)
+    survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
+    found = problems_of(definition, survey.id if survey else None)
+    if found:
+        raise SurveyProblems(found)
+    version = _new_version(survey, definition, actor)
+    audit.record(actor, "survey.import", "survey", version.survey_id, version=version.number)
+    db.session.commit()
+    return version
+
+
+def _published(survey_id: int) -> list[SurveyVersion]:
+    return list(
+        db.session.scalars(
+            select(SurveyVersion).where(
+                and_(
+                    SurveyVersion.survey_id == survey_id,
+                    SurveyVersion.status == ContentStatus.PUBLISHED,
+                )
+            )
+        )
+    )
+
+
+def _go_live(version: SurveyVersion) -> None:
+    """The published version's title and keyword become the survey's."""
+    survey = db.session.get_one(Survey, version.survey_id)
+    survey.title = version.content["title"]
+    survey.keyword = keyword_of(version.content.get("keyword", "")) or None
+    db.session.execute(
+        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(survey.id)))
+    )
+    if survey.keyword:
+        db.session.add(Keyword(word=survey.keyword, kind=KIND, ref=str(survey.id)))
+
+
+def submit(version: SurveyVersion, actor: StaffUser) -> None:
+    lifecycle.submit(version, problems_of(parse(version.content), version.survey_id), utcnow())
+    audit.record(actor, "survey.submit", "survey", version.survey_id, version=version.number)
+    db.session.commit()
+
+
+def approve(version: SurveyVersion, actor: StaffUser) -> None:
+    problems = problems_of(parse(version.content), version.survey_id)
+    lifecycle.approve(version, actor.id, problems, utcnow(), _published(version.survey_id))
+    _go_live(version)
+    audit.record(actor, "survey.approve", "survey", version.survey_id, version=version.number)
+    db.session.commit()
+    channel.forget_cached_tables()
+
+
+def return_for_changes(version: SurveyVersion, actor: StaffUser, comment: str) -> None:
+    lifecycle.return_for_changes(version, actor.id, comment)
+    audit.record(actor, "survey.return", "survey", version.survey_id, version=version.number)
+    db.session.commit()
+
+
+def load_published(data: dict[str, Any]) -> SurveyVersion:
+    """Shipped content (the demo's survey), published once it validates; left as it is when
+    the same content is live already."""
+    definition = parse(data)
+    survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
+    live = _published(survey.id) if survey else []
+    if live and live[0].content == to_data(definition):
+        return live[0]
+    found = problems_of(definition, survey.id if survey else None)
+    if found:
+        raise SurveyProblems(found)
+    version = _new_version(survey, definition, None)
+    lifecycle.publish(version, utcnow(), _published(version.survey_id))
+    _go_live(version)
+    audit.record(None, "survey.load", "survey", version.survey_id, version=version.number)
+    db.session.commit()
+    channel.forget_cached_tables()
+    return version
+
+
+def live_version(slug: str) -> tuple[SurveyVersion, SurveyDefinition] | None:
+    version = db.session.scalar(
+        select(SurveyVersion)
+        .join(Survey, Survey.id == SurveyVersion.survey_id)
+        .where(and_(Survey.slug == slug, SurveyVersion.status == ContentStatus.PUBLISHED))
+    )
+    return None if version is None else (version, definition_of(version.id, version.content))
+
+
+def definition_of(version_id: int, content: dict[str, Any] | None = None) -> SurveyDefinition:
+    """A published version's survey, parsed once per process (it never changes)."""
+    parsed = channel.process_cache("survey_definitions")
+    if version_id not in parsed:
+        if content is None:
+            content = db.session.scalar(
+                select(SurveyVersion.content).where(SurveyVersion.id == version_id)
+            )
+        if len(parsed) >= 64:
+            parsed.clear()
+        parsed[version_id] = from_data(content)
+    definition: SurveyDefinition = parsed[version_id]
+    return definition
+
+
+def stored(question_kind: str, value: Any) -> Any:
+    """An answer as it is kept: free text redacted before it reaches the database."""
+    return redact(value) if question_kind == "free_text" and isinstance(value, str) else value
+
+
+def record_web_response(version: SurveyVersion, answers: dict[str, Any]) -> None:
+    """A finished web survey, in one transaction, with no trace of who answered."""
+    definition = definition_of(version.id, version.content)
+    kept = {q.id: stored(q.kind, answers[q.id]) for q in definition.questions if q.id in answers}
+    day = today()
+    db.session.execute(
+        insert(SurveyResponse).values(
+            survey_id=version.survey_id,
+            version_id=version.id,
+            channel=Channel.WEB,
+            answers=kept,
+            started_on=day,
+            completed_on=day,
+        )
+    )
+    db.session.commit()
+
+
+class SurveyConversation:
+    """An SMS survey: one question a text, tolerant of how people answer; one response per
+    phone. The state links to the response only while the survey runs (``_response``)."""
+
+    name = KIND
+
+    def exists(self, ref: str) -> bool:
+        """For a flow's jump: a survey with this address is live."""
+        return live_version(ref) is not None
+
+    def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
+        found = self._live(ref)
+        if found is None:
+            return Turn([CLOSED], None, end_reason="unavailable")
+        version, survey = found
+        if not survey.is_open(today(now)):
+            return Turn([CLOSED], None, end_reason="closed")
+        answered = db.session.scalar(
+            select(SurveyParticipation.id).where(
+                and_(
+                    SurveyParticipation.survey_id == version.survey_id,
+                    SurveyParticipation.pseudonym == participant,
+                )
+            )
+        )
+        if answered is not None:
+            return Turn([ALREADY_ANSWERED], None, end_reason="already_answered")
+        first = parsing.next_question(survey, {})
+        if first is None:
+            return Turn([survey.thanks], None)
+        response_id = db.session.execute(
+            insert(SurveyResponse)
+            .values(
+                survey_id=version.survey_id,
+                version_id=version.id,
+                channel=Channel.SMS,
+                answers={},
+                started_on=today(now),
+            )
+            .returning(SurveyResponse.id)
+        ).scalar_one()
+        state = {"version": version.id, "_response": response_id, "question": first.id}
+        opening = survey.intro + (" " + survey.privacy if survey.privacy else "")
+        return Turn(
+            [opening.strip(), self._prompt(survey, first.id, {})],
+            state,
+            now + EXPIRES_AFTER,
+        )
+
+    def reply(
+        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+    ) -> Turn:
+        survey = definition_of(int(state["version"]))
+        question = survey.question(state["question"])
+        response = db.session.get(SurveyResponse, int(state.get("_response", 0)))
+        if question is None or response is None:
+            return Turn([], None, end_reason="survey_changed")
+        answers = dict(response.answers)
+        parsed = parsing.parse_sms(question, text)
+        if not parsed.ok:
+            misses = state.get("misses", 0) + 1
+            if misses >= 2 and not question.required:
+                parsed = parsing.Parsed(skipped=True)
+            else:
+                prompt = self._prompt(survey, question.id, answers)
+                state = {**state, "misses": misses}
+                return Turn([f"{parsed.error}\n{prompt}"], state, now + EXPIRES_AFTER)
+        answers[question.id] = None if parsed.skipped else stored(question.kind, parsed.value)
+        db.session.execute(
+            update(SurveyResponse).where(SurveyResponse.id == response.id).values(answers=answers)
+        )
+        following = parsing.next_question(survey, answers, after=question.id)
+        if following is not None:
+            state = {**state, "question": following.id, "misses": 0}
+            return Turn([self._prompt(survey, following.id, answers)], state, now + EXPIRES_AFTER)
+        db.session.execute(
+            update(SurveyResponse)
+            .where(SurveyResponse.id == response.id)
+            .values(completed_on=today(now))
+        )
+        db.session.add(
+            SurveyParticipation(survey_id=response.survey_id, pseudonym=participant, on=today(now))
+        )
+        return Turn([survey.thanks], None, record={"version": state["version"]})
+
+    def _live(self, ref: str | None) -> tuple[SurveyVersion, SurveyDefinition] | None:
+        if not ref or not ref.isdecimal():
+            return None
+        survey = db.session.get(Survey, int(ref))
+        return None if survey is None else live_version(survey.slug)
+
+    @staticmethod
+    def _prompt(survey: SurveyDefinition, question_id: str, answers: dict[str, Any]) -> str:
+        shown = [q for q in survey.questions if parsing.is_shown(q, answers)]
+        ids = [q.id for q in shown]
+        question = survey.question(question_id)
+        assert question is not None
+        number = ids.index(question_id) + 1 if question_id in ids else 1
+        return parsing.sms_prompt(question, number, len(shown))

@@ -1,0 +1,111 @@
+"""The SMS survey: a conversation kind of the channel, one response per phone, anonymous."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import inspect, select
+
+from changemakers.database import utcnow
+from changemakers.extensions import db
+from messages import services as channel
+from messages import texts
+from messages.models import Conversation
+from surveys.models import Channel, SurveyParticipation, SurveyResponse
+from surveys.services import ALREADY_ANSWERED
+from tests.messages.conftest import replies_of
+
+
+def answer_all(send_sms, change="SKIP"):
+    opening = replies_of(send_sms("kinds"))
+    assert opening[0] == "A test survey. Don't put names in your answers."
+    assert opening[1].startswith("Q1/6: Favourite colour?")
+    assert replies_of(send_sms("b"))[0].startswith("Q2/6: What worries you?")
+    assert replies_of(send_sms("1, 3"))[0].startswith("Q3/6: How safe do you feel?")
+    assert replies_of(send_sms("four"))[0].startswith("Q4/6: Hours online a day?")
+    assert replies_of(send_sms("3"))[0].startswith("Q5/6: One thing to change?")
+    assert replies_of(send_sms(change))[0].startswith("Q6/6: How old?")
+    return replies_of(send_sms("Prefer not to say"))
+
+
+def test_a_survey_by_text_from_keyword_to_thanks(every_kind, send_sms):
+    assert answer_all(send_sms) == ["Thanks: the board will see the totals."]
+    [response] = db.session.scalars(select(SurveyResponse)).all()
+    assert response.channel is Channel.SMS
+    assert response.answers == {
+        "colour": "Green",
+        "worries": ["Knife crime", "Exams"],
+        "safe": 4,
+        "hours": 3,
+        "change": None,
+        "age": "Prefer not to say",
+    }
+    assert response.completed_on is not None
+
+
+def test_free_text_by_sms_is_stored_redacted(every_kind, send_sms):
+    answer_all(send_sms, change="ring me 07700 900123 or me@example.org")
+    response = db.session.scalar(select(SurveyResponse))
+    assert response.answers["change"] == "ring me [phone] or [email]"
+
+
+def test_one_response_per_phone(every_kind, send_sms):
+    answer_all(send_sms)
+    assert replies_of(send_sms("KINDS")) == [ALREADY_ANSWERED]
+    assert len(db.session.scalars(select(SurveyResponse)).all()) == 1
+    assert len(db.session.scalars(select(SurveyParticipation)).all()) == 1
+
+
+def test_a_bad_answer_gets_one_hint_and_the_question_again(every_kind, send_sms):
+    send_sms("KINDS")
+    [reply] = replies_of(send_sms("purple"))
+    assert reply.startswith("Sorry, we didn't get that. Reply with a number from 1 to 3.")
+    assert "Q1/6: Favourite colour?" in reply
+    assert replies_of(send_sms("red"))[0].startswith("Q2/6")
+
+
+def test_stop_mid_survey_is_still_stop(every_kind, send_sms):
+    send_sms("KINDS")
+    assert replies_of(send_sms("STOP")) == [texts.STOPPED]
+
+
+def test_no_path_leads_from_a_response_to_a_phone(every_kind, send_sms):
+    answer_all(send_sms)
+    columns = {c["name"] for c in inspect(db.session.connection()).get_columns("survey_responses")}
+    assert columns == {
+        "id",
+        "survey_id",
+        "version_id",
+        "channel",
+        "answers",
+        "started_on",
+        "completed_on",
+    }
+    participation = set(
+        c["name"] for c in inspect(db.session.connection()).get_columns("survey_participations")
+    )
+    assert "response_id" not in participation
+    for state in db.session.scalars(select(Conversation.state)):
+        assert "_response" not in state
+
+
+def test_the_link_goes_when_an_unfinished_survey_expires(every_kind, send_sms):
+    send_sms("KINDS")
+    send_sms("1")
+    open_state = db.session.scalar(select(Conversation.state))
+    assert "_response" in open_state
+    assert channel.expire_conversations(utcnow() + timedelta(days=4)) == 1
+    conversation = db.session.scalar(select(Conversation))
+    assert conversation.end_reason == "expired"
+    assert "_response" not in conversation.state
+    response = db.session.scalar(select(SurveyResponse))
+    assert response.completed_on is None and response.answers == {"colour": "Red"}
+
+
+def test_the_link_goes_when_another_keyword_replaces_the_survey(every_kind, send_sms):
+    channel.set_fixed_reply("HELLO", "Hi")
+    send_sms("KINDS")
+    send_sms("HELLO")
+    send_sms("KINDS")  # starts again, as a new response
+    states = db.session.scalars(select(Conversation.state).order_by(Conversation.id)).all()
+    assert "_response" not in states[0]
