@@ -10,8 +10,9 @@ Prints, for the same server settings and database:
   schedule whatever the answers), p50/p95/p99 measured from each request's scheduled time;
 - a check that every distinct MessageSid sent was handled exactly once.
 
-The traffic mixes new participants, keywords (fixed replies and the demo's flows), replies
-inside flow conversations, other messages and 10 % repeated MessageSids.
+The traffic mixes new participants, keywords (fixed replies, the demo's flows and its survey),
+replies inside flow and SMS survey conversations, other messages and 10 % repeated
+MessageSids.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ BODIES = [
     "FRIEND",
     "KNIFE",
     "STRESS",
+    "SURVEY",
+    "1 3",
+    "b",
     "1",
     "two",
     "signs",

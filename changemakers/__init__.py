@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
             "Phone simulator", "messages.simulator", "try the SMS service as a young person would"
         ),
         NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
+        NavItem("Surveys", "surveys.survey_list", "write and review surveys for the web and SMS"),
         NavItem(
             "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
         ),

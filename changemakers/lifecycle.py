@@ -6,22 +6,25 @@
          comment
 
 A published version never changes: an edit is a new draft. Nobody approves their own change.
-The rules and the columns are here once: a domain's version model mixes in
-``VersionedContent``, and its services call the transitions below, then add what the domain
-needs (keywords, the audit log) and commit.
+The rules, the columns and the transactions are here once: a domain's version model mixes in
+``VersionedContent``, and its services make a ``Catalogue`` of it, saying what going live means
+for that kind of content (a keyword that answers, a page that opens).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy import JSON, ForeignKey, Text, and_, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from changemakers.accounts.models import StaffUser
+from changemakers.audit import services as audit
 from changemakers.database import string_enum, utcnow
+from changemakers.extensions import db
 
 
 class ContentStatus(enum.StrEnum):
@@ -132,3 +135,125 @@ def archive(version: VersionedContent, now: datetime) -> None:
     check_archive(version.status)
     version.status = ContentStatus.ARCHIVED
     version.archived_at = now
+
+
+class Catalogue:
+    """The versions of one kind of content (flows, surveys) and the changes staff make to them,
+    each in its own transaction and in the audit log.
+
+    The domain says what it means for its kind: how to find its problems (``problems``), what
+    going live and coming out of use do besides the status (``went_live``, ``went_out``), and
+    what to forget after a change (``changed``).
+    """
+
+    def __init__(
+        self,
+        label: str,
+        model: type[Any],
+        parent: str,
+        problems: Callable[[Any], list[str]],
+        went_live: Callable[[Any], None],
+        went_out: Callable[[Any], None],
+        changed: Callable[[], None],
+    ) -> None:
+        self.label = label
+        self.model = model
+        self.parent = parent  # the version's column naming what it is a version of
+        self.problems = problems
+        self.went_live = went_live
+        self.went_out = went_out
+        self.changed = changed
+
+    def _parent_id(self, version: Any) -> int:
+        return int(getattr(version, self.parent))
+
+    def _record(self, actor: StaffUser | None, action: str, version: Any, **details: Any) -> None:
+        audit.record(
+            actor,
+            f"{self.label}.{action}",
+            self.label,
+            self._parent_id(version),
+            version=version.number,
+            **details,
+        )
+
+    def published(self, parent_id: int) -> list[Any]:
+        column = getattr(self.model, self.parent)
+        return list(
+            db.session.scalars(
+                select(self.model).where(
+                    and_(column == parent_id, self.model.status == ContentStatus.PUBLISHED)
+                )
+            )
+        )
+
+    def latest(self, parent_id: int) -> Any | None:
+        column = getattr(self.model, self.parent)
+        return db.session.scalar(
+            select(self.model).where(column == parent_id).order_by(self.model.number.desc())
+        )
+
+    def new_version(
+        self, parent_id: int, content: dict[str, Any], actor: StaffUser | None, action: str
+    ) -> Any:
+        """A draft of ``content``, numbered after the versions before it (not committed)."""
+        column = getattr(self.model, self.parent)
+        number = (
+            db.session.scalar(select(func.max(self.model.number)).where(column == parent_id)) or 0
+        ) + 1
+        version = self.model(
+            number=number,
+            content=content,
+            author_id=actor.id if actor else None,
+            contributor_ids=[actor.id] if actor else [],
+            **{self.parent: parent_id},
+        )
+        db.session.add(version)
+        db.session.flush()
+        self._record(actor, action, version)
+        return version
+
+    def save(self, version: Any, content: dict[str, Any], actor: StaffUser, what: str) -> None:
+        edited_by(version, content, actor.id)
+        self._record(actor, "edit", version, change=what)
+        db.session.commit()
+
+    def submit(self, version: Any, actor: StaffUser) -> None:
+        submit(version, self.problems(version), utcnow())
+        self._record(actor, "submit", version)
+        db.session.commit()
+
+    def approve(self, version: Any, actor: StaffUser) -> None:
+        """Publish a version a reviewer has checked (never their own change)."""
+        now = utcnow()
+        approve(
+            version, actor.id, self.problems(version), now, self.published(self._parent_id(version))
+        )
+        self.went_live(version)
+        self._record(actor, "approve", version)
+        db.session.commit()
+        self.changed()
+
+    def publish_shipped(self, version: Any) -> None:
+        """Shipped content (the demo's), live at once once it has no problems."""
+        found = self.problems(version)
+        if found:
+            raise LifecycleError(" ".join(found))
+        publish(version, utcnow(), self.published(self._parent_id(version)))
+        self.went_live(version)
+        self._record(None, "load", version)
+        db.session.commit()
+        self.changed()
+
+    def return_for_changes(self, version: Any, actor: StaffUser, comment: str) -> None:
+        return_for_changes(version, actor.id, comment)
+        self._record(actor, "return", version)
+        db.session.commit()
+
+    def archive(self, version: Any, actor: StaffUser) -> None:
+        """Take it out of use; what is running finishes on its version."""
+        archive(version, utcnow())
+        self.went_out(version)
+        self._record(actor, "archive", version)
+        db.session.commit()
+        self.changed()

@@ -4,14 +4,14 @@ the web and SMS, and the SMS survey as a conversation kind of the SMS channel.""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 
 from changemakers import lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.audit import services as audit
 from changemakers.config import LONDON
 from changemakers.database import utcnow
 from changemakers.extensions import db
@@ -22,6 +22,7 @@ from messages.conversations import Turn
 from messages.models import Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
+from surveys import editing
 from surveys.definition import (
     SurveyDefinition,
     SurveyDefinitionError,
@@ -76,27 +77,13 @@ def problems_of(definition: SurveyDefinition, survey_id: int | None = None) -> l
 
 
 def _new_version(
-    survey: Survey | None, definition: SurveyDefinition, actor: StaffUser | None
+    survey: Survey | None, definition: SurveyDefinition, actor: StaffUser | None, action: str
 ) -> SurveyVersion:
     if survey is None:
         survey = Survey(slug=definition.slug, title=definition.title)
         db.session.add(survey)
         db.session.flush()
-    number = (
-        db.session.scalar(
-            select(func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)
-        )
-        or 0
-    ) + 1
-    version = SurveyVersion(
-        survey_id=survey.id,
-        number=number,
-        content=to_data(definition),
-        author_id=actor.id if actor else None,
-        contributor_ids=[actor.id] if actor else [],
-    )
-    db.session.add(version)
-    db.session.flush()
+    version: SurveyVersion = SURVEYS.new_version(survey.id, to_data(definition), actor, action)
     return version
 
 
@@ -107,23 +94,9 @@ def import_survey(data: object, actor: StaffUser | None) -> SurveyVersion:
     found = problems_of(definition, survey.id if survey else None)
     if found:
         raise SurveyProblems(found)
-    version = _new_version(survey, definition, actor)
-    audit.record(actor, "survey.import", "survey", version.survey_id, version=version.number)
+    version = _new_version(survey, definition, actor, "import")
     db.session.commit()
     return version
-
-
-def _published(survey_id: int) -> list[SurveyVersion]:
-    return list(
-        db.session.scalars(
-            select(SurveyVersion).where(
-                and_(
-                    SurveyVersion.survey_id == survey_id,
-                    SurveyVersion.status == ContentStatus.PUBLISHED,
-                )
-            )
-        )
-    )
 
 
 def _go_live(version: SurveyVersion) -> None:
@@ -131,32 +104,66 @@ def _go_live(version: SurveyVersion) -> None:
     survey = db.session.get_one(Survey, version.survey_id)
     survey.title = version.content["title"]
     survey.keyword = keyword_of(version.content.get("keyword", "")) or None
-    db.session.execute(
-        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(survey.id)))
-    )
+    _stop_answering(version)
     if survey.keyword:
         db.session.add(Keyword(word=survey.keyword, kind=KIND, ref=str(survey.id)))
 
 
-def submit(version: SurveyVersion, actor: StaffUser) -> None:
-    lifecycle.submit(version, problems_of(parse(version.content), version.survey_id), utcnow())
-    audit.record(actor, "survey.submit", "survey", version.survey_id, version=version.number)
+def _stop_answering(version: SurveyVersion) -> None:
+    db.session.execute(
+        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.survey_id)))
+    )
+
+
+def _problems_of_version(version: SurveyVersion) -> list[str]:
+    return problems_of(parse(version.content), version.survey_id)
+
+
+SURVEYS = lifecycle.Catalogue(
+    "survey",
+    SurveyVersion,
+    "survey_id",
+    problems=_problems_of_version,
+    went_live=_go_live,
+    went_out=_stop_answering,
+    changed=channel.forget_cached_tables,
+)
+submit = SURVEYS.submit
+approve = SURVEYS.approve
+return_for_changes = SURVEYS.return_for_changes
+archive = SURVEYS.archive
+
+
+def create_survey(title: str, slug: str, actor: StaffUser) -> SurveyVersion:
+    """A new survey, as a one-question draft to build on."""
+    definition = parse(editing.starter(title, slug))
+    found = problems_of(definition)
+    if found:
+        raise SurveyProblems(found)
+    version = _new_version(None, definition, actor, "create")
     db.session.commit()
+    return version
 
 
-def approve(version: SurveyVersion, actor: StaffUser) -> None:
-    problems = problems_of(parse(version.content), version.survey_id)
-    lifecycle.approve(version, actor.id, problems, utcnow(), _published(version.survey_id))
-    _go_live(version)
-    audit.record(actor, "survey.approve", "survey", version.survey_id, version=version.number)
+def latest_version(survey: Survey) -> SurveyVersion | None:
+    version: SurveyVersion | None = SURVEYS.latest(survey.id)
+    return version
+
+
+def new_draft(survey: Survey, actor: StaffUser) -> SurveyVersion:
+    """The open draft, or a new one copied from the latest version."""
+    latest = latest_version(survey)
+    if latest is not None and latest.status is ContentStatus.DRAFT:
+        return latest
+    definition = parse(latest.content if latest else editing.starter(survey.title, survey.slug))
+    version = _new_version(survey, definition, actor, "draft")
     db.session.commit()
-    channel.forget_cached_tables()
+    return version
 
 
-def return_for_changes(version: SurveyVersion, actor: StaffUser, comment: str) -> None:
-    lifecycle.return_for_changes(version, actor.id, comment)
-    audit.record(actor, "survey.return", "survey", version.survey_id, version=version.number)
-    db.session.commit()
+def save(version: SurveyVersion, data: dict[str, Any], actor: StaffUser, what: str) -> None:
+    """Keep an edit of a draft; it must still read as a survey (kept in its plain shape)."""
+    SURVEYS.save(version, to_data(parse(data)), actor, what)
 
 
 def load_published(data: dict[str, Any]) -> SurveyVersion:
@@ -164,19 +171,42 @@ def load_published(data: dict[str, Any]) -> SurveyVersion:
     the same content is live already."""
     definition = parse(data)
     survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
-    live = _published(survey.id) if survey else []
-    if live and live[0].content == to_data(definition):
-        return live[0]
+    live_now = SURVEYS.published(survey.id) if survey else []
+    if live_now and live_now[0].content == to_data(definition):
+        current: SurveyVersion = live_now[0]
+        return current
     found = problems_of(definition, survey.id if survey else None)
     if found:
         raise SurveyProblems(found)
-    version = _new_version(survey, definition, None)
-    lifecycle.publish(version, utcnow(), _published(version.survey_id))
-    _go_live(version)
-    audit.record(None, "survey.load", "survey", version.survey_id, version=version.number)
-    db.session.commit()
-    channel.forget_cached_tables()
+    version = _new_version(survey, definition, None, "import")
+    SURVEYS.publish_shipped(version)
     return version
+
+
+@dataclass(frozen=True)
+class LiveSurvey:
+    """The published version of a survey, as its pages need it."""
+
+    survey_id: int
+    version_id: int
+    definition: SurveyDefinition
+
+
+def live(slug: str) -> LiveSurvey | None:
+    """The survey published at ``slug``, looked up at most every couple of seconds per
+    process (every page of every respondent needs it)."""
+
+    def read() -> LiveSurvey | None:
+        row = db.session.execute(
+            select(SurveyVersion.survey_id, SurveyVersion.id, SurveyVersion.content)
+            .join(Survey, Survey.id == SurveyVersion.survey_id)
+            .where(and_(Survey.slug == slug, SurveyVersion.status == ContentStatus.PUBLISHED))
+        ).first()
+        if row is None:
+            return None
+        return LiveSurvey(row.survey_id, row.id, definition_of(row.id, row.content))
+
+    return channel.read_fresh(f"survey:{slug}", read)
 
 
 def live_version(slug: str) -> tuple[SurveyVersion, SurveyDefinition] | None:
@@ -208,15 +238,15 @@ def stored(question_kind: str, value: Any) -> Any:
     return redact(value) if question_kind == "free_text" and isinstance(value, str) else value
 
 
-def record_web_response(version: SurveyVersion, answers: dict[str, Any]) -> None:
+def record_web_response(survey: LiveSurvey, answers: dict[str, Any]) -> None:
     """A finished web survey, in one transaction, with no trace of who answered."""
-    definition = definition_of(version.id, version.content)
-    kept = {q.id: stored(q.kind, answers[q.id]) for q in definition.questions if q.id in answers}
+    questions = survey.definition.questions
+    kept = {q.id: stored(q.kind, answers[q.id]) for q in questions if q.id in answers}
     day = today()
     db.session.execute(
         insert(SurveyResponse).values(
-            survey_id=version.survey_id,
-            version_id=version.id,
+            survey_id=survey.survey_id,
+            version_id=survey.version_id,
             channel=Channel.WEB,
             answers=kept,
             started_on=day,

@@ -17,7 +17,6 @@ from changemakers.extensions import limiter
 from surveys import answers as parsing
 from surveys import bp, services
 from surveys.definition import SurveyDefinition
-from surveys.models import SurveyVersion
 
 PROGRESS = "survey_progress"
 ANSWERED = "surveys_answered"
@@ -25,17 +24,17 @@ ANSWERED = "surveys_answered"
 SUBMIT_LIMIT = "120 per minute"
 
 
-def _live_or_404(slug: str) -> tuple[SurveyVersion, SurveyDefinition]:
-    found = services.live_version(slug)
+def _live_or_404(slug: str) -> services.LiveSurvey:
+    found = services.live(slug)
     if found is None:
         abort(404)
     return found
 
 
-def _progress(slug: str, version: SurveyVersion) -> dict[str, Any] | None:
+def _progress(slug: str, live: services.LiveSurvey) -> dict[str, Any] | None:
     """This browser's answers so far, if they belong to the version now live."""
     progress = (session.get(PROGRESS) or {}).get(slug)
-    if not isinstance(progress, dict) or progress.get("version") != version.id:
+    if not isinstance(progress, dict) or progress.get("version") != live.version_id:
         return None
     return progress
 
@@ -57,15 +56,16 @@ def _question_url(slug: str, question_id: str) -> str:
 @public
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
 def survey(slug: str) -> ResponseReturnValue:
-    version, definition = _live_or_404(slug)
+    live = _live_or_404(slug)
+    definition = live.definition
     page = {"survey": definition, "slug": slug}
     if slug in (session.get(ANSWERED) or []):
         return render_template("surveys/answered.html", **page)
     if not definition.is_open(services.today()):
         return render_template("surveys/closed.html", **page), 410
-    progress = _progress(slug, version)
+    progress = _progress(slug, live)
     if request.method == "POST":
-        return _answer(slug, version, definition, progress)
+        return _answer(slug, live, progress)
     asked = request.args.get("q")
     if asked is None or progress is None:
         return render_template(
@@ -112,20 +112,18 @@ def _question_page(
 
 
 def _answer(
-    slug: str,
-    version: SurveyVersion,
-    definition: SurveyDefinition,
-    progress: dict[str, Any] | None,
+    slug: str, live: services.LiveSurvey, progress: dict[str, Any] | None
 ) -> ResponseReturnValue:
+    definition = live.definition
     action = request.form.get("action", "")
     if action == "start" or progress is None:
         first = parsing.next_question(definition, {})
         if first is None:
             abort(404)
-        _save_progress(slug, {"version": version.id, "answers": {}, "asked": [first.id]})
+        _save_progress(slug, {"version": live.version_id, "answers": {}, "asked": [first.id]})
         return redirect(_question_url(slug, first.id))
     if action == "send":
-        services.record_web_response(version, progress["answers"])
+        services.record_web_response(live, progress["answers"])
         _save_progress(slug, None)
         session[ANSWERED] = [*(session.get(ANSWERED) or []), slug][-20:]
         return render_template("surveys/thanks.html", survey=definition, slug=slug)

@@ -8,12 +8,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, select
 
 from changemakers import lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.audit import services as audit
-from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentStatus
 from changemakers.redaction import redact
@@ -81,34 +79,19 @@ def import_flow(data: object, actor: StaffUser | None) -> FlowVersion:
     found = problems_of(definition, flow.id if flow else None)
     if found:
         raise FlowProblems(found)
-    version = _new_version(flow, definition, actor)
-    audit.record(actor, "flow.import", "flow", version.flow_id, version=version.number)
+    version = _new_version(flow, definition, actor, "import")
     db.session.commit()
     return version
 
 
 def _new_version(
-    flow: Flow | None, definition: FlowDefinition, actor: StaffUser | None
+    flow: Flow | None, definition: FlowDefinition, actor: StaffUser | None, action: str
 ) -> FlowVersion:
     if flow is None:
         flow = Flow(name=definition.name, keyword=keyword_of(definition.keyword))
         db.session.add(flow)
         db.session.flush()
-    number = (
-        db.session.scalar(
-            select(func.max(FlowVersion.number)).where(FlowVersion.flow_id == flow.id)
-        )
-        or 0
-    ) + 1
-    version = FlowVersion(
-        flow_id=flow.id,
-        number=number,
-        content=to_data(definition),
-        author_id=actor.id if actor else None,
-        contributor_ids=[actor.id] if actor else [],
-    )
-    db.session.add(version)
-    db.session.flush()
+    version: FlowVersion = FLOWS.new_version(flow.id, to_data(definition), actor, action)
     return version
 
 
@@ -122,8 +105,7 @@ def create_flow(name: str, keyword: str, actor: StaffUser) -> FlowVersion:
     found = [p for p in validation.problems(definition, taken) if "keyword" in p.lower()]
     if found:
         raise FlowProblems(found)
-    version = _new_version(None, definition, actor)
-    audit.record(actor, "flow.create", "flow", version.flow_id, version=version.number)
+    version = _new_version(None, definition, actor, "create")
     db.session.commit()
     return version
 
@@ -136,8 +118,7 @@ def new_draft(flow: Flow, actor: StaffUser) -> FlowVersion:
         return latest
     source = published_version(flow.id) or latest
     definition = parse(source.content if source else editing.starter(flow.name, flow.keyword))
-    version = _new_version(flow, definition, actor)
-    audit.record(actor, "flow.draft", "flow", flow.id, version=version.number)
+    version = _new_version(flow, definition, actor, "draft")
     db.session.commit()
     return version
 
@@ -146,52 +127,11 @@ def save(version: FlowVersion, data: dict[str, Any], actor: StaffUser, what: str
     """Keep an edit of a draft. It must still read as a flow; other problems are shown in the
     editor and stop it only when it is submitted."""
     parse(data)
-    lifecycle.edited_by(version, data, actor.id)
-    audit.record(actor, "flow.edit", "flow", version.flow_id, version=version.number, change=what)
-    db.session.commit()
+    FLOWS.save(version, data, actor, what)
 
 
-def submit(version: FlowVersion, actor: StaffUser) -> None:
-    lifecycle.submit(version, problems_of(parse(version.content), version.flow_id), utcnow())
-    audit.record(actor, "flow.submit", "flow", version.flow_id, version=version.number)
-    db.session.commit()
-
-
-def approve(version: FlowVersion, actor: StaffUser) -> None:
-    """Publish a version a reviewer has checked (never their own change)."""
-    problems = problems_of(parse(version.content), version.flow_id)
-    lifecycle.approve(version, actor.id, problems, utcnow(), _published(version.flow_id))
-    _answer_keyword(version)
-    audit.record(actor, "flow.approve", "flow", version.flow_id, version=version.number)
-    db.session.commit()
-    services.forget_cached_tables()
-
-
-def return_for_changes(version: FlowVersion, actor: StaffUser, comment: str) -> None:
-    lifecycle.return_for_changes(version, actor.id, comment)
-    audit.record(actor, "flow.return", "flow", version.flow_id, version=version.number)
-    db.session.commit()
-
-
-def archive(version: FlowVersion, actor: StaffUser) -> None:
-    """Take a flow out of use: its keyword stops answering; running conversations finish."""
-    lifecycle.archive(version, utcnow())
-    db.session.execute(
-        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.flow_id)))
-    )
-    audit.record(actor, "flow.archive", "flow", version.flow_id, version=version.number)
-    db.session.commit()
-    services.forget_cached_tables()
-
-
-def _published(flow_id: int) -> list[FlowVersion]:
-    return list(
-        db.session.scalars(
-            select(FlowVersion).where(
-                and_(FlowVersion.flow_id == flow_id, FlowVersion.status == ContentStatus.PUBLISHED)
-            )
-        )
-    )
+def _problems_of_version(version: FlowVersion) -> list[str]:
+    return problems_of(parse(version.content), version.flow_id)
 
 
 def _answer_keyword(version: FlowVersion) -> None:
@@ -199,10 +139,29 @@ def _answer_keyword(version: FlowVersion) -> None:
     flow = db.session.get_one(Flow, version.flow_id)
     flow.name = version.content["name"]
     flow.keyword = keyword_of(version.content["keyword"])
-    db.session.execute(
-        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(flow.id)))
-    )
+    _stop_answering(version)
     db.session.add(Keyword(word=flow.keyword, kind=KIND, ref=str(flow.id)))
+
+
+def _stop_answering(version: FlowVersion) -> None:
+    db.session.execute(
+        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.flow_id)))
+    )
+
+
+FLOWS = lifecycle.Catalogue(
+    "flow",
+    FlowVersion,
+    "flow_id",
+    problems=_problems_of_version,
+    went_live=_answer_keyword,
+    went_out=_stop_answering,
+    changed=services.forget_cached_tables,
+)
+submit = FLOWS.submit
+approve = FLOWS.approve
+return_for_changes = FLOWS.return_for_changes
+archive = FLOWS.archive
 
 
 def load_published(data: Mapping[str, Any]) -> FlowVersion:
@@ -216,30 +175,18 @@ def load_published(data: Mapping[str, Any]) -> FlowVersion:
     found = problems_of(definition, flow.id if flow else None)
     if found:
         raise FlowProblems(found)
-    version = _new_version(flow, definition, None)
-    lifecycle.publish(version, utcnow(), _published(version.flow_id))
-    _answer_keyword(version)
-    audit.record(None, "flow.load", "flow", version.flow_id, version=version.number)
-    db.session.commit()
-    services.forget_cached_tables()
+    version = _new_version(flow, definition, None, "import")
+    FLOWS.publish_shipped(version)
     return version
 
 
 def published_version(flow_id: int) -> FlowVersion | None:
-    return db.session.scalar(
-        select(FlowVersion).where(
-            and_(FlowVersion.flow_id == flow_id, FlowVersion.status == ContentStatus.PUBLISHED)
-        )
-    )
+    return next(iter(FLOWS.published(flow_id)), None)
 
 
 def latest_version(flow: Flow) -> FlowVersion | None:
-    return db.session.scalar(
-        select(FlowVersion)
-        .where(FlowVersion.flow_id == flow.id)
-        .order_by(FlowVersion.number.desc())
-        .limit(1)
-    )
+    version: FlowVersion | None = FLOWS.latest(flow.id)
+    return version
 
 
 def export_data(keyword: str) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from changemakers.accounts import services as accounts
@@ -30,6 +31,7 @@ CHROMIUM_ARGS = [
 @dataclass(frozen=True)
 class LiveServer:
     url: str
+    app: Flask
 
     def staff_email(self, role: Role) -> str:
         return f"{role.value}@example.org"
@@ -45,7 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     thread.join()
     server.server_close()

@@ -109,3 +109,12 @@ def test_the_link_goes_when_another_keyword_replaces_the_survey(every_kind, send
     send_sms("KINDS")  # starts again, as a new response
     states = db.session.scalars(select(Conversation.state).order_by(Conversation.id)).all()
     assert "_response" not in states[0]
+
+
+def test_the_demo_survey_answers_its_keyword_and_its_address(client, db_session, send_sms):
+    from surveys.demo import load_demo_content
+
+    load_demo_content()
+    opening = replies_of(send_sms("survey"))
+    assert opening[1].startswith("Q1/7: Which of these worry you most?")
+    assert "What matters to you?" in client.get("/s/what-matters").get_data(as_text=True)
