@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         messages.cli.reconcile,
         messages.cli.flows,
         surveys.cli.surveys,
+        surveys.cli.findings,
     ):
         app.cli.add_command(command)
     app.extensions["demo_content"] = [
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         ),
         NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
         NavItem("Surveys", "surveys.survey_list", "write and review surveys for the web and SMS"),
+        NavItem("Findings", "surveys.findings_list", "what young people told us, safely totalled"),
         NavItem(
             "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
         ),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 from typing import Any
 
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
 from messages.flows import files
 from surveys import services
+from surveys.findings import csv_rows
 
 surveys = AppGroup("surveys", help="Surveys as files: export to keep or review, import.")
 
@@ -38,3 +43,18 @@ def export_survey(slug: str, file_format: str) -> None:
     if found is None:
         raise click.ClickException(f"no survey is live at /s/{slug}")
     click.echo(files.dump(found[0].content, file_format), nl=False)
+
+
+@click.command("findings")
+@click.argument("slug")
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json")
+@with_appcontext
+def findings(slug: str, output_format: str) -> None:
+    """Print the findings of the survey at /s/SLUG, suppressed as the board sees them."""
+    data = services.findings_for(slug, current_app.config["SUPPRESSION_THRESHOLD"])
+    if data is None:
+        raise click.ClickException(f"no survey is live at /s/{slug}")
+    if output_format == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    csv.writer(sys.stdout).writerows(csv_rows(data))

@@ -22,7 +22,7 @@ from messages.conversations import Turn
 from messages.models import Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import editing
+from surveys import editing, findings
 from surveys.definition import (
     SurveyDefinition,
     SurveyDefinitionError,
@@ -355,3 +355,25 @@ class SurveyConversation:
         assert question is not None
         number = ids.index(question_id) + 1 if question_id in ids else 1
         return parsing.sms_prompt(question, number, len(shown))
+
+
+def findings_for(
+    slug: str, threshold: int, only: tuple[str, str] | None = None
+) -> dict[str, Any] | None:
+    """The suppressed findings of the survey live at ``slug``, from its responses; ``only``
+    (a question and an answer, such as an age band) narrows them, suppression applied anew."""
+    survey = live(slug)
+    if survey is None:
+        return None
+    rows = db.session.execute(
+        select(SurveyResponse.answers, SurveyResponse.channel, SurveyResponse.completed_on).where(
+            SurveyResponse.survey_id == survey.survey_id
+        )
+    )
+    responses = [
+        findings.Response(row.answers, str(row.channel), row.completed_on is not None)
+        for row in rows
+    ]
+    if only is not None:
+        responses = findings.filter_responses(responses, *only)
+    return findings.summary(survey.definition, responses, threshold)

@@ -83,7 +83,9 @@ def test_a_young_person_answers_on_a_small_phone_with_the_keyboard(
     context.close()
 
     with live_server.app.app_context():
-        answers = db.session.scalars(select(SurveyResponse.answers)).all()[-1]
+        answers = db.session.scalars(
+            select(SurveyResponse.answers).order_by(SurveyResponse.id.desc())
+        ).first()
         db.session.remove()
     assert answers["worries"] == ["Staying safe online"]
     assert answers["one_change"] == "More youth clubs open late"

@@ -1,0 +1,87 @@
+"""The board's findings pages and exports, over the demo's synthetic responses."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from changemakers.accounts.models import Role
+from changemakers.audit.models import AuditEvent
+from changemakers.extensions import db
+from surveys import services
+from surveys.findings import csv_rows
+
+
+@pytest.fixture
+def demo(db_session):
+    from surveys.demo import load_demo_content
+
+    load_demo_content()
+
+
+def test_the_board_reads_the_findings_with_charts(client, demo, signed_in):
+    signed_in(Role.BOARD)
+    listing = client.get("/findings").get_data(as_text=True)
+    assert "What matters to you?" in listing
+    page = client.get("/findings/what-matters").get_data(as_text=True)
+    assert "Top findings" in page
+    assert page.count('<svg class="chart" role="img"') >= 5
+    assert "By how old are you?" in page
+
+
+def test_a_filter_hides_small_numbers_again(client, demo, signed_in, app):
+    signed_in(Role.BOARD)
+    page = client.get("/findings/what-matters?group=age:Under 12").get_data(as_text=True)
+    assert "Showing only: Under 12" in page
+    narrow = services.findings_for("what-matters", 10, ("age", "Under 12"))
+    everyone = services.findings_for("what-matters", 10)
+    assert narrow["responses"]["completed"] < everyone["responses"]["completed"]
+    nobody = client.get("/findings/what-matters?group=age:22 or over")
+    assert nobody.status_code == 200
+    assert "Base: 0 who answered" in nobody.get_data(as_text=True)
+
+
+def test_a_made_up_filter_shows_everyone(client, demo, signed_in):
+    signed_in(Role.REVIEWER)
+    page = client.get("/findings/what-matters?group=nonsense:x")
+    assert page.status_code == 200
+    assert "Showing only" not in page.get_data(as_text=True)
+
+
+def test_exports_match_the_page_and_are_logged(client, demo, signed_in):
+    user = signed_in(Role.BOARD)
+    exported = client.get("/findings/what-matters/findings.csv?group=gender:Non-binary")
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    expected = csv_rows(services.findings_for("what-matters", 10, ("gender", "Non-binary")))
+    assert rows == [[str(cell) for cell in row] for row in expected]
+    assert all(
+        cell == "<10" or not cell.isdigit() or int(cell) == 0 or int(cell) >= 10
+        for row in rows[1:]
+        for cell in row[2:3]
+    )
+    workbook = load_workbook(io.BytesIO(client.get("/findings/what-matters/findings.xlsx").data))
+    sheet = workbook["Findings"]
+    assert [c.value for c in sheet[1]] == ["question", "answer", "count", "percent", "base"]
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "findings.export").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.actor_id, e.details["format"]) for e in events] == [
+        (user.id, "csv"),
+        (user.id, "xlsx"),
+    ]
+
+
+def test_the_printable_report_has_a_cover_and_a_method(client, demo, signed_in):
+    signed_in(Role.BOARD)
+    page = client.get("/findings/what-matters/report").get_data(as_text=True)
+    assert "Report to the safeguarding board" in page
+    assert "Method" in page and "is shown as “&lt;10”" in page
+
+
+def test_changemakers_do_not_read_findings(client, demo, signed_in):
+    signed_in(Role.CHANGEMAKER)
+    assert client.get("/findings/what-matters").status_code == 403
