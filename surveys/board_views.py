@@ -62,22 +62,17 @@ def findings_list() -> ResponseReturnValue:
 @bp.route("/findings/<slug>")
 @roles_allowed(*READERS)
 def findings_page(slug: str) -> ResponseReturnValue:
-    definition, data, only = _findings(slug)
-    return render_template(
-        "surveys/board/findings.html",
-        survey=definition,
-        slug=slug,
-        findings=data,
-        only=only,
-        groups=[q for q in definition.questions if q.kind == "demographic"],
-        headlines=headlines(data),
-        report=False,
-    )
+    return _render(slug, report=False)
 
 
 @bp.route("/findings/<slug>/report")
 @roles_allowed(*READERS)
 def findings_report(slug: str) -> ResponseReturnValue:
+    """The same findings as a printable report for board papers."""
+    return _render(slug, report=True)
+
+
+def _render(slug: str, report: bool) -> ResponseReturnValue:
     definition, data, only = _findings(slug)
     return render_template(
         "surveys/board/findings.html",
@@ -85,9 +80,9 @@ def findings_report(slug: str) -> ResponseReturnValue:
         slug=slug,
         findings=data,
         only=only,
-        groups=[],
+        groups=[] if report else [q for q in definition.questions if q.kind == "demographic"],
         headlines=headlines(data),
-        report=True,
+        report=report,
     )
 
 
