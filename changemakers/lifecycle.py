@@ -55,6 +55,15 @@ class VersionedContent:
     archived_at: Mapped[datetime | None]
 
 
+class ContentProblems(Exception):
+    """Content (a flow, a survey, a file of one) that cannot be taken as it is; ``problems``
+    lists every reason, in words for its author."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 class LifecycleError(Exception):
     """A change the lifecycle does not allow; the message says why, for the person who tried."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from changemakers.database import utcnow
+from changemakers.lifecycle import ContentProblems
 from changemakers.logs import configure_logging
 from messages import services
 from messages.flows import files
@@ -133,12 +135,15 @@ def import_flow(source: Any) -> None:
 
     A file that does not validate is refused with every problem listed, and nothing changes.
     """
-    try:
-        version = flow_services.import_flow(files.load(source.read(), source.name), actor=None)
-    except files.UnreadableFile as error:
-        raise click.ClickException(str(error)) from None
-    except flow_services.FlowProblems as error:
-        raise click.ClickException(
-            "the flow was not imported:\n" + "\n".join(f"  - {p}" for p in error.problems)
-        ) from None
+    version = import_content(source, flow_services.import_flow, "flow")
     click.echo(f"Imported as draft version {version.number} of flow {version.content['name']!r}.")
+
+
+def import_content(source: Any, importer: Callable[[Any, None], Any], what: str) -> Any:
+    """A file read by ``importer`` into a new draft, or a clear refusal listing every problem."""
+    try:
+        return importer(files.load(source.read(), source.name), None)
+    except ContentProblems as error:
+        raise click.ClickException(
+            f"the {what} was not imported:\n" + "\n".join(f"  - {p}" for p in error.problems)
+        ) from None

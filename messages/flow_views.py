@@ -6,7 +6,7 @@ beside the flow and stop it only when it is sent for review.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
@@ -18,18 +18,18 @@ from wtforms import SelectChoice
 from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from changemakers.lifecycle import ContentStatus, LifecycleError
+from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
 from changemakers.roles import Role
 from messages import bp, services
 from messages.flows import editing, engine, examples, files, picture
 from messages.flows import services as flows
 from messages.flows.changes import changes
-from messages.flows.definition import DefinitionError, from_data
+from messages.flows.definition import from_data
 from messages.forms import (
     OPTION_ROWS,
     ExampleForm,
     FlowSettingsForm,
-    ImportFlowForm,
+    ImportForm,
     NewFlowForm,
     NewStepForm,
     ReturnForm,
@@ -73,7 +73,7 @@ def flow_list() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             version = flows.create_flow(form.name.data or "", form.keyword.data or "", current_user)
-        except flows.FlowProblems as error:
+        except ContentProblems as error:
             add_error(form.keyword, " ".join(error.problems))
         else:
             flash("Your flow is ready to build: change the messages, add steps and examples.")
@@ -84,7 +84,7 @@ def flow_list() -> ResponseReturnValue:
     return render_template(
         "messages/flows/list.html",
         form=form,
-        import_form=ImportFlowForm(),
+        import_form=ImportForm(),
         flows=rows,
         latest=latest,
         published=published,
@@ -94,25 +94,12 @@ def flow_list() -> ResponseReturnValue:
 @bp.route("/flows/import", methods=["POST"])
 @roles_allowed(*WRITERS)
 def flow_import() -> ResponseReturnValue:
-    form = ImportFlowForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            text = upload.read().decode("utf-8")
-            version = flows.import_flow(files.load(text, upload.filename or ""), current_user)
-        except UnicodeDecodeError:
-            problems = ["The file is not text: save it as YAML or JSON."]
-        except files.UnreadableFile as error:
-            problems = [str(error)]
-        except flows.FlowProblems as error:
-            problems = error.problems
-        else:
-            flash(f"Imported as a draft of {version.content['name']}.")
-            return _to_version(version)
-    else:
-        problems = [error for errors in form.errors.values() for error in errors]
-    return render_template("messages/flows/import_refused.html", problems=problems), 400
+    try:
+        version = flows.import_flow(ImportForm().content(), current_user)
+    except ContentProblems as error:
+        return render_template("messages/flows/import_refused.html", problems=error.problems), 400
+    flash(f"Imported as a draft of {version.content['name']}.")
+    return _to_version(version)
 
 
 @bp.route("/flows/<int:flow_id>")
@@ -128,15 +115,13 @@ def flow_latest(flow_id: int) -> ResponseReturnValue:
 @roles_allowed(*WRITERS)
 def flow(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
+    flow = _flow_or_404(flow_id)
     signposts = services.current_signposts()
-    try:
-        definition = from_data(version.content)
-    except DefinitionError as error:  # stored drafts always parse; never a 500 all the same
-        abort(500, "; ".join(error.problems))
+    definition = from_data(version.content)  # every stored version was checked to parse
     published = flows.published_version(flow_id)
     return render_template(
         "messages/flows/flow.html",
-        flow=_flow_or_404(flow_id),
+        flow=flow,
         version=version,
         definition=definition,
         problems=flows.problems_of(definition, flow_id),
@@ -151,7 +136,7 @@ def flow(flow_id: int, number: int) -> ResponseReturnValue:
             .where(FlowVersion.flow_id == flow_id)
             .order_by(FlowVersion.number.desc())
         ).all(),
-        figures=flows.analytics(_flow_or_404(flow_id)),
+        figures=flows.analytics(flow),
         new_step=NewStepForm(),
         example_form=ExampleForm(),
         return_form=ReturnForm(),
@@ -170,7 +155,7 @@ def flow_new_draft(flow_id: int) -> ResponseReturnValue:
 def _save(version: FlowVersion, data: dict[str, Any], what: str) -> bool:
     try:
         flows.save(version, data, current_user, what)
-    except (LifecycleError, flows.FlowProblems, editing.EditError) as error:
+    except (LifecycleError, ContentProblems, editing.EditError) as error:
         flash(str(error), "error")
         return False
     return True
@@ -258,7 +243,7 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
         data = editing.put_step(version.content, step_id, _step_fields(form))
         try:
             from_data(data)
-        except DefinitionError as error:
+        except ContentProblems as error:
             for problem in error.problems:
                 add_error(form.expires_after if "expires_after" in problem else form.after, problem)
         else:
@@ -335,7 +320,7 @@ def flow_lifecycle(flow_id: int, number: int, action: str) -> ResponseReturnValu
     change, done = LIFECYCLE[action]
     try:
         change(version, current_user)
-    except (LifecycleError, flows.FlowProblems) as error:
+    except (LifecycleError, ContentProblems) as error:
         flash(str(error), "error")
     else:
         flash(done)
@@ -414,6 +399,6 @@ def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
     )
 
 
-def _in_words(delay: Any) -> str:
+def _in_words(delay: timedelta) -> str:
     hours = int(delay.total_seconds() // 3600)
     return f"{hours // 24} days later" if hours >= 48 else f"{hours} hours later"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
@@ -12,6 +14,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
+
+from changemakers.lifecycle import ContentProblems
+from messages.flows import files
 
 OPTION_ROWS = 6
 STEP_KIND_CHOICES = [
@@ -134,11 +139,19 @@ class ReturnForm(FlaskForm):
     )
 
 
-class ImportFlowForm(FlaskForm):
+class ImportForm(FlaskForm):
+    """A flow or survey file to read into a new draft."""
+
     file = FileField(
-        "A flow file (YAML or JSON)",
+        "A YAML or JSON file",
         validators=[FileRequired("Choose a file"), FileSize(256 * 1024, message="Too big")],
     )
+
+    def content(self) -> Any:
+        """What the file holds; ``ContentProblems`` says why it cannot be read."""
+        if not self.validate_on_submit():
+            raise ContentProblems([e for errors in self.errors.values() for e in errors])
+        return files.load_upload(self.file.data)
 
 
 class TryForm(FlaskForm):

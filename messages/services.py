@@ -528,6 +528,22 @@ def process_cache(name: str) -> dict[Any, Any]:
     return caches.setdefault(name, {})
 
 
+def parsed_once(
+    name: str, key: int, load: Callable[[], Any], parse: Callable[[Any], T]
+) -> T | None:
+    """Content that never changes once published (a flow's, a survey's version), parsed once
+    per process; ``None`` when ``load`` finds nothing."""
+    parsed = process_cache(name)
+    if key not in parsed:
+        content = load()
+        if content is None:
+            return None
+        if len(parsed) >= 256:
+            parsed.clear()
+        parsed[key] = parse(content)
+    return cast(T, parsed[key])
+
+
 def forget_cached_tables() -> None:
     current_app.extensions.pop(_CACHED_TABLES, None)
     current_app.extensions.pop(_PROCESS_CACHES, None)

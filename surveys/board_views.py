@@ -19,7 +19,7 @@ from changemakers.extensions import db
 from changemakers.roles import Role
 from surveys import bp, services
 from surveys.definition import SurveyDefinition
-from surveys.findings import csv_rows, headlines
+from surveys.findings import count_shown, csv_rows, headlines
 from surveys.models import Survey
 
 READERS = (Role.BOARD, Role.REVIEWER, Role.ADMIN)
@@ -52,10 +52,13 @@ def _findings(slug: str) -> tuple[SurveyDefinition, dict[str, Any], tuple[str, s
 @roles_allowed(*READERS)
 def findings_list() -> ResponseReturnValue:
     surveys = db.session.scalars(select(Survey).order_by(Survey.title)).all()
-    counts = {}
-    for survey in surveys:
-        data = services.findings_for(survey.slug, _threshold())
-        counts[survey.slug] = None if data is None else data["responses"]["completed"]
+    completed = services.completed_responses()
+    counts = {
+        survey.slug: count_shown(completed.get(survey.id, 0), _threshold())
+        if services.live(survey.slug)
+        else None
+        for survey in surveys
+    }
     return render_template("surveys/board/list.html", surveys=surveys, counts=counts)
 
 

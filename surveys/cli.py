@@ -11,8 +11,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from messages.cli import import_content
 from messages.flows import files
 from surveys import services
+from surveys.definition import to_data
 from surveys.findings import csv_rows
 
 surveys = AppGroup("surveys", help="Surveys as files: export to keep or review, import.")
@@ -23,14 +25,7 @@ surveys = AppGroup("surveys", help="Surveys as files: export to keep or review, 
 def import_survey(source: Any) -> None:
     """Read a survey from a YAML or JSON file into a new draft. A file that does not validate
     is refused with every problem listed, and nothing changes."""
-    try:
-        version = services.import_survey(files.load(source.read(), source.name), actor=None)
-    except files.UnreadableFile as error:
-        raise click.ClickException(str(error)) from None
-    except services.SurveyProblems as error:
-        raise click.ClickException(
-            "the survey was not imported:\n" + "\n".join(f"  - {p}" for p in error.problems)
-        ) from None
+    version = import_content(source, services.import_survey, "survey")
     click.echo(f"Imported as draft version {version.number} of {version.content['title']!r}.")
 
 
@@ -39,10 +34,10 @@ def import_survey(source: Any) -> None:
 @click.option("--format", "file_format", type=click.Choice(files.FORMATS), default="yaml")
 def export_survey(slug: str, file_format: str) -> None:
     """Write the live version of the survey at /s/SLUG."""
-    found = services.live_version(slug)
+    found = services.live(slug)
     if found is None:
         raise click.ClickException(f"no survey is live at /s/{slug}")
-    click.echo(files.dump(found[0].content, file_format), nl=False)
+    click.echo(files.dump(to_data(found.definition), file_format), nl=False)
 
 
 @click.command("findings")

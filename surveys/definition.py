@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from changemakers.lifecycle import ContentProblems
+
 QUESTION_KINDS = (
     "single_choice",
     "multiple_choice",
@@ -49,12 +51,6 @@ DEMOGRAPHIC_OPTIONS = {
 }
 DEMOGRAPHICS = ("age_band", "gender", "area")
 DEFAULT_TEXT_LIMIT = 500
-
-
-class SurveyDefinitionError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -143,9 +139,9 @@ def _date(value: object, name: str, problems: list[str]) -> date | None:
 
 
 def from_data(data: object) -> SurveyDefinition:
-    """A survey from plain data; ``SurveyDefinitionError`` lists every problem."""
+    """A survey from plain data; ``ContentProblems`` lists every problem."""
     if not isinstance(data, Mapping):
-        raise SurveyDefinitionError(["a survey file must be a set of named fields"])
+        raise ContentProblems(["a survey file must be a set of named fields"])
     problems: list[str] = []
     for required in ("title", "slug", "questions"):
         if not data.get(required):
@@ -173,7 +169,7 @@ def from_data(data: object) -> SurveyDefinition:
     if opens and closes and closes < opens:
         problems.append("the survey closes before it opens")
     if problems:
-        raise SurveyDefinitionError(problems)
+        raise ContentProblems(problems)
     return SurveyDefinition(
         title=_text(data["title"]),
         slug=_text(data["slug"]).lower(),

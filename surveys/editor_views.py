@@ -14,15 +14,15 @@ from wtforms import SelectChoice
 from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from changemakers.lifecycle import ContentStatus, LifecycleError
+from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
 from changemakers.roles import Role
 from messages.flows import files
 from messages.flows.editing import EditError
-from messages.forms import ImportFlowForm, ReturnForm
+from messages.forms import ImportForm, ReturnForm
 from messages.segments import sms_length
 from surveys import answers as parsing
 from surveys import bp, editing, services
-from surveys.definition import SurveyDefinitionError, from_data
+from surveys.definition import from_data
 from surveys.forms import NewQuestionForm, NewSurveyForm, QuestionForm, SurveySettingsForm
 from surveys.models import Survey, SurveyVersion
 
@@ -56,7 +56,7 @@ def survey_list() -> ResponseReturnValue:
             version = services.create_survey(
                 form.title.data or "", form.slug.data or "", current_user
             )
-        except services.SurveyProblems as error:
+        except ContentProblems as error:
             add_error(form.slug, " ".join(error.problems))
         else:
             return _to_version(version)
@@ -64,7 +64,7 @@ def survey_list() -> ResponseReturnValue:
     return render_template(
         "surveys/editor/list.html",
         form=form,
-        import_form=ImportFlowForm(),
+        import_form=ImportForm(),
         surveys=rows,
         latest={s.id: services.latest_version(s) for s in rows},
     )
@@ -73,26 +73,13 @@ def survey_list() -> ResponseReturnValue:
 @bp.route("/surveys/import", methods=["POST"])
 @roles_allowed(*WRITERS)
 def survey_import() -> ResponseReturnValue:
-    form = ImportFlowForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            data = files.load(upload.read().decode("utf-8"), upload.filename or "")
-            version = services.import_survey(data, current_user)
-        except UnicodeDecodeError:
-            problems = ["The file is not text: save it as YAML or JSON."]
-        except files.UnreadableFile as error:
-            problems = [str(error)]
-        except services.SurveyProblems as error:
-            problems = error.problems
-        else:
-            return _to_version(version)
-    else:
-        problems = [error for errors in form.errors.values() for error in errors]
-    return render_template(
-        "messages/flows/import_refused.html", problems=problems, what="survey"
-    ), 400
+    try:
+        version = services.import_survey(ImportForm().content(), current_user)
+    except ContentProblems as error:
+        return render_template(
+            "messages/flows/import_refused.html", problems=error.problems, what="survey"
+        ), 400
+    return _to_version(version)
 
 
 @bp.route("/surveys/<int:survey_id>/v<int:number>")
@@ -127,7 +114,7 @@ def edit_survey(survey_id: int, number: int) -> ResponseReturnValue:
 def _save(version: SurveyVersion, data: dict[str, Any], what: str) -> bool:
     try:
         services.save(version, data, current_user, what)
-    except (LifecycleError, services.SurveyProblems, EditError) as error:
+    except (LifecycleError, ContentProblems, EditError) as error:
         flash(str(error), "error")
         return False
     return True
@@ -160,7 +147,7 @@ def survey_settings(survey_id: int, number: int) -> ResponseReturnValue:
         data = editing.put_settings(version.content, fields)
         try:
             from_data(data)
-        except SurveyDefinitionError as error:
+        except ContentProblems as error:
             add_error(form.closes, " ".join(error.problems))
         else:
             if _save(version, data, "settings"):
@@ -230,7 +217,7 @@ def survey_question(survey_id: int, number: int, question_id: str) -> ResponseRe
         data = editing.put_question(version.content, question_id, _question_fields(form, kind))
         try:
             from_data(data)
-        except SurveyDefinitionError as error:
+        except ContentProblems as error:
             add_error(form.text, " ".join(error.problems))
         else:
             if _save(version, data, f"edit question {question_id}"):
@@ -281,7 +268,7 @@ def survey_question_action(
         from_data(data)
     except EditError as error:
         flash(str(error), "error")
-    except SurveyDefinitionError as error:
+    except ContentProblems as error:
         flash("That would break the survey: " + " ".join(error.problems), "error")
     else:
         _save(version, data, f"{action} question {question_id}")
@@ -310,7 +297,7 @@ def survey_lifecycle(survey_id: int, number: int, action: str) -> ResponseReturn
     change, done = LIFECYCLE[action]
     try:
         change(version, current_user)
-    except (LifecycleError, services.SurveyProblems) as error:
+    except (LifecycleError, ContentProblems) as error:
         flash(str(error), "error")
     else:
         flash(done)

@@ -49,6 +49,11 @@ def _shown(value: int, is_hidden: bool, threshold: int) -> int | str:
     return hidden(threshold) if is_hidden else int(value)
 
 
+def count_shown(value: int, threshold: int) -> int | str:
+    """A count standing on its own: hidden when it is under the threshold."""
+    return _shown(value, 0 < value < threshold, threshold)
+
+
 def _percent(value: int, base: int, is_hidden: bool, threshold: int) -> float | None:
     if is_hidden or base < threshold or base == 0:
         return None
@@ -181,8 +186,8 @@ def summary(
         "title": survey.title,
         "threshold": threshold,
         "responses": {
-            "started": _shown(started, 0 < started < threshold, threshold),
-            "completed": _shown(len(completed), 0 < len(completed) < threshold, threshold),
+            "started": count_shown(started, threshold),
+            "completed": count_shown(len(completed), threshold),
             "completion_percent": (
                 round(100 * len(completed) / started, 1) if started >= threshold else None
             ),

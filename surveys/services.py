@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from changemakers import lifecycle
 from changemakers.accounts.models import StaffUser
 from changemakers.config import LONDON
 from changemakers.database import utcnow
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentStatus
+from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.redaction import redact
 from messages import services as channel
 from messages.conversations import Turn
@@ -23,12 +23,7 @@ from messages.models import Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
 from surveys import editing, findings
-from surveys.definition import (
-    SurveyDefinition,
-    SurveyDefinitionError,
-    from_data,
-    to_data,
-)
+from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
 
 KIND = "survey"
@@ -40,22 +35,9 @@ ALREADY_ANSWERED = (
 CLOSED = "Sorry, that survey is closed now. Thank you for wanting to take part."
 
 
-class SurveyProblems(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
 def today(now: datetime | None = None) -> date:
     """The day in London: the only time a response keeps."""
     return (now or utcnow()).astimezone(LONDON).date()
-
-
-def parse(data: object) -> SurveyDefinition:
-    try:
-        return from_data(data)
-    except SurveyDefinitionError as error:
-        raise SurveyProblems(error.problems) from None
 
 
 def problems_of(definition: SurveyDefinition, survey_id: int | None = None) -> list[str]:
@@ -89,11 +71,11 @@ def _new_version(
 
 def import_survey(data: object, actor: StaffUser | None) -> SurveyVersion:
     """A new draft from a file; a file that does not validate changes nothing."""
-    definition = parse(data)
+    definition = from_data(data)
     survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
     found = problems_of(definition, survey.id if survey else None)
     if found:
-        raise SurveyProblems(found)
+        raise ContentProblems(found)
     version = _new_version(survey, definition, actor, "import")
     db.session.commit()
     return version
@@ -116,7 +98,7 @@ def _stop_answering(version: SurveyVersion) -> None:
 
 
 def _problems_of_version(version: SurveyVersion) -> list[str]:
-    return problems_of(parse(version.content), version.survey_id)
+    return problems_of(from_data(version.content), version.survey_id)
 
 
 SURVEYS = lifecycle.Catalogue(
@@ -136,10 +118,10 @@ archive = SURVEYS.archive
 
 def create_survey(title: str, slug: str, actor: StaffUser) -> SurveyVersion:
     """A new survey, as a one-question draft to build on."""
-    definition = parse(editing.starter(title, slug))
+    definition = from_data(editing.starter(title, slug))
     found = problems_of(definition)
     if found:
-        raise SurveyProblems(found)
+        raise ContentProblems(found)
     version = _new_version(None, definition, actor, "create")
     db.session.commit()
     return version
@@ -155,7 +137,7 @@ def new_draft(survey: Survey, actor: StaffUser) -> SurveyVersion:
     latest = latest_version(survey)
     if latest is not None and latest.status is ContentStatus.DRAFT:
         return latest
-    definition = parse(latest.content if latest else editing.starter(survey.title, survey.slug))
+    definition = from_data(latest.content if latest else editing.starter(survey.title, survey.slug))
     version = _new_version(survey, definition, actor, "draft")
     db.session.commit()
     return version
@@ -163,13 +145,13 @@ def new_draft(survey: Survey, actor: StaffUser) -> SurveyVersion:
 
 def save(version: SurveyVersion, data: dict[str, Any], actor: StaffUser, what: str) -> None:
     """Keep an edit of a draft; it must still read as a survey (kept in its plain shape)."""
-    SURVEYS.save(version, to_data(parse(data)), actor, what)
+    SURVEYS.save(version, to_data(from_data(data)), actor, what)
 
 
 def load_published(data: dict[str, Any]) -> SurveyVersion:
     """Shipped content (the demo's survey), published once it validates; left as it is when
     the same content is live already."""
-    definition = parse(data)
+    definition = from_data(data)
     survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
     live_now = SURVEYS.published(survey.id) if survey else []
     if live_now and live_now[0].content == to_data(definition):
@@ -177,7 +159,7 @@ def load_published(data: dict[str, Any]) -> SurveyVersion:
         return current
     found = problems_of(definition, survey.id if survey else None)
     if found:
-        raise SurveyProblems(found)
+        raise ContentProblems(found)
     version = _new_version(survey, definition, None, "import")
     SURVEYS.publish_shipped(version)
     return version
@@ -209,27 +191,21 @@ def live(slug: str) -> LiveSurvey | None:
     return channel.read_fresh(f"survey:{slug}", read)
 
 
-def live_version(slug: str) -> tuple[SurveyVersion, SurveyDefinition] | None:
-    version = db.session.scalar(
-        select(SurveyVersion)
-        .join(Survey, Survey.id == SurveyVersion.survey_id)
-        .where(and_(Survey.slug == slug, SurveyVersion.status == ContentStatus.PUBLISHED))
-    )
-    return None if version is None else (version, definition_of(version.id, version.content))
-
-
 def definition_of(version_id: int, content: dict[str, Any] | None = None) -> SurveyDefinition:
     """A published version's survey, parsed once per process (it never changes)."""
-    parsed = channel.process_cache("survey_definitions")
-    if version_id not in parsed:
-        if content is None:
-            content = db.session.scalar(
+    definition = channel.parsed_once(
+        "survey_definitions",
+        version_id,
+        lambda: (
+            content
+            or db.session.scalar(
                 select(SurveyVersion.content).where(SurveyVersion.id == version_id)
             )
-        if len(parsed) >= 64:
-            parsed.clear()
-        parsed[version_id] = from_data(content)
-    definition: SurveyDefinition = parsed[version_id]
+        ),
+        from_data,
+    )
+    if definition is None:
+        raise LookupError(f"no survey version {version_id}")
     return definition
 
 
@@ -264,19 +240,19 @@ class SurveyConversation:
 
     def exists(self, ref: str) -> bool:
         """For a flow's jump: a survey with this address is live."""
-        return live_version(ref) is not None
+        return live(ref) is not None
 
     def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
         found = self._live(ref)
         if found is None:
             return Turn([CLOSED], None, end_reason="unavailable")
-        version, survey = found
+        survey = found.definition
         if not survey.is_open(today(now)):
             return Turn([CLOSED], None, end_reason="closed")
         answered = db.session.scalar(
             select(SurveyParticipation.id).where(
                 and_(
-                    SurveyParticipation.survey_id == version.survey_id,
+                    SurveyParticipation.survey_id == found.survey_id,
                     SurveyParticipation.pseudonym == participant,
                 )
             )
@@ -289,15 +265,15 @@ class SurveyConversation:
         response_id = db.session.execute(
             insert(SurveyResponse)
             .values(
-                survey_id=version.survey_id,
-                version_id=version.id,
+                survey_id=found.survey_id,
+                version_id=found.version_id,
                 channel=Channel.SMS,
                 answers={},
                 started_on=today(now),
             )
             .returning(SurveyResponse.id)
         ).scalar_one()
-        state = {"version": version.id, "_response": response_id, "question": first.id}
+        state = {"version": found.version_id, "_response": response_id, "question": first.id}
         opening = survey.intro + (" " + survey.privacy if survey.privacy else "")
         return Turn(
             [opening.strip(), self._prompt(survey, first.id, {})],
@@ -341,11 +317,11 @@ class SurveyConversation:
         )
         return Turn([survey.thanks], None, record={"version": state["version"]})
 
-    def _live(self, ref: str | None) -> tuple[SurveyVersion, SurveyDefinition] | None:
+    def _live(self, ref: str | None) -> LiveSurvey | None:
         if not ref or not ref.isdecimal():
             return None
-        survey = db.session.get(Survey, int(ref))
-        return None if survey is None else live_version(survey.slug)
+        slug = db.session.scalar(select(Survey.slug).where(Survey.id == int(ref)))
+        return None if slug is None else live(slug)
 
     @staticmethod
     def _prompt(survey: SurveyDefinition, question_id: str, answers: dict[str, Any]) -> str:
@@ -355,6 +331,16 @@ class SurveyConversation:
         assert question is not None
         number = ids.index(question_id) + 1 if question_id in ids else 1
         return parsing.sms_prompt(question, number, len(shown))
+
+
+def completed_responses() -> dict[int, int]:
+    """How many completed responses each survey has (by survey id), in one query."""
+    rows = db.session.execute(
+        select(SurveyResponse.survey_id, func.count())
+        .where(SurveyResponse.completed_on.is_not(None))
+        .group_by(SurveyResponse.survey_id)
+    )
+    return {survey_id: count for survey_id, count in rows}
 
 
 def findings_for(

@@ -35,19 +35,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from changemakers.lifecycle import ContentProblems
+
 STEP_KINDS = ("message", "question", "free_text", "follow_up", "jump", "end")
 WAITING_KINDS = ("question", "free_text")
 DEFAULT_EXPIRY = timedelta(days=3)
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-
-
-class DefinitionError(Exception):
-    """The data is not a flow; ``problems`` says every reason, in words for its author."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def parse_duration(text: str) -> timedelta:
@@ -114,11 +108,11 @@ def _text(value: object) -> str:
 
 def from_data(data: object) -> FlowDefinition:
     """A flow from plain data (parsed YAML or JSON, or the database's copy). Raises
-    ``DefinitionError`` listing every problem of shape; what the steps mean is checked by
+    ``ContentProblems`` listing every problem of shape; what the steps mean is checked by
     ``validation``."""
     problems: list[str] = []
     if not isinstance(data, Mapping):
-        raise DefinitionError(["a flow file must be a set of named fields (name, steps, …)"])
+        raise ContentProblems(["a flow file must be a set of named fields (name, steps, …)"])
     for required in ("name", "keyword", "start", "steps"):
         if not data.get(required):
             problems.append(f"the flow needs a {required}")
@@ -144,7 +138,7 @@ def from_data(data: object) -> FlowDefinition:
             )
         )
     if problems:
-        raise DefinitionError(problems)
+        raise ContentProblems(problems)
     return FlowDefinition(
         name=_text(data["name"]).strip(),
         keyword=_text(data["keyword"]).strip().upper(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from messages.flows import engine
 from messages.flows.definition import Example, FlowDefinition
@@ -42,7 +42,7 @@ def run_example(
         else:
             turn = engine.reply(flow, state, text, now, signposts)
         received += turn.replies + [follow_up.text for follow_up in turn.follow_ups]
-        now += max((f.after for f in turn.follow_ups), default=now - now)
+        now += max((f.after for f in turn.follow_ups), default=timedelta(0))
         state = turn.state
     position = 0
     for phrase in example.expect:

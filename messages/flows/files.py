@@ -7,11 +7,18 @@ from typing import Any
 
 import yaml
 
+from changemakers.lifecycle import ContentProblems
+
 FORMATS = ("yaml", "json")
 
 
-class UnreadableFile(Exception):
-    """Not YAML or JSON at all; the message says where it went wrong."""
+def load_upload(upload: Any) -> Any:
+    """An uploaded file (a werkzeug ``FileStorage``) read as YAML or JSON."""
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ContentProblems(["The file is not text: save it as YAML or JSON."]) from None
+    return load(text, upload.filename or "")
 
 
 def load(text: str, filename: str = "") -> Any:
@@ -19,15 +26,15 @@ def load(text: str, filename: str = "") -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise UnreadableFile(
-                f"This is not a JSON file: line {error.lineno}, column {error.colno}: {error.msg}"
+            raise ContentProblems(
+                [f"This is not a JSON file: line {error.lineno}, column {error.colno}: {error.msg}"]
             ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         place = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise UnreadableFile(f"This is not a YAML file{place}.") from None
+        raise ContentProblems([f"This is not a YAML file{place}."]) from None
 
 
 def dump(data: Any, format: str = "yaml") -> str:

@@ -13,26 +13,18 @@ from sqlalchemy import and_, delete, select
 from changemakers import lifecycle
 from changemakers.accounts.models import StaffUser
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentStatus
+from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.redaction import redact
 from messages import conversations, services
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
 from messages.flows import editing, engine, examples, validation
-from messages.flows.definition import DefinitionError, FlowDefinition, from_data, to_data
+from messages.flows.definition import FlowDefinition, from_data, to_data
 from messages.models import Conversation, Flow, FlowVersion, Keyword
 from messages.router import keyword_of
 
 KIND = "flow"
 UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you can do."
-
-
-class FlowProblems(Exception):
-    """A flow that cannot be saved as it is; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def _taken_keywords(flow_id: int | None) -> set[str]:
@@ -64,21 +56,14 @@ def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[
     return found
 
 
-def parse(data: object) -> FlowDefinition:
-    try:
-        return from_data(data)
-    except DefinitionError as error:
-        raise FlowProblems(error.problems) from None
-
-
 def import_flow(data: object, actor: StaffUser | None) -> FlowVersion:
     """A new draft from a file: of the flow with its keyword if there is one, else of a new
     flow. A file that does not validate is refused with every problem, and nothing changes."""
-    definition = parse(data)
+    definition = from_data(data)
     flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(definition.keyword)))
     found = problems_of(definition, flow.id if flow else None)
     if found:
-        raise FlowProblems(found)
+        raise ContentProblems(found)
     version = _new_version(flow, definition, actor, "import")
     db.session.commit()
     return version
@@ -98,13 +83,13 @@ def _new_version(
 def create_flow(name: str, keyword: str, actor: StaffUser) -> FlowVersion:
     """A new flow, as a small working draft to build on."""
     data = editing.starter(name, keyword)
-    definition = parse(data)
+    definition = from_data(data)
     if not definition.name:
-        raise FlowProblems(["Give the flow a name."])
+        raise ContentProblems(["Give the flow a name."])
     taken = _taken_keywords(None) | set(db.session.scalars(select(Flow.keyword)))
     found = [p for p in validation.problems(definition, taken) if "keyword" in p.lower()]
     if found:
-        raise FlowProblems(found)
+        raise ContentProblems(found)
     version = _new_version(None, definition, actor, "create")
     db.session.commit()
     return version
@@ -117,7 +102,7 @@ def new_draft(flow: Flow, actor: StaffUser) -> FlowVersion:
     if latest is not None and latest.status is ContentStatus.DRAFT:
         return latest
     source = published_version(flow.id) or latest
-    definition = parse(source.content if source else editing.starter(flow.name, flow.keyword))
+    definition = from_data(source.content if source else editing.starter(flow.name, flow.keyword))
     version = _new_version(flow, definition, actor, "draft")
     db.session.commit()
     return version
@@ -126,12 +111,12 @@ def new_draft(flow: Flow, actor: StaffUser) -> FlowVersion:
 def save(version: FlowVersion, data: dict[str, Any], actor: StaffUser, what: str) -> None:
     """Keep an edit of a draft. It must still read as a flow; other problems are shown in the
     editor and stop it only when it is submitted."""
-    parse(data)
+    from_data(data)
     FLOWS.save(version, data, actor, what)
 
 
 def _problems_of_version(version: FlowVersion) -> list[str]:
-    return problems_of(parse(version.content), version.flow_id)
+    return problems_of(from_data(version.content), version.flow_id)
 
 
 def _answer_keyword(version: FlowVersion) -> None:
@@ -167,14 +152,14 @@ archive = FLOWS.archive
 def load_published(data: Mapping[str, Any]) -> FlowVersion:
     """Shipped content (the demo's flows), published as it stands once it validates; a flow
     already published with the same content is left as it is."""
-    definition = parse(data)
+    definition = from_data(data)
     flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(definition.keyword)))
     current = published_version(flow.id) if flow else None
     if current is not None and current.content == to_data(definition):
         return current
     found = problems_of(definition, flow.id if flow else None)
     if found:
-        raise FlowProblems(found)
+        raise ContentProblems(found)
     version = _new_version(flow, definition, None, "import")
     FLOWS.publish_shipped(version)
     return version
@@ -217,16 +202,12 @@ def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
 
 def _definition(version_id: int) -> FlowDefinition | None:
     """A published version's flow, parsed once per process: it never changes."""
-    parsed = services.process_cache("flow_definitions")
-    definition = parsed.get(version_id)
-    if definition is None:
-        content = db.session.scalar(select(FlowVersion.content).where(FlowVersion.id == version_id))
-        if content is None:
-            return None
-        if len(parsed) >= 256:
-            parsed.clear()
-        definition = parsed[version_id] = from_data(content)
-    return definition
+    return services.parsed_once(
+        "flow_definitions",
+        version_id,
+        lambda: db.session.scalar(select(FlowVersion.content).where(FlowVersion.id == version_id)),
+        from_data,
+    )
 
 
 def _published_version_id(flow_id: int) -> int | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.definition import SurveyDefinitionError, from_data, to_data
+from changemakers.lifecycle import ContentProblems
+from surveys.definition import from_data, to_data
 from tests.surveys.conftest import EVERY_KIND
 
 
@@ -47,6 +48,6 @@ def test_a_survey_survives_a_round_trip():
     ],
 )
 def test_every_problem_is_named(change, expected):
-    with pytest.raises(SurveyDefinitionError) as refused:
+    with pytest.raises(ContentProblems) as refused:
         from_data({**EVERY_KIND, **change})
     assert any(expected in problem for problem in refused.value.problems), refused.value.problems

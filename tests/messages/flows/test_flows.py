@@ -11,7 +11,7 @@ from changemakers.accounts.models import Role
 from changemakers.audit.models import AuditEvent
 from changemakers.cli import cli
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentStatus, LifecycleError
+from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
 from messages import texts
 from messages.demo import DEMO_FLOWS
 from messages.flows import files
@@ -141,7 +141,7 @@ def test_an_import_that_does_not_validate_changes_nothing(db_session):
         keyword="HELP",
         steps=SMALL["steps"] | {"tips": {"kind": "message", "text": "", "next": "nowhere"}},
     )
-    with pytest.raises(flows.FlowProblems) as refused:
+    with pytest.raises(ContentProblems) as refused:
         flows.import_flow(broken, None)
     assert len(refused.value.problems) >= 3
     assert db.session.scalars(select(FlowVersion)).all() == []
@@ -149,7 +149,7 @@ def test_an_import_that_does_not_validate_changes_nothing(db_session):
 
 def test_a_failing_example_stops_a_flow(db_session):
     failing = changed(examples=[{"name": "Wrong", "texts": ["SMALL", "1"], "expect": ["banana"]}])
-    with pytest.raises(flows.FlowProblems, match="Example 'Wrong' fails"):
+    with pytest.raises(ContentProblems, match="Example 'Wrong' fails"):
         flows.import_flow(failing, None)
 
 
@@ -157,7 +157,7 @@ def test_a_keyword_bound_to_a_fixed_reply_is_taken(db_session):
     from messages import services
 
     services.set_fixed_reply("SMALL", "Hello")
-    with pytest.raises(flows.FlowProblems, match="already used"):
+    with pytest.raises(ContentProblems, match="already used"):
         flows.import_flow(SMALL, None)
 
 

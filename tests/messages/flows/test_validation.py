@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from messages.flows.definition import DefinitionError, from_data, to_data
+from changemakers.lifecycle import ContentProblems
+from messages.flows.definition import from_data, to_data
 from messages.flows.validation import problems
 
 
@@ -91,7 +92,7 @@ def test_a_question_needs_two_options():
     ],
 )
 def test_data_that_is_not_a_flow_is_refused_with_every_reason(data, expected):
-    with pytest.raises(DefinitionError) as refused:
+    with pytest.raises(ContentProblems) as refused:
         from_data(data)
     assert any(expected in problem for problem in refused.value.problems)
 
