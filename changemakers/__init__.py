@@ -15,10 +15,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from changemakers.config import LONDON, ConfigError, default_database_url, load_settings
+from changemakers.config import SETTINGS, ConfigError, default_database_url, load_settings
+from changemakers.office_hours import LONDON
 
 __all__ = ["ConfigError", "create_app", "instance_path"]
 
+SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -54,7 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=False,
         DEMO=False,
     )
-    app.config.update(overrides)
+    # Settings were parsed by load_settings; the other overrides (Flask's own) go in as given.
+    app.config.update({k: v for k, v in overrides.items() if k not in SETTING_NAMES})
     if app.config["DEMO"] or app.testing:
         # Served over plain http on this machine: a Secure cookie would not be kept everywhere.
         app.config.update(SESSION_COOKIE_SECURE=False, SESSION_COOKIE_NAME="changemakers_session")
@@ -69,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from changemakers import navigation
 
     app.add_template_global(navigation.items_for, "navigation_for")
+    app.add_template_global(navigation.notices_for, "notices_for")
     return app
 
 
@@ -103,19 +107,36 @@ def _register_blueprints(app: Flask) -> None:
     import surveys
     import surveys.cli
     import surveys.demo
-    from changemakers import accounts, audit, main
-    from changemakers.navigation import NavItem
-    from messages import conversations
+    from changemakers import accounts, alerts, audit, main, subject_access
+    from changemakers.alerts import services as alert_services
+    from changemakers.alerts.retention import CLOSED_ALERTS
+    from changemakers.database import utcnow
+    from changemakers.navigation import HomeNotice, NavItem
+    from changemakers.retention import services as retention
+    from changemakers.subject_access import services as participant_data
+    from messages import conversations, signpost_services
+    from messages.alert_channel import SmsAlertChannel
     from messages.flows.services import FlowConversation
+    from messages.personal_data import SMS_DATA
+    from messages.retention import TASKS as SMS_RETENTION
+    from surveys.personal_data import SURVEY_DATA
+    from surveys.retention import STRAY_PARTICIPATIONS
     from surveys.services import SurveyConversation
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(alerts.bp)
+    app.register_blueprint(subject_access.bp)
     app.register_blueprint(messages.bp)
     app.register_blueprint(surveys.bp)
     conversations.register(FlowConversation())
     conversations.register(SurveyConversation())
+    alert_services.register_channel(app, "sms", SmsAlertChannel())
+    for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
+        participant_data.register(app, part)
+    for task in (*SMS_RETENTION, CLOSED_ALERTS, STRAY_PARTICIPATIONS):
+        retention.register(app, task)
     for command in (
         messages.cli.contacts,
         messages.cli.worker,
@@ -139,5 +160,37 @@ def _register_blueprints(app: Flask) -> None:
         NavItem("Findings", "surveys.findings_list", "what young people told us, safely totalled"),
         NavItem(
             "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
+        ),
+        NavItem(
+            "Signposting",
+            "messages.signpost_list",
+            "helplines inserted in messages, and when each is due for checking",
+        ),
+        NavItem(
+            "Safeguarding alerts",
+            "alerts.queue",
+            "messages that suggest a young person is in danger",
+        ),
+        NavItem(
+            "Safeguarding phrase list",
+            "alerts.phrase_list",
+            "the phrases that raise an alert, and their test messages",
+        ),
+        NavItem(
+            "What we hold (MYDATA)",
+            "subject_access.lookup",
+            "answer a young person's request to see their data",
+        ),
+    ]
+    app.extensions["home_notices"] = [
+        HomeNotice(
+            "alerts.queue",
+            lambda: alert_services.overdue_count(utcnow()),
+            "{count} safeguarding alert(s) overdue: nobody has picked them up in time",
+        ),
+        HomeNotice(
+            "messages.signpost_list",
+            signpost_services.overdue_count,
+            "{count} helpline(s) in the signposting directory overdue for review",
         ),
     ]

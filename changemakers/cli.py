@@ -186,18 +186,45 @@ def create_user(email: str, roles: tuple[str, ...], password_stdin: bool) -> Non
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
 
 
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Count what is due; delete nothing.")
+def purge(dry_run: bool) -> None:
+    """Delete what the retention settings no longer allow us to keep.
+
+    Every `changemakers worker` does this once a day; this runs it now. Safe to stop and to run
+    again: it deletes in small batches, each participant wholly or not at all.
+    """
+    from changemakers.database import utcnow
+    from changemakers.retention import services as retention
+
+    now = utcnow()
+    try:
+        counts = retention.count_due(now) if dry_run else retention.purge(now)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise click.ClickException(
+            f"the purge stopped at a database error ({reason}); what it deleted before that "
+            "stays deleted: run it again to finish"
+        ) from None
+    click.echo("Due for deletion (nothing deleted):" if dry_run else "Deleted:")
+    width = max((len(name) for name in counts), default=0)
+    for name, count in counts.items():
+        click.echo(f"  {name:<{width}}  {count}")
+
+
 @cli.group()
 def safeguarding() -> None:
     """The safeguarding phrase list."""
 
 
-@safeguarding.command("check", with_appcontext=False)
+@safeguarding.command("check")
 @click.argument("text")
 def safeguarding_check(text: str) -> None:
-    """Print `alert` or `no alert` for TEXT, or for each line of standard input if TEXT is -."""
-    from changemakers.safeguarding import default_phrase_list
+    """Print `alert` or `no alert` for TEXT, or for each line of standard input if TEXT is -,
+    against the phrase list in force (the one reviewers last saved, or the shipped defaults)."""
+    from changemakers.alerts.phrases import phrase_list_in_force
 
-    phrases = default_phrase_list()
+    phrases = phrase_list_in_force()
     messages = sys.stdin.read().splitlines() if text == "-" else [text]
     for message in messages:
         click.echo("alert" if phrases.alerts(message) else "no alert")

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet
+
+from changemakers.office_hours import OfficeHours
 
 REQUIRED_SECRETS = ("SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY")
 SMS_GATEWAYS = ("console", "twilio")
@@ -47,14 +48,16 @@ SETTINGS = (
     Setting("CONTACT_KEY", None, "Fernet key(s), comma-separated, newest first (required)"),
     Setting("QUIET_HOURS", "21:00-08:00", "no scheduled SMS in these hours (Europe/London)"),
     Setting("RETENTION_DAYS", "30", "days raw inbound message bodies are kept"),
+    Setting("CONTACT_RETENTION_DAYS", "180", "days a participant who stays silent is kept"),
+    Setting("ALERT_RETENTION_DAYS", "365", "days a closed safeguarding alert is kept"),
+    Setting("OFFICE_HOURS", "Mon-Fri 09:00-17:00", "when reviewers read alerts (Europe/London)"),
+    Setting("ALERT_TARGET_MINUTES", "60", "working minutes before a new alert is overdue"),
     Setting("SUPPRESSION_THRESHOLD", "10", "counts below this are hidden in findings"),
     Setting(
         "RATELIMIT_STORAGE_URI", "memory://", "rate-limit store; `redis://…` for several processes"
     ),
     Setting("TRUSTED_PROXY_COUNT", "0", "reverse proxies in front of the app (X-Forwarded-*)"),
 )
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class ConfigError(Exception):
@@ -98,6 +101,9 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
 
     for name, minimum in (
         ("RETENTION_DAYS", 1),
+        ("CONTACT_RETENTION_DAYS", 1),
+        ("ALERT_RETENTION_DAYS", 1),
+        ("ALERT_TARGET_MINUTES", 1),
         ("SUPPRESSION_THRESHOLD", 1),
         ("TRUSTED_PROXY_COUNT", 0),
     ):
@@ -108,6 +114,11 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
             continue
         if raw[name] < minimum:
             problems.append(f"{name} must be at least {minimum}")
+
+    try:
+        raw["OFFICE_HOURS"] = OfficeHours.parse(str(raw["OFFICE_HOURS"]))
+    except ValueError as error:
+        problems.append(f"OFFICE_HOURS {error}")
 
     if raw["PUBLIC_BASE_URL"]:
         raw["PUBLIC_BASE_URL"] = str(raw["PUBLIC_BASE_URL"]).rstrip("/")

@@ -151,8 +151,10 @@ class Catalogue:
     each in its own transaction and in the audit log.
 
     The domain says what it means for its kind: how to find its problems (``problems``), what
-    going live and coming out of use do besides the status (``went_live``, ``went_out``), and
-    what to forget after a change (``changed``).
+    else stops it going live but not going for review (``live_problems``, such as a helpline
+    nobody has checked lately: a reviewer can put that right while it waits), what going live
+    and coming out of use do besides the status (``went_live``, ``went_out``), and what to
+    forget after a change (``changed``).
     """
 
     def __init__(
@@ -164,11 +166,13 @@ class Catalogue:
         went_live: Callable[[Any], None],
         went_out: Callable[[Any], None],
         changed: Callable[[], None],
+        live_problems: Callable[[Any], list[str]] = lambda version: [],
     ) -> None:
         self.label = label
         self.model = model
         self.parent = parent  # the version's column naming what it is a version of
         self.problems = problems
+        self.live_problems = live_problems
         self.went_live = went_live
         self.went_out = went_out
         self.changed = changed
@@ -235,16 +239,17 @@ class Catalogue:
     def approve(self, version: Any, actor: StaffUser) -> None:
         """Publish a version a reviewer has checked (never their own change)."""
         now = utcnow()
-        approve(
-            version, actor.id, self.problems(version), now, self.published(self._parent_id(version))
-        )
+        found = self.problems(version) + self.live_problems(version)
+        approve(version, actor.id, found, now, self.published(self._parent_id(version)))
         self.went_live(version)
         self._record(actor, "approve", version)
         db.session.commit()
         self.changed()
 
     def publish_shipped(self, version: Any) -> None:
-        """Shipped content (the demo's), live at once once it has no problems."""
+        """Shipped content (the demo's), live at once once it has no problems. The review dates
+        of what it names (``live_problems``) are for a reviewer's approval: the demo loads
+        with the directory it ships, and its pages show what is due for checking."""
         found = self.problems(version)
         if found:
             raise LifecycleError(" ".join(found))

@@ -41,3 +41,26 @@ def demo_items(app: Flask) -> list[NavItem]:
         for item in app.extensions.get("navigation", [])
         if audience(app.view_functions[item.endpoint], demo=True) is None
     ]
+
+
+@dataclass(frozen=True)
+class HomeNotice:
+    """Something waiting for staff, counted on the home page (overdue alerts, helplines due
+    for checking); shown to those who may open its page, and only when there is any."""
+
+    endpoint: str
+    count: Callable[[], int]
+    text: str  # "{count} alert(s) overdue"
+
+
+def notices_for() -> list[tuple[HomeNotice, int]]:
+    """The registered notices the signed-in person may follow, with their counts."""
+    if not current_user.is_authenticated:
+        return []
+    shown = []
+    for notice in current_app.extensions.get("home_notices", []):
+        if _may_see(current_app.view_functions[notice.endpoint]):
+            count = notice.count()
+            if count:
+                shown.append((notice, count))
+    return shown

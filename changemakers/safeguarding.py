@@ -21,8 +21,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-__all__ = ["DEFAULT_PHRASES", "PhraseList", "default_phrase_list", "normalise"]
+__all__ = [
+    "DEFAULT_PHRASES",
+    "PhraseList",
+    "PhraseListCheck",
+    "check_phrase_list",
+    "default_phrase_list",
+    "normalise",
+]
 
 DEFAULT_PHRASES: tuple[str, ...] = (
     # Danger
@@ -621,3 +629,87 @@ def default_phrase_list() -> PhraseList:
     if _DEFAULT is None:
         _DEFAULT = PhraseList(DEFAULT_PHRASES)
     return _DEFAULT
+
+
+# Testing a phrase list before it is saved ---------------------------------------------------
+
+DEFAULT_SHOULD_ALERT: tuple[str, ...] = (
+    "hes been hittin me n im scared 2 go home",
+    "he made me send pics",
+    "my mate is carrying a knife to school",
+    "i wanna kms",
+    "someone keeps following me home",
+    "im in danger",
+)
+DEFAULT_SHOULD_NOT_ALERT: tuple[str, ...] = (
+    "KNIFE",
+    "how do i help my friend",
+    "I killed it in my exam",
+    "i'm stressed about exams",
+    "what does the law say about knife crime",
+    "skill myself up",
+)
+# Messages young people send every day; a sound list alerts on none of them.
+EVERYDAY_MESSAGES: tuple[str, ...] = (
+    "hi",
+    "hello",
+    "yes",
+    "no",
+    "ok",
+    "ok thanks",
+    "thank you",
+    "1",
+    "2",
+    "what is this",
+    "how does this work",
+    "who are you",
+    "is this free",
+    "can you send that again",
+    "i dont know",
+    "maybe",
+    "not sure",
+    "lol",
+    "my friend is ok now",
+    "i want to help my friend",
+    "what are the signs",
+    "school was fine today",
+    "see you later",
+    "bye",
+    "i have an exam tomorrow",
+    "can i talk to someone",
+    "what do i do now",
+    "good thanks how are you",
+)
+TOO_BROAD_SHARE = 0.2  # alerting on a fifth of everyday messages means alerting on everything
+
+
+@dataclass(frozen=True)
+class PhraseListCheck:
+    """How a phrase list does on its test set and on everyday messages."""
+
+    missed: list[str]  # should alert, but would not
+    false_alarms: list[tuple[str, list[str]]]  # should not alert, but would (and why)
+    everyday_alarms: list[tuple[str, list[str]]]
+    phrases: int
+
+    @property
+    def too_broad(self) -> bool:
+        return len(self.everyday_alarms) >= TOO_BROAD_SHARE * len(EVERYDAY_MESSAGES)
+
+    @property
+    def passes(self) -> bool:
+        return not (self.missed or self.false_alarms or self.too_broad)
+
+
+def check_phrase_list(
+    phrases: Iterable[str], should_alert: Iterable[str], should_not_alert: Iterable[str]
+) -> PhraseListCheck:
+    compiled = PhraseList(phrases)
+    false_alarms = [(text, found) for text in should_not_alert if (found := compiled.matches(text))]
+    everyday = [(text, found) for text in EVERYDAY_MESSAGES if (found := compiled.matches(text))]
+    return PhraseListCheck(
+        missed=[text for text in should_alert if not compiled.alerts(text)],
+        false_alarms=false_alarms,
+        everyday_alarms=everyday,
+        phrases=len(compiled),
+    )

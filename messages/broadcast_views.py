@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,19 +36,12 @@ def broadcast_list() -> ResponseReturnValue:
     )
 
 
-def _broadcast_or_404(broadcast_id: int) -> Broadcast:
-    broadcast = db.session.get(Broadcast, broadcast_id)
-    if broadcast is None:
-        abort(404)
-    return broadcast
-
-
 @bp.route("/broadcasts/<int:broadcast_id>")
 @roles_allowed(*SENDERS)
 def broadcast(broadcast_id: int) -> ResponseReturnValue:
     return render_template(
         "messages/broadcast.html",
-        broadcast=_broadcast_or_404(broadcast_id),
+        broadcast=db.get_or_404(Broadcast, broadcast_id),
         reach=broadcasts.recipients(),
     )
 
@@ -63,7 +56,7 @@ ACTIONS = {
 @bp.route("/broadcasts/<int:broadcast_id>/<any(approve, send, cancel):action>", methods=["POST"])
 @roles_allowed(*SENDERS)
 def broadcast_action(broadcast_id: int, action: str) -> ResponseReturnValue:
-    broadcast = _broadcast_or_404(broadcast_id)
+    broadcast = db.get_or_404(Broadcast, broadcast_id)
     change, done = ACTIONS[action]
     try:
         change(broadcast, current_user)

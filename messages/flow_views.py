@@ -44,13 +44,6 @@ WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
 
 
-def _flow_or_404(flow_id: int) -> Flow:
-    flow = db.session.get(Flow, flow_id)
-    if flow is None:
-        abort(404)
-    return flow
-
-
 def _version_or_404(flow_id: int, number: int) -> FlowVersion:
     version = db.session.scalar(
         select(FlowVersion).where(FlowVersion.flow_id == flow_id, FlowVersion.number == number)
@@ -105,7 +98,7 @@ def flow_import() -> ResponseReturnValue:
 @bp.route("/flows/<int:flow_id>")
 @roles_allowed(*WRITERS)
 def flow_latest(flow_id: int) -> ResponseReturnValue:
-    version = flows.latest_version(_flow_or_404(flow_id))
+    version = flows.latest_version(db.get_or_404(Flow, flow_id))
     if version is None:
         abort(404)
     return _to_version(version)
@@ -115,7 +108,7 @@ def flow_latest(flow_id: int) -> ResponseReturnValue:
 @roles_allowed(*WRITERS)
 def flow(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
-    flow = _flow_or_404(flow_id)
+    flow = db.get_or_404(Flow, flow_id)
     signposts = services.current_signposts()
     definition = from_data(version.content)  # every stored version was checked to parse
     published = flows.published_version(flow_id)
@@ -125,6 +118,10 @@ def flow(flow_id: int, number: int) -> ResponseReturnValue:
         version=version,
         definition=definition,
         problems=flows.problems_of(definition, flow_id),
+        live_problems=flows.live_problems_of(definition)
+        if version.status in (ContentStatus.DRAFT, ContentStatus.IN_REVIEW)
+        else [],
+        may_check_signposts=current_user.has_any_role(REVIEWERS),
         results=examples.run_examples(definition, signposts),
         picture=picture.draw(definition),
         lengths={
@@ -149,7 +146,7 @@ def flow(flow_id: int, number: int) -> ResponseReturnValue:
 @bp.route("/flows/<int:flow_id>/edit", methods=["POST"])
 @roles_allowed(*WRITERS)
 def flow_new_draft(flow_id: int) -> ResponseReturnValue:
-    return _to_version(flows.new_draft(_flow_or_404(flow_id), current_user))
+    return _to_version(flows.new_draft(db.get_or_404(Flow, flow_id), current_user))
 
 
 def _save(version: FlowVersion, data: dict[str, Any], what: str) -> bool:

@@ -5,6 +5,8 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
+    BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -17,6 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from changemakers.lifecycle import ContentProblems
 from messages.flows import files
+from messages.signposting import Entry
 
 OPTION_ROWS = 6
 STEP_KIND_CHOICES = [
@@ -156,3 +159,82 @@ class ImportForm(FlaskForm):
 
 class TryForm(FlaskForm):
     body = TextAreaField("Message", validators=[Length(max=1600)])
+
+
+class ReviewDateField(DateField):
+    """A date typed or picked; left empty it is ``None`` (the directory says what is missing)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+def _words(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+# Created before the others, so that the name comes first wherever the form lists its fields.
+_SIGNPOST_NAME = StringField(
+    "Name used in messages",
+    description=(
+        "Lowercase letters, numbers and underscores, such as young_minds: a message writes it "
+        "as {young_minds}. It cannot change later, because messages use it."
+    ),
+)
+
+
+class SignpostForm(FlaskForm):
+    """An entry of the signposting directory; the rules are ``signposting.problems``."""
+
+    title = StringField("Service", description="Its name as young people know it, such as Shout.")
+    contact = StringField(
+        "Phone number or text code",
+        description="A UK phone number, such as 0800 1111, or a short code such as 85258.",
+    )
+    text = TextAreaField(
+        "How it reads inside a message",
+        description=(
+            "Up to 160 characters, including the number or text code, such as: "
+            "text SHOUT to 85258. It appears where a message names this entry."
+        ),
+    )
+    hours = StringField(
+        "When it is open", description="Such as 24 hours, or Monday to Friday 9am to 5pm."
+    )
+    audience = StringField(
+        "Who it is for", description="Such as children and young people under 19."
+    )
+    review_by = ReviewDateField(
+        "Check it again by",
+        description="Someone checks the number, hours and who it is for by this date.",
+        format=["%Y-%m-%d", "%d/%m/%Y"],
+        invalid_value_message="Enter a real date, such as 2027-05-01.",
+    )
+
+    def entry(self, name: str = "") -> Entry:
+        """The entry as written, with stray spaces taken out."""
+        return Entry(
+            name=name,
+            title=_words(self.title.data),
+            text=_words(self.text.data),
+            contact=_words(self.contact.data),
+            hours=_words(self.hours.data),
+            audience=_words(self.audience.data),
+            review_by=self.review_by.data,
+        )
+
+
+class NewSignpostForm(SignpostForm):
+    name = _SIGNPOST_NAME
+
+    def entry(self, name: str = "") -> Entry:
+        return super().entry((self.name.data or "").strip())
+
+
+class CheckedForm(FlaskForm):
+    confirm = BooleanField(
+        "I have checked the number, the hours and who it is for, and they are still right",
+        validators=[DataRequired("Tick the box to say you have checked the details.")],
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from changemakers.config import LONDON
+from changemakers.office_hours import LONDON
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ one lives in ``services``, and tests use a plain one.
 Order (a safeguarding reply always comes first among the replies):
 1. unreadable: a picture with no text
 2. reserved keywords: STOP and Twilio's other opt-out words, START/UNSTOP, HELP/INFO, DELETE,
-   UPDATES / UPDATES OFF (news from the Changemakers, sent as broadcasts)
+   MYDATA (a reference for asking what we hold), UPDATES / UPDATES OFF (news from the
+   Changemakers, sent as broadcasts)
 3. safeguarding: urgent help and an alert, then routing goes on
 4. opted out: someone who texted STOP is only told how to come back
 5. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
@@ -32,10 +33,17 @@ OPT_OUT_WORDS = frozenset(
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
 DELETE_WORDS = frozenset({"DELETE"})
+MYDATA_WORDS = frozenset({"MYDATA"})
 UPDATES_ON_WORDS = frozenset({"UPDATES"})
 UPDATES_OFF_WORDS = frozenset({"UPDATESOFF", "NOUPDATES"})
 RESERVED_WORDS = (
-    OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS | DELETE_WORDS | UPDATES_ON_WORDS | UPDATES_OFF_WORDS
+    OPT_OUT_WORDS
+    | OPT_IN_WORDS
+    | HELP_WORDS
+    | DELETE_WORDS
+    | MYDATA_WORDS
+    | UPDATES_ON_WORDS
+    | UPDATES_OFF_WORDS
 )
 
 _NOT_A_LETTER_OR_DIGIT = re.compile(r"[^0-9A-Z]+")
@@ -77,6 +85,14 @@ class RouterContext(Protocol):
     def safeguarding_matches(self, text: str) -> list[str]: ...
 
     def raise_alert(self, matched: list[str]) -> None: ...
+
+    def when_read(self) -> str:
+        """When a person will read an alert raised now ("9am tomorrow"); "" in office hours."""
+        ...
+
+    def data_reference(self) -> str:
+        """The participant's MYDATA reference, issued the first time they ask."""
+        ...
 
     def is_keyword(self, word: str) -> bool: ...
 
@@ -131,6 +147,8 @@ def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None
     if word in DELETE_WORDS:
         context.erase()
         return Answer([texts.DELETED])
+    if word in MYDATA_WORDS:
+        return Answer([texts.MYDATA.format(reference=context.data_reference())])
     if word in UPDATES_ON_WORDS | UPDATES_OFF_WORDS and not context.opted_out:
         wanted = word in UPDATES_ON_WORDS
         context.want_updates(wanted)
@@ -145,7 +163,7 @@ def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     if not matched:
         return None
     context.raise_alert(matched)
-    return Answer([context.signposted(texts.URGENT_HELP)], final=False)
+    return Answer([context.signposted(texts.urgent_help(context.when_read()))], final=False)
 
 
 def opted_out(message: Inbound, context: RouterContext) -> Answer | None:

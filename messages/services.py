@@ -17,25 +17,26 @@ go into the outbox in the same transaction.
 from __future__ import annotations
 
 import logging
-import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from flask import current_app
-from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from changemakers import privacy
 from changemakers.alerts import services as alerts
+from changemakers.alerts.phrases import phrase_list_in_force
+from changemakers.alerts.services import ConversationLine
+from changemakers.cache import forget_cached_tables, read_fresh
 from changemakers.database import insert_for, utcnow
 from changemakers.extensions import db
 from changemakers.redaction import redact
-from changemakers.safeguarding import default_phrase_list
+from changemakers.subject_access import services as subject_access
 from messages import conversations, outbox, signposting, texts
 from messages.gateways import Gateway, InboundRecord
 from messages.models import (
@@ -52,9 +53,9 @@ from messages.models import (
 from messages.router import Inbound, keyword_of, route
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 FIXED_REPLY = "reply"
+ANONYMOUS_ANSWER = "[survey answer]"  # kept instead of the words of an anonymous answer
 MAX_HAND_OVERS = 3  # flows jumping to flows: never round in a circle within one message
 
 
@@ -99,6 +100,8 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
             row.update(pseudonym=None, body_redacted=None)
         elif context.bodies_forgotten:
             row.update(body_redacted=None)
+        elif context.anonymous_answer:
+            row.update(body_redacted=ANONYMOUS_ANSWER)
         if reply_later and context.contact_id is not None:
             for reply in replies:
                 outbox.enqueue(
@@ -228,6 +231,7 @@ class DatabaseContext:
         self.redacted_text = redacted_text
         self.erased = False
         self.bodies_forgotten = False
+        self.anonymous_answer = False
         self._hand_overs = 0
 
     def _ensure_contact(self) -> ContactState:
@@ -277,7 +281,13 @@ class DatabaseContext:
         self.erased = True
 
     def safeguarding_matches(self, text: str) -> list[str]:
-        return default_phrase_list().matches(text)
+        return phrase_list_in_force().matches(text)
+
+    def when_read(self) -> str:
+        return alerts.office_hours().when_read(self.now)
+
+    def data_reference(self) -> str:
+        return subject_access.format_reference(subject_access.issue_reference(self.pseudonym))
 
     def raise_alert(self, matched: list[str]) -> None:
         alerts.raise_alert("sms", self.pseudonym, self.redacted_text, matched)
@@ -359,6 +369,7 @@ class DatabaseContext:
         turn = kind.reply(
             conversation.ref, dict(conversation.state), text, self.now, self.pseudonym
         )
+        self.anonymous_answer = not turn.keep_text
         if turn.state is None:
             self._end(conversation.id, turn.end_reason, turn.record or conversation.state)
         else:
@@ -504,51 +515,6 @@ class KeywordBinding:
     reply: str | None
 
 
-TABLES_FRESH_FOR = 2.0  # seconds a process reuses a small table it read
-_CACHED_TABLES = "messages.cached_tables"
-_PROCESS_CACHES = "messages.process_caches"
-
-
-def read_fresh(name: str, read: Callable[[], T]) -> T:
-    """A small table every message needs (keywords, the signposting directory), read at most
-    every couple of seconds per process; it changes only when someone publishes. A change made
-    in this process is seen at once (``forget_cached_tables``)."""
-    tables = current_app.extensions.setdefault(_CACHED_TABLES, {})
-    read_at, value = tables.get(name, (float("-inf"), None))
-    if time.monotonic() - read_at > TABLES_FRESH_FOR:
-        value = read()
-        tables[name] = (time.monotonic(), value)
-    return cast(T, value)
-
-
-def process_cache(name: str) -> dict[Any, Any]:
-    """A dict this process keeps (of things that never change once made, such as a published
-    flow parsed), emptied with the tables by ``forget_cached_tables``."""
-    caches = current_app.extensions.setdefault(_PROCESS_CACHES, {})
-    return caches.setdefault(name, {})
-
-
-def parsed_once(
-    name: str, key: int, load: Callable[[], Any], parse: Callable[[Any], T]
-) -> T | None:
-    """Content that never changes once published (a flow's, a survey's version), parsed once
-    per process; ``None`` when ``load`` finds nothing."""
-    parsed = process_cache(name)
-    if key not in parsed:
-        content = load()
-        if content is None:
-            return None
-        if len(parsed) >= 256:
-            parsed.clear()
-        parsed[key] = parse(content)
-    return cast(T, parsed[key])
-
-
-def forget_cached_tables() -> None:
-    current_app.extensions.pop(_CACHED_TABLES, None)
-    current_app.extensions.pop(_PROCESS_CACHES, None)
-
-
 def current_keywords() -> dict[str, KeywordBinding]:
     def read() -> dict[str, KeywordBinding]:
         rows = db.session.connection().execute(
@@ -570,16 +536,8 @@ def current_signposts() -> dict[str, str]:
 
 
 def erase_participant(pseudonym: str) -> None:
-    """Everything linked to the pseudonym: the contact and its conversations, the bodies of their
-    messages (the bare rows stay, unlinked, so a repeated MessageSid changes nothing), and the
-    link from any safeguarding alert."""
-    db.session.execute(delete(Contact).where(Contact.pseudonym == pseudonym))
-    db.session.execute(
-        update(InboundMessage)
-        .where(InboundMessage.pseudonym == pseudonym)
-        .values(pseudonym=None, body_redacted=None)
-    )
-    alerts.detach_pseudonym(pseudonym)
+    """Everything linked to the pseudonym, in every area of the service (``subject_access``)."""
+    subject_access.erase_everywhere(pseudonym)
 
 
 def rotate_contact_key(batch_size: int = 500) -> int:
@@ -615,16 +573,6 @@ def set_fixed_reply(word: str, reply: str) -> Keyword:
     return keyword
 
 
-@dataclass(frozen=True)
-class PhoneLine:
-    """One message on a participant's phone, as the simulator shows it."""
-
-    at: datetime
-    from_participant: bool
-    text: str
-    scheduled: bool = False  # in the outbox, due at ``at``
-
-
 _SHOWN_OUTBOX = (
     OutboxStatus.QUEUED,
     OutboxStatus.SENDING,
@@ -634,7 +582,7 @@ _SHOWN_OUTBOX = (
 )
 
 
-def conversation_history(pseudonym: str, limit: int = 50) -> list[PhoneLine]:
+def conversation_history(pseudonym: str, limit: int = 50) -> list[ConversationLine]:
     """The stored (redacted) messages from a participant, the replies, and what the outbox
     sent or will send them, oldest first."""
     inbound = db.session.scalars(
@@ -650,15 +598,17 @@ def conversation_history(pseudonym: str, limit: int = 50) -> list[PhoneLine]:
         .order_by(OutboundMessage.due_at.desc(), OutboundMessage.id.desc())
         .limit(limit)
     ).all()
-    lines: list[PhoneLine] = []
+    lines: list[ConversationLine] = []
     for message in reversed(inbound):
         text = "(deleted)" if message.body_redacted is None else message.body_redacted
-        lines.append(PhoneLine(message.received_at, True, text))
-        lines.extend(PhoneLine(message.received_at, False, reply) for reply in message.replies)
+        lines.append(ConversationLine(message.received_at, True, text))
+        lines.extend(
+            ConversationLine(message.received_at, False, reply) for reply in message.replies
+        )
     for sent in later:
         queued = sent.status is OutboxStatus.QUEUED
         lines.append(
-            PhoneLine(
+            ConversationLine(
                 sent.due_at if queued else sent.sent_at or sent.status_at, False, sent.body, queued
             )
         )

@@ -1,23 +1,39 @@
 """The channel's own messages. Each reads neutrally on a lock screen and fits in two SMS.
 ``{name}`` inserts an entry of the signposting directory."""
 
-URGENT_HELP = (
-    "If you are in danger now, call {emergency}. "
-    "Talk to {childline}, free, any time, or {shout}. "
-    "A member of our team will read your message."
+_URGENT_HELP_NOW = (
+    "If you are in danger now, call {emergency}. Talk to {childline}, free, any time, or {shout}. "
 )
+URGENT_HELP = _URGENT_HELP_NOW + "A member of our team will read your message."
+
+
+def urgent_help(when_read: str) -> str:
+    """The urgent-help reply; out of office hours it says when a person will read the message
+    ("at 9am tomorrow")."""
+    if not when_read:
+        return URGENT_HELP
+    return _URGENT_HELP_NOW + f"A member of our team will read your message at {when_read}."
+
 
 HELP = (
-    "Changemakers: texts for young people, by young people. We never ask your name and keep "
-    "your number encrypted; staff never see it. Text DELETE to erase your data, STOP to stop. "
-    "Urgent? Call 999 or Childline 0800 1111."
+    "Changemakers: texts for young people, by young people. We never ask your name; your "
+    "number is kept encrypted and staff never see it. Text MYDATA to ask what we hold, DELETE "
+    "to erase it, STOP to stop. Urgent? Call 999 or Childline 0800 1111."
 )
 
 STOPPED = "You won't get any more texts from us. Text START if you want to come back."
 
 STARTED = "Welcome back. Text HELP to find out what we do."
 
-DELETED = "Done: we have deleted everything we held about you. You can text us again any time."
+MYDATA = (
+    "Your data reference is {reference}. Give it to the Changemakers team to ask what we hold "
+    "about you: we answer within a month. Text DELETE to erase it all."
+)
+
+DELETED = (
+    "Done: we have deleted your data. A message that worried us is kept with nothing to link "
+    "it to you. You can text us again any time."
+)
 
 UPDATES_ON = (
     "You'll get the odd text with news from Changemakers (never late at night). "

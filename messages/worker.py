@@ -4,7 +4,8 @@ Each round it settles messages whose fate is unknown (asking Twilio), writes the
 any broadcast being sent, then claims due messages and sends them, several at a time. Results
 are recorded one by one as they come back, so a worker killed mid-batch leaves at most the
 messages in flight unsettled, and the next round (of any worker) settles them. Several workers
-may run at once, on one machine or many.
+may run at once, on one machine or many. Every few minutes a worker also asks whether today's
+retention purge has run (``changemakers.retention``); one worker a day runs it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
 
@@ -20,10 +22,14 @@ from flask import Flask
 
 from changemakers.database import utcnow
 from changemakers.extensions import db
+from changemakers.retention import services as retention
 from messages import broadcasts, outbox, services
 from messages.gateways import Gateway, GatewayUnavailable, OutgoingSms, SendResult
 
 log = logging.getLogger(__name__)
+
+# How often a worker asks whether today's retention purge has run (one small query).
+DAILY_CHECK_EVERY = 300.0  # seconds
 
 
 def worker_name() -> str:
@@ -49,6 +55,7 @@ class Dispatcher:
         self.idle_wait = idle_wait
         self.name = name or worker_name()
         self.stopping = threading.Event()
+        self._next_daily_check = 0.0  # time.monotonic(): this process's own schedule
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="sms-send")
 
     def stop(self) -> None:
@@ -81,9 +88,23 @@ class Dispatcher:
                 done = self.settle(now)
                 done += services.expire_conversations(now)
                 done += broadcasts.enqueue_next_batch(now)
-                return done + self.send_due(now)
+                done += self.send_due(now)
+                self.run_daily_jobs(now)
+                return done
             finally:
                 db.session.remove()
+
+    def run_daily_jobs(self, now: datetime) -> None:
+        """Every few minutes, claim today's retention purge unless another worker has; run it
+        if claimed. A failed purge is logged; the messages go on being sent."""
+        if time.monotonic() < self._next_daily_check:
+            return
+        self._next_daily_check = time.monotonic() + DAILY_CHECK_EVERY
+        try:
+            retention.run_daily_if_due(now, stop=self.stopping.is_set)
+        except Exception:
+            db.session.rollback()
+            log.exception("retention purge failed; it will be tried again later")
 
     def settle(self, now: datetime) -> int:
         """Ask Twilio about messages whose outcome is unknown; resend only those it never had."""

@@ -1,5 +1,6 @@
 """Findings for the board (board members and reviewers): tables with charts, filters by a
-demographic group, a printable report, and exports, all of the suppressed figures only."""
+demographic group, a printable report, exports, the comparison of two versions (waves) of a
+survey and how the message flows are used, all of the suppressed figures only."""
 
 from __future__ import annotations
 
@@ -77,6 +78,9 @@ def findings_report(slug: str) -> ResponseReturnValue:
 
 def _render(slug: str, report: bool) -> ResponseReturnValue:
     definition, data, only = _findings(slug)
+    survey = services.live(slug)
+    assert survey is not None
+    answered = [v for v in services.answerable_versions(survey.survey_id) if v.responses]
     return render_template(
         "surveys/board/findings.html",
         survey=definition,
@@ -86,6 +90,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         groups=[] if report else [q for q in definition.questions if q.kind == "demographic"],
         headlines=headlines(data),
         report=report,
+        compare=None if report or len(answered) < 2 else (answered[-2], answered[-1]),
     )
 
 
@@ -112,4 +117,65 @@ def findings_export(slug: str, file_format: str) -> ResponseReturnValue:
         buffer.getvalue(),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+def _version_number(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdecimal() else None
+
+
+@bp.route("/findings/<slug>/compare")
+@roles_allowed(*READERS)
+def findings_compare(slug: str) -> ResponseReturnValue:
+    """Two versions (waves) of a survey side by side: ``?first=1&second=2`` (version numbers);
+    with neither, the two latest versions that have responses."""
+    survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        abort(404)
+    versions = services.answerable_versions(survey.id)
+    answered = [v.number for v in versions if v.responses]
+    asked = request.args.get("first"), request.args.get("second")
+    page: dict[str, Any] = {"survey": survey, "slug": slug, "versions": versions}
+
+    def problem(message: str, status: int) -> ResponseReturnValue:
+        if status != 200 and len(versions) >= 2:
+            message += " Choose two versions from the lists below, then Compare."
+        return render_template("surveys/board/compare.html", problem=message, **page), status
+
+    if not any(asked):
+        if len(answered) < 2:
+            return problem(
+                "Young people have answered fewer than two versions of this survey so far, "
+                "so there is nothing to compare yet.",
+                200,
+            )
+        first, second = answered[-2], answered[-1]
+    elif not all(asked):
+        return problem("Two versions are needed to compare.", 400)
+    else:
+        numbers = [_version_number(value) for value in asked]
+        for value, number in zip(asked, numbers, strict=True):
+            if number is None:
+                return problem(f"“{survey.title}” has no version called “{str(value)[:20]}”.", 404)
+        first, second = numbers[0] or 0, numbers[1] or 0
+    page.update(first=first, second=second)
+    try:
+        comparison = services.comparison_for(slug, first, second, _threshold())
+    except services.NotComparable as error:
+        return problem(str(error), 404 if error.missing else 400)
+    responses = {v.number: v.responses for v in versions}
+    return render_template(
+        "surveys/board/compare.html",
+        comparison=comparison,
+        unanswered=[n for n in (first, second) if not responses.get(n)],
+        **page,
+    )
+
+
+@bp.route("/findings/flows")
+@roles_allowed(*READERS)
+def flow_findings() -> ResponseReturnValue:
+    """How each message flow is used, per published version, small numbers hidden."""
+    return render_template(
+        "surveys/board/flows.html", flows=services.flow_findings_for(_threshold())
     )

@@ -15,7 +15,7 @@ from messages.cli import import_content
 from messages.flows import files
 from surveys import services
 from surveys.definition import to_data
-from surveys.findings import csv_rows
+from surveys.findings import comparison_csv_rows, csv_rows
 
 surveys = AppGroup("surveys", help="Surveys as files: export to keep or review, import.")
 
@@ -43,13 +43,30 @@ def export_survey(slug: str, file_format: str) -> None:
 @click.command("findings")
 @click.argument("slug")
 @click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json")
+@click.option(
+    "--compare",
+    nargs=2,
+    type=int,
+    metavar="A B",
+    default=None,
+    help="Compare version A with version B (waves of the survey) instead.",
+)
 @with_appcontext
-def findings(slug: str, output_format: str) -> None:
+def findings(slug: str, output_format: str, compare: tuple[int, int] | None) -> None:
     """Print the findings of the survey at /s/SLUG, suppressed as the board sees them."""
-    data = services.findings_for(slug, current_app.config["SUPPRESSION_THRESHOLD"])
-    if data is None:
-        raise click.ClickException(f"no survey is live at /s/{slug}")
+    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
+    if compare:
+        try:
+            data = services.comparison_for(slug, *compare, threshold)
+        except services.NotComparable as problem:
+            raise click.ClickException(str(problem)) from None
+        rows = comparison_csv_rows(data)
+    else:
+        found = services.findings_for(slug, threshold)
+        if found is None:
+            raise click.ClickException(f"no survey is live at /s/{slug}")
+        data, rows = found, csv_rows(found)
     if output_format == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    csv.writer(sys.stdout).writerows(csv_rows(data))
+    csv.writer(sys.stdout).writerows(rows)

@@ -103,3 +103,41 @@ def two_way(
     equations.append([(("row", r), 1) for r in row_totals] + [("total", -1)])
     equations.append([(("col", c), 1) for c in column_totals] + [("total", -1)])
     return suppress(values, equations, threshold, frozenset({"total"}))
+
+
+def within_group(
+    group: Mapping[Key, int],
+    rest: Mapping[Key, int],
+    base_key: Key,
+    threshold: int,
+    adds_up: bool = True,
+) -> set[Key]:
+    """The entries to hide in a table for one group (an age band, say) while the same table
+    for everyone is shown too. Everyone's count is the group's plus the rest's, so a shown
+    group count must not let the rest's be worked out either: the group, the rest and everyone
+    are suppressed together, everyone's shown entries taken as given. A rest smaller than the
+    threshold hides the group's whole table. ``adds_up``: the counts add up to the base (one
+    answer each; not so for multiple choice)."""
+    keys = list(group)
+    whole = {key: group[key] + rest[key] for key in keys}
+    whole_hidden = (
+        one_way(whole, base_key, threshold)
+        if adds_up
+        else suppress(whole, [], threshold, frozenset({base_key}))
+    )
+    values: dict[Key, int] = {}
+    for side, counts in (("group", group), ("rest", rest), ("whole", whole)):
+        values.update({(side, key): counts[key] for key in keys})
+    equations: list[Equation] = [
+        [(("group", key), 1), (("rest", key), 1), (("whole", key), -1)] for key in keys
+    ]
+    if adds_up:
+        for side in ("group", "rest"):
+            equations.append(
+                [((side, key), 1) for key in keys if key != base_key] + [((side, base_key), -1)]
+            )
+    always = {("group", base_key), ("rest", base_key)} | {
+        ("whole", key) for key in keys if key not in whole_hidden
+    }
+    hidden = suppress(values, equations, threshold, frozenset(always))
+    return {key for side, key in hidden if side == "group"}

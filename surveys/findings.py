@@ -13,12 +13,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from surveys.definition import Question, SurveyDefinition
-from surveys.disclosure import one_way, suppress, two_way
+from surveys.disclosure import one_way, suppress, two_way, within_group
 
 TABLE_KINDS = ("single_choice", "scale", "demographic")
 STOP_WORDS = frozenset(
@@ -77,8 +77,25 @@ def question_table(
     return _question_table(question, answers_frame(responses, [question])[question.id], threshold)
 
 
-def _question_table(question: Question, column: pd.Series, threshold: int) -> dict[str, Any]:
+BASE = "__base__"
+
+
+def _choice_counts(question: Question, answered: pd.Series) -> dict[str, int]:
+    """How many chose each option (for multiple choice, each person once per option)."""
+    if question.kind == "multiple_choice":
+        tally = answered.explode().astype(str).value_counts()
+    else:
+        tally = answered.astype(str).value_counts()
+    return {choice: int(tally.get(choice, 0)) for choice in question.choices}
+
+
+def _question_table(
+    question: Question, column: pd.Series, threshold: int, rest: pd.Series | None = None
+) -> dict[str, Any]:
+    """``rest``: the same question's answers from everyone outside the group ``column`` holds,
+    when the table is for one group and the table for everyone is shown too."""
     answered = column.dropna()
+    others = None if rest is None else rest.dropna()
     base = len(answered)
     table: dict[str, Any] = {
         "id": question.id,
@@ -87,25 +104,41 @@ def _question_table(question: Question, column: pd.Series, threshold: int) -> di
         "base": base if base >= threshold or base == 0 else hidden(threshold),
     }
     if question.kind == "free_text":
-        table["themes"] = themes([str(v) for v in answered], threshold)
+        table["themes"] = themes(
+            [str(v) for v in answered],
+            threshold,
+            rest=None if others is None else [str(v) for v in others],
+        )
         return table
     if question.kind in ("scale", "number"):
         numbers = pd.to_numeric(answered, errors="coerce").dropna()
         enough = len(numbers) >= threshold
+        if others is not None:  # the rest's average must not be worked out from the two shown
+            rest_numbers = len(pd.to_numeric(others, errors="coerce").dropna())
+            enough = enough and not 0 < rest_numbers < threshold
         table["mean"] = round(float(numbers.mean()), 2) if enough else None
         table["median"] = float(numbers.median()) if enough else None
         if question.kind == "number":
             return table
-    if question.kind == "multiple_choice":
-        tally = answered.explode().astype(str).value_counts()
-        counts = {c: int(tally.get(c, 0)) for c in question.choices}
+    counts = _choice_counts(question, answered)
+    one_answer_each = question.kind != "multiple_choice"
+    if others is not None:
+        rest_counts = _choice_counts(question, others)
+        hide = within_group(
+            {**counts, BASE: base},
+            {**rest_counts, BASE: len(others)},
+            BASE,
+            threshold,
+            adds_up=one_answer_each,
+        )
+        if BASE in hide:
+            table["base"] = hidden(threshold)
+    elif one_answer_each:
+        hide = one_way({**counts, BASE: base}, BASE, threshold)
+    else:
         hide = suppress(counts, [], threshold)  # several answers each: no sums to protect
         if 0 < base < threshold:
             hide = set(counts)
-    else:
-        tally = answered.astype(str).value_counts()
-        counts = {c: int(tally.get(c, 0)) for c in question.choices}
-        hide = one_way({**counts, "__base__": base}, "__base__", threshold)
     table["rows"] = [
         {
             "answer": question.label_of(choice),
@@ -157,47 +190,90 @@ def _crosstab(
     }
 
 
-def themes(texts: Iterable[str], threshold: int, limit: int = 20) -> list[dict[str, Any]]:
-    """Frequent words and two-word phrases, counted once per person, stop words and redaction
-    tags left out, and any term fewer people used than the threshold dropped."""
+def _terms_by_people(texts: Iterable[str]) -> Counter[str]:
     people: Counter[str] = Counter()
     for text in texts:
         words = [w for w in _WORD.findall(_TAG.sub(" ", text.lower())) if w not in STOP_WORDS]
         terms = {w for w in words if len(w) > 2}
         terms |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
         people.update(terms)
-    common = [(term, n) for term, n in people.most_common() if n >= threshold]
+    return people
+
+
+def themes(
+    texts: Iterable[str], threshold: int, limit: int = 20, rest: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Frequent words and two-word phrases, counted once per person, stop words and redaction
+    tags left out, and any term fewer people used than the threshold dropped. ``rest``: the
+    texts of everyone outside this group, when everyone's themes are shown too; a term is then
+    also dropped when fewer than the threshold outside the group used it."""
+    people = _terms_by_people(texts)
+    outside = _terms_by_people(rest) if rest is not None else Counter()
+    common = [
+        (term, n)
+        for term, n in people.most_common()
+        if n >= threshold and not 0 < outside[term] < threshold
+    ]
     return [{"term": term, "people": n} for term, n in common[:limit]]
 
 
-def summary(
-    survey: SurveyDefinition, responses: Sequence[Response], threshold: int
-) -> dict[str, Any]:
-    """Every table of a survey's findings, suppressed: the questions, each question by each
-    demographic question, completion and the channels used."""
-    demographics = [q for q in survey.questions if q.kind == "demographic"]
-    frame = answers_frame(responses, survey.questions)
-    started = len(responses)
+def _channel_counts(responses: Sequence[Response]) -> dict[str, int]:
     completed = [r for r in responses if r.completed]
     channels = Counter(r.channel for r in completed)
-    channel_counts = {name: channels.get(name, 0) for name in ("web", "sms")}
-    hide = one_way({**channel_counts, "__base__": len(completed)}, "__base__", threshold)
+    return {"web": channels.get("web", 0), "sms": channels.get("sms", 0), BASE: len(completed)}
+
+
+def summary(
+    survey: SurveyDefinition,
+    responses: Sequence[Response],
+    threshold: int,
+    rest: Sequence[Response] | None = None,
+) -> dict[str, Any]:
+    """Every table of a survey's findings, suppressed: the questions, each question by each
+    demographic question, completion and the channels used.
+
+    ``rest``: everyone outside the group ``responses`` holds, for the findings of one group
+    (``filter_responses``) while everyone's are shown too. Each table is then suppressed with
+    the rest's in view (``disclosure.within_group``), so no count of the rest can be worked out
+    by taking the group's figures from everyone's; the breakdowns by demographic are left out.
+    """
+    demographics = [q for q in survey.questions if q.kind == "demographic"]
+    frame = answers_frame(responses, survey.questions)
+    rest_frame = None if rest is None else answers_frame(rest, survey.questions)
+    started = len(responses)
+    channels = _channel_counts(responses)
+    completed = channels[BASE]
+    if rest is None:
+        hide = one_way(channels, BASE, threshold)
+        started_hidden = 0 < started < threshold
+    else:
+        hide = within_group(channels, _channel_counts(rest), BASE, threshold)
+        started_hidden = 0 < started < threshold or 0 < len(rest) < threshold
     return {
         "title": survey.title,
         "threshold": threshold,
+        "within_group": rest is not None,
         "responses": {
-            "started": count_shown(started, threshold),
-            "completed": count_shown(len(completed), threshold),
+            "started": _shown(started, started_hidden, threshold),
+            "completed": _shown(completed, BASE in hide or 0 < completed < threshold, threshold),
             "completion_percent": (
-                round(100 * len(completed) / started, 1) if started >= threshold else None
+                round(100 * completed / started, 1)
+                if started >= threshold and not started_hidden and BASE not in hide
+                else None
             ),
             "channels": {
-                name: _shown(count, name in hide, threshold)
-                for name, count in channel_counts.items()
+                name: _shown(channels[name], name in hide, threshold) for name in ("web", "sms")
             },
         },
-        "questions": [_question_table(q, frame[q.id], threshold) for q in survey.questions],
-        "crosstabs": [
+        "questions": [
+            _question_table(
+                q, frame[q.id], threshold, None if rest_frame is None else rest_frame[q.id]
+            )
+            for q in survey.questions
+        ],
+        "crosstabs": []
+        if rest is not None
+        else [
             _crosstab(q, by, frame[q.id], frame[by.id], threshold)
             for q in survey.questions
             if q.kind in TABLE_KINDS and q.kind != "demographic"
@@ -238,6 +314,149 @@ def headlines(findings: Mapping[str, Any], limit: int = 5) -> list[str]:
 
 def filter_responses(
     responses: Sequence[Response], question_id: str, answer: str
-) -> list[Response]:
-    """Only those who gave ``answer`` to a (demographic) question."""
-    return [r for r in responses if str(r.answers.get(question_id)) == answer]
+) -> tuple[list[Response], list[Response]]:
+    """Those who gave ``answer`` to a (demographic) question, and everyone else."""
+    group: list[Response] = []
+    rest: list[Response] = []
+    for response in responses:
+        (group if str(response.answers.get(question_id)) == answer else rest).append(response)
+    return group, rest
+
+
+class Wave(NamedTuple):
+    """One version of a survey as a wave of findings: its name on the page ("Version 2"), what
+    it asked and the responses given to it."""
+
+    label: str
+    definition: SurveyDefinition
+    responses: Sequence[Response]
+
+
+def _change(before: float | None, after: float | None, places: int) -> float | None:
+    """The difference, only when both figures are shown."""
+    if before is None or after is None:
+        return None
+    return round(after - before, places)
+
+
+def _cell(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if row is None else {"count": row["count"], "percent": row["percent"]}
+
+
+def _compared(
+    first: Question, second: Question, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, Any]:
+    """One question asked in both waves, from each wave's own suppressed table."""
+    compared: dict[str, Any] = {
+        "id": second.id,
+        "text": second.text,
+        "earlier_text": first.text if first.text != second.text else None,
+        "kind": second.kind,
+        "first": {"base": before["base"]},
+        "second": {"base": after["base"]},
+    }
+    if second.kind == "free_text":
+        compared["first"]["themes"] = before["themes"]
+        compared["second"]["themes"] = after["themes"]
+        return compared
+    if second.kind in ("scale", "number"):
+        for side, table in (("first", before), ("second", after)):
+            compared[side].update(mean=table["mean"], median=table["median"])
+        # A scale whose points changed (1–5 to 1–7) has averages that do not compare.
+        alike = second.kind == "number" or first.choices == second.choices
+        compared["mean_change"] = _change(before["mean"], after["mean"], 2) if alike else None
+        if second.kind == "number":
+            return compared
+    # Answers are matched by what was chosen; one offered in a single wave is None ("not
+    # asked") in the other, never a count of 0.
+    earlier = dict(zip(first.choices, before["rows"], strict=True))
+    later = dict(zip(second.choices, after["rows"], strict=True))
+    compared["rows"] = [
+        {
+            "answer": (later.get(choice) or earlier[choice])["answer"],
+            "first": _cell(earlier.get(choice)),
+            "second": _cell(later.get(choice)),
+            "change": _change(
+                earlier[choice]["percent"] if choice in earlier else None,
+                later[choice]["percent"] if choice in later else None,
+                1,
+            ),
+        }
+        for choice in [*second.choices, *(c for c in first.choices if c not in later)]
+    ]
+    return compared
+
+
+def compare(first: Wave, second: Wave, threshold: int) -> dict[str, Any]:
+    """Two waves of a survey side by side. Each wave is suppressed on its own, exactly as in
+    ``summary``; the change (in percentage points, or in the average) is given only where both
+    waves' figures are shown. Questions asked in only one wave, or asked as a different kind
+    of question, are listed rather than compared."""
+    tables = []
+    for wave in (first, second):
+        frame = answers_frame(wave.responses, wave.definition.questions)
+        tables.append(
+            {q.id: _question_table(q, frame[q.id], threshold) for q in wave.definition.questions}
+        )
+    earlier = {q.id: q for q in first.definition.questions}
+    later = {q.id: q for q in second.definition.questions}
+    both = [q for q in second.definition.questions if q.id in earlier]
+    same = [q for q in both if earlier[q.id].kind == q.kind]
+
+    def listed(questions: Iterable[Question]) -> list[dict[str, str]]:
+        return [{"id": q.id, "text": q.text} for q in questions]
+
+    return {
+        "threshold": threshold,
+        "waves": [
+            {"label": wave.label, "responses": count_shown(len(wave.responses), threshold)}
+            for wave in (first, second)
+        ],
+        "questions": [_compared(earlier[q.id], q, tables[0][q.id], tables[1][q.id]) for q in same],
+        "only_first": listed(q for q in first.definition.questions if q.id not in later),
+        "only_second": listed(q for q in second.definition.questions if q.id not in earlier),
+        "asked_differently": listed(q for q in both if earlier[q.id].kind != q.kind),
+    }
+
+
+def comparison_csv_rows(comparison: Mapping[str, Any]) -> list[list[Any]]:
+    """The comparison as rows for a spreadsheet: an answer not offered in a wave is "not
+    asked", a percentage or change that cannot be given is empty."""
+    first, second = (wave["label"] for wave in comparison["waves"])
+    rows: list[list[Any]] = [
+        [
+            "question",
+            "answer",
+            f"{first} count",
+            f"{first} percent",
+            f"{second} count",
+            f"{second} percent",
+            "change (points)",
+        ]
+    ]
+
+    def blank(value: Any) -> Any:
+        return "" if value is None else value
+
+    for table in comparison["questions"]:
+        for row in table.get("rows", []):
+            cells: list[Any] = [table["text"], row["answer"]]
+            for cell in (row["first"], row["second"]):
+                if cell is None:
+                    cells += ["not asked", ""]
+                else:
+                    cells += [cell["count"], blank(cell["percent"])]
+            rows.append([*cells, blank(row["change"])])
+        if "mean_change" in table:
+            rows.append(
+                [
+                    table["text"],
+                    "mean",
+                    blank(table["first"]["mean"]),
+                    "",
+                    blank(table["second"]["mean"]),
+                    "",
+                    blank(table["mean_change"]),
+                ]
+            )
+    return rows

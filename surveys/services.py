@@ -4,30 +4,33 @@ the web and SMS, and the SMS survey as a conversation kind of the SMS channel.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, select, update
 
-from changemakers import lifecycle
+from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.config import LONDON
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
+from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
-from messages import services as channel
 from messages.conversations import Turn
-from messages.models import Keyword
+from messages.flows import definition as flow_definition
+from messages.flows import services as flows
+from messages.flows.analytics import VersionFigures
+from messages.models import Flow, FlowVersion, Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import editing, findings
+from surveys import editing, findings, flow_findings
 from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
 
 KIND = "survey"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+RESERVED_SLUGS = frozenset({"flows"})  # /findings/flows is the flows' findings page
 EXPIRES_AFTER = timedelta(days=3)  # then the conversation ends and the link goes
 ALREADY_ANSWERED = (
     "You've already answered this survey: thank you! Text HELP to see what else we do."
@@ -44,6 +47,8 @@ def problems_of(definition: SurveyDefinition, survey_id: int | None = None) -> l
     found = []
     if not SLUG.match(definition.slug):
         found.append("The web address name (slug) may use only small letters, numbers and -.")
+    elif definition.slug in RESERVED_SLUGS:
+        found.append(f"The address name {definition.slug!r} is kept for the board's pages.")
     other = db.session.scalar(select(Survey.id).where(Survey.slug == definition.slug))
     if other is not None and other != survey_id:
         found.append(f"Another survey already uses the address /s/{definition.slug}.")
@@ -108,7 +113,7 @@ SURVEYS = lifecycle.Catalogue(
     problems=_problems_of_version,
     went_live=_go_live,
     went_out=_stop_answering,
-    changed=channel.forget_cached_tables,
+    changed=cache.forget_cached_tables,
 )
 submit = SURVEYS.submit
 approve = SURVEYS.approve
@@ -188,12 +193,12 @@ def live(slug: str) -> LiveSurvey | None:
             return None
         return LiveSurvey(row.survey_id, row.id, definition_of(row.id, row.content))
 
-    return channel.read_fresh(f"survey:{slug}", read)
+    return cache.read_fresh(f"survey:{slug}", read)
 
 
 def definition_of(version_id: int, content: dict[str, Any] | None = None) -> SurveyDefinition:
     """A published version's survey, parsed once per process (it never changes)."""
-    definition = channel.parsed_once(
+    definition = cache.parsed_once(
         "survey_definitions",
         version_id,
         lambda: (
@@ -284,6 +289,11 @@ class SurveyConversation:
     def reply(
         self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
     ) -> Turn:
+        """The next question, a re-ask or the thanks. The answer's words are never kept with
+        the sender (``keep_text``): the message log would otherwise link them to the phone."""
+        return replace(self._answer(state, text, now, participant), keep_text=False)
+
+    def _answer(self, state: dict[str, Any], text: str, now: datetime, participant: str) -> Turn:
         survey = definition_of(int(state["version"]))
         question = survey.question(state["question"])
         response = db.session.get(SurveyResponse, int(state.get("_response", 0)))
@@ -351,15 +361,127 @@ def findings_for(
     survey = live(slug)
     if survey is None:
         return None
+    responses = _responses(SurveyResponse.survey_id == survey.survey_id)
+    if only is None:
+        return findings.summary(survey.definition, responses, threshold)
+    group, rest = findings.filter_responses(responses, *only)
+    return findings.summary(survey.definition, group, threshold, rest=rest)
+
+
+def _responses(*where: Any) -> list[findings.Response]:
     rows = db.session.execute(
         select(SurveyResponse.answers, SurveyResponse.channel, SurveyResponse.completed_on).where(
-            SurveyResponse.survey_id == survey.survey_id
+            *where
         )
     )
-    responses = [
+    return [
         findings.Response(row.answers, str(row.channel), row.completed_on is not None)
         for row in rows
     ]
-    if only is not None:
-        responses = findings.filter_responses(responses, *only)
-    return findings.summary(survey.definition, responses, threshold)
+
+
+@dataclass(frozen=True)
+class AnsweredVersion:
+    """A version of a survey that went live, so young people could answer it (a wave)."""
+
+    number: int
+    version_id: int
+    published_on: date | None
+    responses: int  # how many, to choose and check waves: never shown as it stands
+
+
+def answerable_versions(survey_id: int) -> list[AnsweredVersion]:
+    """Every version of the survey that was ever published, oldest first, with how many
+    responses each has."""
+    counts = dict(
+        db.session.execute(
+            select(SurveyResponse.version_id, func.count())
+            .where(SurveyResponse.survey_id == survey_id)
+            .group_by(SurveyResponse.version_id)
+        ).all()
+    )
+    rows = db.session.execute(
+        select(SurveyVersion.id, SurveyVersion.number, SurveyVersion.published_at)
+        .where(and_(SurveyVersion.survey_id == survey_id, SurveyVersion.published_at.is_not(None)))
+        .order_by(SurveyVersion.number)
+    )
+    return [
+        AnsweredVersion(
+            row.number,
+            row.id,
+            row.published_at.date() if row.published_at else None,
+            int(counts.get(row.id, 0)),
+        )
+        for row in rows
+    ]
+
+
+class NotComparable(Exception):
+    """Why two versions cannot be compared, in words for a board member; ``missing`` when a
+    survey or version does not exist (the page is not found)."""
+
+    def __init__(self, message: str, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def comparison_for(slug: str, first: int, second: int, threshold: int) -> dict[str, Any]:
+    """Two versions (waves) of the survey at ``slug`` compared, each suppressed on its own."""
+    survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise NotComparable(f"There is no survey at /s/{slug}.", missing=True)
+    versions = {version.number: version for version in answerable_versions(survey.id)}
+    for number in (first, second):
+        if number not in versions:
+            raise NotComparable(
+                f"“{survey.title}” has no version {number} that young people could answer.",
+                missing=True,
+            )
+    if first == second:
+        raise NotComparable(f"That is version {first} twice, so there is nothing to compare.")
+    waves = [
+        findings.Wave(
+            f"Version {number}",
+            definition_of(versions[number].version_id),
+            _responses(SurveyResponse.version_id == versions[number].version_id),
+        )
+        for number in (first, second)
+    ]
+    return findings.compare(waves[0], waves[1], threshold)
+
+
+def flow_findings_for(threshold: int) -> list[dict[str, Any]]:
+    """Every message flow that has been live, with the suppressed figures of each version that
+    was published (newest first), for the board."""
+    found = []
+    for flow in db.session.scalars(select(Flow).order_by(Flow.name)):
+        versions = db.session.scalars(
+            select(FlowVersion)
+            .where(and_(FlowVersion.flow_id == flow.id, FlowVersion.published_at.is_not(None)))
+            .order_by(FlowVersion.number.desc())
+        ).all()
+        if not versions:
+            continue
+        figures = {figure.version: figure for figure in flows.analytics(flow)}
+        found.append(
+            {
+                "name": flow.name,
+                "keyword": flow.keyword,
+                "live": any(v.status is ContentStatus.PUBLISHED for v in versions),
+                "versions": [
+                    {
+                        **flow_findings.version_findings(
+                            figures.get(version.number, VersionFigures(version.number)),
+                            flow_definition.from_data(version.content),
+                            threshold,
+                        ),
+                        "live": version.status is ContentStatus.PUBLISHED,
+                        "published_on": version.published_at.date()
+                        if version.published_at
+                        else None,
+                    }
+                    for version in versions
+                ],
+            }
+        )
+    return found

@@ -15,11 +15,12 @@ from flask.typing import ResponseReturnValue
 from changemakers.access import public
 from changemakers.extensions import limiter
 from surveys import answers as parsing
-from surveys import bp, services
+from surveys import bp, safeguarding, services
 from surveys.definition import SurveyDefinition
 
 PROGRESS = "survey_progress"
 ANSWERED = "surveys_answered"
+URGENT_HELP_DUE = "survey_urgent_help"  # an answer suggested danger: show help on the next page
 # Generous: a whole class may share one address; this only stops floods.
 SUBMIT_LIMIT = "120 per minute"
 
@@ -66,6 +67,8 @@ def survey(slug: str) -> ResponseReturnValue:
     progress = _progress(slug, live)
     if request.method == "POST":
         return _answer(slug, live, progress)
+    if session.pop(URGENT_HELP_DUE, False):
+        page["urgent_help"] = safeguarding.urgent_help()
     asked = request.args.get("q")
     if asked is None or progress is None:
         return render_template(
@@ -138,6 +141,11 @@ def _answer(
         return _question_page(page, progress, question.id, typed, parsed.error, 400)
     answers = dict(progress["answers"])
     answers[question.id] = None if parsed.skipped else parsed.value
+    alerted = progress.get("alerted", [])
+    if question.kind == "free_text" and parsed.value and question.id not in alerted:
+        if safeguarding.check_answer(definition, str(parsed.value)):
+            session[URGENT_HELP_DUE] = True
+            progress = {**progress, "alerted": [*alerted, question.id]}
     asked = progress["asked"][: progress["asked"].index(question.id) + 1]
     # An earlier answer may hide questions answered before: keep only those still shown.
     answers = {

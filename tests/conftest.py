@@ -30,8 +30,8 @@ from bench.common import free_port, fresh_database
 from changemakers import create_app
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
+from changemakers.cache import forget_cached_tables
 from changemakers.extensions import db, limiter
-from messages.services import forget_cached_tables
 
 TEST_PASSWORD = "correct horse battery staple"
 # Shaped like Twilio's, and used only to sign test webhooks: no request ever reaches Twilio.
@@ -67,6 +67,7 @@ def settings_for_tests(database_url: str, instance: Path) -> dict[str, object]:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
+        "OFFICE_HOURS": "Mon-Sun 00:00-24:00",  # the urgent-help reply as in office hours
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret-key",
         "PSEUDONYM_KEY": "test-pseudonym-key",

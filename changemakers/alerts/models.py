@@ -1,10 +1,14 @@
-"""Safeguarding alerts.
+"""Safeguarding alerts, the reviewers' replies to them, and the phrase list that raises them.
 
 An alert is never silently dropped. Its life::
 
     new ──pick up──▶ in_hand ──close──▶ closed
      │                  ▲
      └──────close───────┘ (closed straight away, with a note, e.g. a duplicate)
+
+A reviewer may pick up an alert another holds (taking it over, e.g. at the end of a shift); the
+audit log keeps who had it when. An alert still ``new`` after the target time in office hours is
+overdue (``office_hours``).
 
 It holds the redacted text and the participant's pseudonym (so a reviewer can see the
 conversation and reply through the service), never the number. When a young person erases their
@@ -16,7 +20,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.database import string_enum, utcnow
@@ -27,6 +31,10 @@ class AlertStatus(enum.StrEnum):
     NEW = "new"
     IN_HAND = "in_hand"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"new": "New", "in_hand": "In hand", "closed": "Closed"}[self.value]
 
 
 class Alert(Model):
@@ -41,3 +49,42 @@ class Alert(Model):
     pseudonym: Mapped[str | None] = mapped_column(String(64), index=True)
     excerpt: Mapped[str] = mapped_column(Text)
     matched: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    picked_up_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    close_note: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertReply(Model):
+    """A reviewer's text to the young person who raised an alert, sent through the outbox.
+
+    ``form_token`` comes from the reply form: the same form sent twice (a double click, two
+    tabs) is one reply."""
+
+    __tablename__ = "alert_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    outbox_id: Mapped[int | None]
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PhraseList(Model):
+    """One saved version of the safeguarding phrase list and its test set; the newest is in
+    force. With none saved, the shipped defaults are."""
+
+    __tablename__ = "phrase_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrases: Mapped[list[str]] = mapped_column(JSON)
+    should_alert: Mapped[list[str]] = mapped_column(JSON, default=list)
+    should_not_alert: Mapped[list[str]] = mapped_column(JSON, default=list)
+    saved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import and_, delete, select
 
-from changemakers import lifecycle
+from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.redaction import redact
-from messages import conversations, services
+from messages import conversations, services, signposting
+from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
 from messages.flows import editing, engine, examples, validation
@@ -119,6 +120,17 @@ def _problems_of_version(version: FlowVersion) -> list[str]:
     return problems_of(from_data(version.content), version.flow_id)
 
 
+def live_problems_of(definition: FlowDefinition) -> list[str]:
+    """What stops a flow being published, though not being written or sent for review: the
+    signposting entries it names that are past their review date."""
+    texts = [text for step in definition.steps.values() for text in (step.text, step.hint)]
+    return signposting.overdue_problems(texts, directory.review_dates(), directory.today())
+
+
+def _live_problems_of_version(version: FlowVersion) -> list[str]:
+    return live_problems_of(from_data(version.content))
+
+
 def _answer_keyword(version: FlowVersion) -> None:
     """The published version's name and keyword become the flow's."""
     flow = db.session.get_one(Flow, version.flow_id)
@@ -141,7 +153,8 @@ FLOWS = lifecycle.Catalogue(
     problems=_problems_of_version,
     went_live=_answer_keyword,
     went_out=_stop_answering,
-    changed=services.forget_cached_tables,
+    changed=cache.forget_cached_tables,
+    live_problems=_live_problems_of_version,
 )
 submit = FLOWS.submit
 approve = FLOWS.approve
@@ -202,7 +215,7 @@ def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
 
 def _definition(version_id: int) -> FlowDefinition | None:
     """A published version's flow, parsed once per process: it never changes."""
-    return services.parsed_once(
+    return cache.parsed_once(
         "flow_definitions",
         version_id,
         lambda: db.session.scalar(select(FlowVersion.content).where(FlowVersion.id == version_id)),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
+from changemakers.alerts import phrases
 from changemakers.cli import cli
 from changemakers.extensions import db
 
@@ -127,12 +128,32 @@ def test_users_create_explains_a_refusal(app, db_session):
 
 
 def test_safeguarding_check_one_message_or_many(tmp_path):
-    one = run(["safeguarding", "check", "I want to kill myself"], tmp_path)
+    env = {
+        "SECRET_KEY": "s",
+        "PSEUDONYM_KEY": "p",
+        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'check.db'}",
+    }
+    assert run(["db", "upgrade"], tmp_path, env).returncode == 0
+    one = run(["safeguarding", "check", "I want to kill myself"], tmp_path, env)
     assert one.returncode == 0, one.stderr
     assert one.stdout == "alert\n"
     many = run(
         ["safeguarding", "check", "-"],
         tmp_path,
+        env,
         input_="KNIFE\nhe made me do it\nwhat are the signs\nim scared 2 go home\n",
     )
     assert many.stdout.splitlines() == ["no alert", "alert", "no alert", "alert"]
+
+
+def test_safeguarding_check_uses_the_list_reviewers_saved(app, db_session):
+    draft = phrases.current()
+    phrases.save(
+        phrases.PhraseListDraft(
+            [*draft.phrases, "going to the woods"], draft.should_alert, draft.should_not_alert
+        ),
+        None,
+    )
+    result = app.test_cli_runner().invoke(cli, ["safeguarding", "check", "im going to the woods"])
+    assert result.output == "alert\n"

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
 from bench.fake_twilio import RunningFakeTwilio, running_fake_twilio
-from changemakers import privacy
+from changemakers import cache, privacy
 from changemakers.extensions import db
 from messages.gateways import TwilioGateway
 from messages.models import Contact
@@ -116,13 +116,13 @@ class EchoConversation:
 def echo_keyword(db_session, monkeypatch):
     """The keyword ECHO starts an ``EchoConversation``."""
     from changemakers.extensions import db
-    from messages import conversations, services
+    from messages import conversations
     from messages.models import Keyword
 
     monkeypatch.setitem(conversations._kinds, "echo", EchoConversation())
     db.session.add(Keyword(word="ECHO", kind="echo", ref="one"))
     db.session.commit()
-    services.forget_cached_tables()
+    cache.forget_cached_tables()
 
 
 @pytest.fixture

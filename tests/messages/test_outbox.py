@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from changemakers import cache
 from changemakers.extensions import db
 from messages import outbox
 from messages.conversations import FollowUp, Turn
@@ -245,13 +246,13 @@ class FollowingUp:
 
 @pytest.fixture
 def following_up(db_session, monkeypatch):
-    from messages import conversations, services
+    from messages import conversations
     from messages.models import Keyword
 
     monkeypatch.setitem(conversations._kinds, "following-up", FollowingUp())
     db.session.add(Keyword(word="CHECKIN", kind="following-up"))
     db.session.commit()
-    services.forget_cached_tables()
+    cache.forget_cached_tables()
 
 
 def test_follow_ups_are_written_with_the_conversation(following_up, send_sms):

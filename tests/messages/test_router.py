@@ -13,6 +13,7 @@ from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP
 @dataclass
 class FakeContext:
     opted_out: bool = False
+    read_at: str = ""  # office hours
     alert_phrases: tuple[str, ...] = ("kill myself",)
     keyword_replies: dict[str, list[str]] = field(default_factory=lambda: {"FRIEND": ["Hi!"]})
     conversation_reply: list[str] | None = None
@@ -56,6 +57,13 @@ class FakeContext:
     def signposted(self, text):
         return render(text, SHIPPED_SIGNPOSTS)
 
+    def when_read(self):
+        return self.read_at
+
+    def data_reference(self):
+        self.events.append("mydata")
+        return "K7PQ-4D9X"
+
 
 @pytest.mark.parametrize(
     ("text", "word"),
@@ -96,6 +104,21 @@ def test_delete_erases_and_confirms():
     context = FakeContext()
     assert route(Inbound("Delete"), context) == [texts.DELETED]
     assert context.events == ["erase"]
+
+
+@pytest.mark.parametrize("opted_out", [False, True])
+def test_mydata_gives_a_reference_even_after_stop(opted_out):
+    context = FakeContext(opted_out=opted_out)
+    assert route(Inbound("my data."), context) == [texts.MYDATA.format(reference="K7PQ-4D9X")]
+    assert context.events == ["mydata"]
+
+
+def test_out_of_hours_the_urgent_help_says_when_a_person_reads_it():
+    context = FakeContext(read_at="9am on Monday")
+    urgent, *_ = route(Inbound("i want to kill myself"), context)
+    assert urgent == URGENT_HELP.replace(
+        "read your message.", "read your message at 9am on Monday."
+    )
 
 
 @pytest.mark.parametrize(("kind", "event"), [("STOP", "opt_out"), ("START", "opt_in")])

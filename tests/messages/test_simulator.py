@@ -18,7 +18,7 @@ def test_the_simulator_goes_through_the_same_router(client, signed_in):
     assert response.status_code == 302
     html = client.get("/sms/simulator").get_data(as_text=True)
     assert "HELP" in html
-    assert "Text DELETE to erase your data" in html
+    assert "Text MYDATA to ask what we hold, DELETE to erase it" in html
     row = db.session.scalars(select(InboundMessage)).one()
     assert row.replies == [texts.HELP]
 

@@ -155,3 +155,31 @@ def test_no_number_under_the_threshold_is_ever_shown(threshold):
         for row in table.get("rows", []):
             assert row["count"] == f"<{threshold}" or row["count"] == 0 or row["count"] >= threshold
     assert "<" not in text or threshold > 1
+
+
+def test_a_group_view_hides_what_would_give_away_the_few_outside_it():
+    def people(red: int, green: int, age: str) -> list[Response]:
+        return responses(
+            *([{"colour": "Red", "age": age}] * red + [{"colour": "Green", "age": age}] * green)
+        )
+
+    group, rest = people(20, 15, "14 to 15"), people(30, 5, "16 to 17")
+    everyone = summary(SURVEY, group + rest, 10)
+    assert [row["count"] for row in everyone["questions"][0]["rows"]] == [50, 20, 0]
+
+    alone = summary(SURVEY, group, 10)  # suppressed on its own, Green 15 would show...
+    assert [row["count"] for row in alone["questions"][0]["rows"]] == [20, 15, 0]
+    within = summary(SURVEY, group, 10, rest=rest)  # ...and 20 - 15 = 5 outside the group
+    rows = within["questions"][0]["rows"]
+    assert rows[1]["count"] == "<10" and rows[1]["percent"] is None
+    assert within["crosstabs"] == [] and within["within_group"]
+    assert within["responses"]["completed"] == 35
+
+
+def test_a_group_view_with_few_people_outside_it_shows_no_figures():
+    group = responses(*[{"colour": "Red", "age": "14 to 15"}] * 40)
+    rest = responses({"colour": "Red", "age": "16 to 17"}, {"colour": "Green", "age": "16 to 17"})
+    within = summary(SURVEY, group, 10, rest=rest)
+    assert within["responses"]["started"] == "<10" and within["responses"]["completed"] == "<10"
+    table = within["questions"][0]
+    assert table["base"] == "<10" and {row["count"] for row in table["rows"]} == {"<10"}

@@ -10,7 +10,8 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import services as channel
 from messages import texts
-from messages.models import Conversation
+from messages.models import Conversation, InboundMessage
+from messages.services import ANONYMOUS_ANSWER
 from surveys.models import Channel, SurveyParticipation, SurveyResponse
 from surveys.services import ALREADY_ANSWERED
 from tests.messages.conftest import replies_of
@@ -118,3 +119,33 @@ def test_the_demo_survey_answers_its_keyword_and_its_address(client, db_session,
     opening = replies_of(send_sms("survey"))
     assert opening[1].startswith("Q1/7: Which of these worry you most?")
     assert "What matters to you?" in client.get("/s/what-matters").get_data(as_text=True)
+
+
+def test_mydata_shows_that_the_phone_answered_and_delete_forgets_it_not_the_answers(
+    every_kind, send_sms, client, signed_in
+):
+    from changemakers.accounts.models import Role
+    from tests.conftest import post_form
+
+    answer_all(send_sms)
+    [reply] = replies_of(send_sms("MYDATA"))
+    reference = reply.split("reference is ")[1][:9]
+    signed_in(Role.REVIEWER)
+    page = post_form(client, "/mydata/", {"reference": reference}, page="/mydata/")
+    html = page.get_data(as_text=True)
+    assert "Surveys by text" in html and "Every kind (on " in html
+    assert "Green" not in html  # what it answered is never linked to the phone
+
+    send_sms("DELETE")
+    assert db.session.scalars(select(SurveyParticipation)).all() == []
+    assert len(db.session.scalars(select(SurveyResponse)).all()) == 1
+
+
+def test_the_words_of_sms_answers_are_not_kept_with_the_phone(every_kind, send_sms):
+    answer_all(send_sms, change="more youth clubs near me")
+    bodies = db.session.scalars(
+        select(InboundMessage.body_redacted).order_by(InboundMessage.id)
+    ).all()
+    assert bodies[0] == "kinds"  # the keyword that started it
+    assert bodies[1:] == [ANONYMOUS_ANSWER] * 6  # one a question asked
+    assert "more youth clubs near me" in str(db.session.scalar(select(SurveyResponse.answers)))

@@ -151,3 +151,33 @@ def test_the_survey_page_needs_no_javascript(client, every_kind):
     html = client.get(f"{URL}").get_data(as_text=True)
     assert '<form method="post"' in html
     assert "<noscript>" not in html
+
+
+def test_an_answer_that_suggests_danger_gets_urgent_help_and_an_alert(client, every_kind):
+    from changemakers.alerts.models import Alert
+
+    start(client)
+    answer(client, "colour", "Green")
+    answer(client, "worries", "Exams")
+    answer(client, "safe", "4")
+    answer(client, "hours", "3")
+    moved_on = answer(client, "change", "im scared to go home, text me on 07700 900123")
+    next_page = client.get(moved_on.headers["Location"]).get_data(as_text=True)
+    assert "Help is here" in next_page and "Childline on 0800 1111" in next_page
+    assert "we cannot reply to you here" in next_page
+    assert "Help is here" not in client.get(moved_on.headers["Location"]).get_data(as_text=True)
+
+    [alert] = db.session.scalars(select(Alert)).all()
+    assert (alert.channel, alert.pseudonym) == ("web", None)
+    assert alert.excerpt == "Every kind: im scared to go home, text me on [phone]"
+    assert alert.matched == ["scared to go home"]
+
+    answer(client, "change", "im scared to go home, text me on 07700 900123")  # back, again
+    assert len(db.session.scalars(select(Alert)).all()) == 1
+
+
+def test_an_everyday_answer_raises_nothing(client, every_kind):
+    from changemakers.alerts.models import Alert
+
+    complete(client, change="more youth clubs please")
+    assert db.session.scalars(select(Alert)).all() == []

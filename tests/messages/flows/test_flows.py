@@ -20,24 +20,7 @@ from messages.flows.definition import from_data
 from messages.flows.examples import run_examples
 from messages.models import Conversation, FlowVersion, Keyword, OutboundMessage
 from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP, replies_of
-
-SMALL = {
-    "name": "Small",
-    "keyword": "SMALL",
-    "start": "ask",
-    "steps": {
-        "ask": {
-            "kind": "question",
-            "text": "Hi. Reply 1 for tips or 2 to hear from us later.",
-            "options": [{"label": "Tips", "next": "tips"}, {"label": "Later", "next": "wait"}],
-            "hint": "Just reply 1 or 2.",
-        },
-        "tips": {"kind": "end", "text": "Tip: talk to {childline}."},
-        "wait": {"kind": "follow_up", "after": "1d", "next": "later"},
-        "later": {"kind": "end", "text": "Here we are, a day later."},
-    },
-    "examples": [{"name": "Tips", "texts": ["SMALL", "1"], "expect": ["0800 1111"]}],
-}
+from tests.messages.flows import SMALL
 
 
 def changed(**fields):

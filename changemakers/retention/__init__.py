@@ -1,0 +1,1 @@
+"""Retention: deleting what the service no longer needs, on a schedule."""

@@ -1,0 +1,35 @@
+"""A web survey answer that suggests a young person is in danger: urgent help on the next page
+and an alert for the reviewers, as a text would get. The web survey is anonymous, so the alert
+holds the redacted words and nothing that leads back to the young person, and nobody can reply.
+"""
+
+from __future__ import annotations
+
+from changemakers.alerts import services as alerts
+from changemakers.alerts.phrases import phrase_list_in_force
+from changemakers.extensions import db
+from changemakers.redaction import redact
+from messages import signposting
+from messages.services import current_signposts
+from surveys.definition import SurveyDefinition
+
+CHANNEL = "web"
+URGENT_HELP = (
+    "If you are in danger now, call {emergency}. Talk to {childline}, free, any time, or "
+    "{shout}. Your answers are anonymous, so we cannot reply to you here, but a member of our "
+    "team will read what you wrote."
+)
+
+
+def check_answer(survey: SurveyDefinition, text: str) -> bool:
+    """Raise an alert if ``text`` matches the phrase list in force; whether it did."""
+    matched = phrase_list_in_force().matches(text)
+    if not matched:
+        return False
+    alerts.raise_alert(CHANNEL, None, f"{survey.title}: {redact(text)}", matched)
+    db.session.commit()
+    return True
+
+
+def urgent_help() -> str:
+    return signposting.render(URGENT_HELP, current_signposts())
