@@ -10,7 +10,7 @@ decides. Plain functions over plain data (numpy for the ranks).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,8 +20,11 @@ Key = Any  # any hashable: an answer, a (row, column) pair, ("row", r)
 Equation = Sequence[tuple[Key, int]]
 
 
-def _exposed(hidden: list[Key], equations: Sequence[Equation]) -> list[Key]:
-    """Hidden entries whose value the equations fix, given every shown value."""
+def _exposed(
+    hidden: list[Key], equations: Sequence[Equation], among: Collection[Key] | None = None
+) -> list[Key]:
+    """Hidden entries (of ``among``, if given) whose value the equations fix, given every
+    shown value."""
     if not hidden:
         return []
     index = {key: n for n, key in enumerate(hidden)}
@@ -39,6 +42,8 @@ def _exposed(hidden: list[Key], equations: Sequence[Equation]) -> list[Key]:
     rank = np.linalg.matrix_rank(system)
     exposed = []
     for key, n in index.items():
+        if among is not None and key not in among:
+            continue
         unit = np.zeros(len(hidden))
         unit[n] = 1
         if np.linalg.matrix_rank(np.vstack([system, unit])) == rank:
@@ -113,21 +118,24 @@ def within_group(
     adds_up: bool = True,
 ) -> set[Key]:
     """The entries to hide in a table for one group (an age band, say) while the same table
-    for everyone is shown too. Everyone's count is the group's plus the rest's, so a shown
-    group count must not let the rest's be worked out either: the group, the rest and everyone
-    are suppressed together, everyone's shown entries taken as given. A rest smaller than the
-    threshold hides the group's whole table. ``adds_up``: the counts add up to the base (one
-    answer each; not so for multiple choice)."""
+    for everyone is shown too.
+
+    Everyone's count is the group's plus the rest's. The rest's counts are never shown, but a
+    reader holding both tables can work some out, so the group's entries are hidden until no
+    small count (the group's, the rest's or everyone's) and no hidden entry of the group can
+    be: the same rank test as ``suppress``, with the rest's counts unknown to the reader. A
+    group or a rest smaller than the threshold hides the group's whole table. ``adds_up``: the
+    counts add up to the base (one answer each; not so for multiple choice).
+    """
     keys = list(group)
+    if any(0 < counts[base_key] < threshold for counts in (group, rest)):
+        return set(keys)
     whole = {key: group[key] + rest[key] for key in keys}
     whole_hidden = (
         one_way(whole, base_key, threshold)
         if adds_up
         else suppress(whole, [], threshold, frozenset({base_key}))
     )
-    values: dict[Key, int] = {}
-    for side, counts in (("group", group), ("rest", rest), ("whole", whole)):
-        values.update({(side, key): counts[key] for key in keys})
     equations: list[Equation] = [
         [(("group", key), 1), (("rest", key), 1), (("whole", key), -1)] for key in keys
     ]
@@ -136,8 +144,30 @@ def within_group(
             equations.append(
                 [((side, key), 1) for key in keys if key != base_key] + [((side, base_key), -1)]
             )
-    always = {("group", base_key), ("rest", base_key)} | {
-        ("whole", key) for key in keys if key not in whole_hidden
+    small = {
+        (side, key)
+        for side, counts in (("group", group), ("rest", rest), ("whole", whole))
+        for key in keys
+        if 0 < counts[key] < threshold
     }
-    hidden = suppress(values, equations, threshold, frozenset(always))
-    return {key for side, key in hidden if side == "group"}
+    hidden = {key for key in keys if ("group", key) in small}
+    unknown = {("rest", key) for key in keys} | {("whole", key) for key in whole_hidden}
+    while True:
+        unknowns = unknown | {("group", key) for key in hidden}
+        protected = small | {("group", key) for key in hidden}
+        exposed = _exposed(sorted(unknowns, key=repr), equations, protected)
+        if not exposed:
+            return hidden
+        target = exposed[0]
+        partners = {
+            key
+            for equation in equations
+            if any(entry == target for entry, _ in equation)
+            for (side, key), _ in equation
+            if side == "group"
+        }
+        shown = [key for key in keys if key not in hidden and key != base_key]
+        candidates = [key for key in shown if key in partners] or shown
+        if not candidates:
+            return set(keys)
+        hidden.add(min(candidates, key=lambda key: (group[key], repr(key))))

@@ -330,6 +330,9 @@ class Wave(NamedTuple):
     label: str
     definition: SurveyDefinition
     responses: Sequence[Response]
+    # The survey's other responses: its page shows all of them together, so each wave is
+    # suppressed with the rest in view (``summary``'s ``rest``).
+    rest: Sequence[Response] | None = None
 
 
 def _change(before: float | None, after: float | None, places: int) -> float | None:
@@ -389,14 +392,21 @@ def _compared(
 
 def compare(first: Wave, second: Wave, threshold: int) -> dict[str, Any]:
     """Two waves of a survey side by side. Each wave is suppressed on its own, exactly as in
-    ``summary``; the change (in percentage points, or in the average) is given only where both
-    waves' figures are shown. Questions asked in only one wave, or asked as a different kind
+    ``summary`` (with the survey's other responses in view, where the wave gives them); the
+    change (in percentage points, or in the average) is given only where both waves' figures
+    are shown. Questions asked in only one wave, or asked as a different kind
     of question, are listed rather than compared."""
     tables = []
     for wave in (first, second):
         frame = answers_frame(wave.responses, wave.definition.questions)
+        rest = None if wave.rest is None else answers_frame(wave.rest, wave.definition.questions)
         tables.append(
-            {q.id: _question_table(q, frame[q.id], threshold) for q in wave.definition.questions}
+            {
+                q.id: _question_table(
+                    q, frame[q.id], threshold, None if rest is None else rest[q.id]
+                )
+                for q in wave.definition.questions
+            }
         )
     earlier = {q.id: q for q in first.definition.questions}
     later = {q.id: q for q in second.definition.questions}

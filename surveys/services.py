@@ -444,6 +444,10 @@ def comparison_for(slug: str, first: int, second: int, threshold: int) -> dict[s
             f"Version {number}",
             definition_of(versions[number].version_id),
             _responses(SurveyResponse.version_id == versions[number].version_id),
+            _responses(
+                SurveyResponse.survey_id == survey.id,
+                SurveyResponse.version_id != versions[number].version_id,
+            ),
         )
         for number in (first, second)
     ]

@@ -329,3 +329,25 @@ def test_the_command_line_compares_two_versions(app, two_waves):
     unknown = runner.invoke(cli, ["findings", "waves", "--compare", "1", "9"])
     assert unknown.exit_code == 1
     assert "has no version 9" in unknown.output
+
+
+def test_a_wave_never_gives_away_a_small_count_of_the_other_through_the_survey_page():
+    """The survey's page counts both versions together: Green 25. Version 1 alone shows Green
+    20, so version 2's Green must not be 5 for anyone to work out."""
+    first = [{"colour": "Red"}] * 30 + [{"colour": "Green"}] * 20
+    second = [{"colour": "Red"}] * 25 + [{"colour": "Green"}] * 5
+    on_its_own = compare(*waves(first, second), 10)
+    colour = on_its_own["questions"][0]
+    assert colour["rows"][1]["first"]["count"] == 20  # suppressed wave by wave only: 25 - 20
+
+    definition_1, definition_2 = from_data(FIRST), from_data(SECOND)
+    with_the_rest = compare(
+        Wave("Version 1", definition_1, responses(*first), responses(*second)),
+        Wave("Version 2", definition_2, responses(*second), responses(*first)),
+        10,
+    )
+    colour = with_the_rest["questions"][0]
+    assert colour["rows"][1]["answer"] == "Green"
+    assert colour["rows"][1]["first"]["count"] == "<10"
+    assert colour["rows"][1]["second"]["count"] == "<10"
+    assert colour["rows"][1]["change"] is None
