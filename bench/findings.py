@@ -4,8 +4,9 @@
 
 Seeds a survey of 12 questions (9, and 3 demographic questions to cross-tabulate by) with
 made-up responses, then times the whole of its findings as the board page computes them (every
-question, the cross-tabs by the three demographics, suppression) and reports the peak memory
-this takes; then the same for 800 responses.
+question, the cross-tabs by the three demographics, suppression: the database counts, see
+``surveys/counting.py``) and reports the peak memory this takes; then the same for 800
+responses.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import time
 import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -101,6 +103,9 @@ def seed(app, count: int) -> None:  # type: ignore[no-untyped-def]
         if rows:
             db.session.execute(insert(SurveyResponse), rows)
         db.session.commit()
+        # Statistics for the planner, as autovacuum gathers them soon after a load like this.
+        db.session.execute(text("ANALYZE survey_responses"))
+        db.session.commit()
         db.session.remove()
 
 
@@ -119,10 +124,11 @@ def measure(app, label: str) -> None:  # type: ignore[no-untyped-def]
         tracemalloc.stop()
         db.session.remove()
     assert found is not None
+    resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(
         f"{label}: findings in {elapsed * 1000:,.0f} ms, peak Python memory "
-        f"{peak / 2**20:,.0f} MiB ({len(found['questions'])} questions, "
-        f"{len(found['crosstabs'])} cross-tabs)"
+        f"{peak / 2**20:,.1f} MiB, this process's peak resident memory {resident:,.0f} MiB "
+        f"({len(found['questions'])} questions, {len(found['crosstabs'])} cross-tabs)"
     )
 
 

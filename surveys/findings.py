@@ -1,7 +1,9 @@
-"""Findings for the board: what young people answered, counted with pandas and made safe by
-disclosure control before anything leaves this module.
+"""Findings for the board: what young people answered, counted and made safe by disclosure
+control before anything leaves this module.
 
-Plain functions over plain data (a survey's definition and its anonymous responses). Every
+Plain functions over plain data: a survey's definition and its anonymous responses counted
+(``Tallies``), by pandas here (``tally``) or by the database for the board's pages
+(``surveys.counting``), which the tests hold to the same figures. Every
 count, percentage and average comes out already suppressed: a hidden count is the string
 ``"<10"`` (for the threshold in force), a percentage or average on a base under the threshold
 is ``None``. Pages, exports and the command line only ever see this.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -60,13 +62,81 @@ def _percent(value: int, base: int, is_hidden: bool, threshold: int) -> float | 
     return round(100 * value / base, 1)
 
 
+@dataclass
+class Tally:
+    """One question's answers, counted: what its table is made of."""
+
+    base: int = 0  # people who answered
+    counts: Counter[str] = field(default_factory=Counter)  # answer as text → people
+    texts: Counter[str] = field(default_factory=Counter)  # free text as written → people
+
+
+@dataclass
+class Tallies:
+    """A set of responses, counted: all the findings need, and no response itself. Made here
+    from responses with pandas (``tally``), or by the database (``surveys.services``)."""
+
+    started: int = 0
+    completed: Counter[str] = field(default_factory=Counter)  # channel → completed responses
+    questions: dict[str, Tally] = field(default_factory=dict)
+    # (question, demographic question) → (answer, group) → people who answered both
+    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
+
+    def of(self, question: Question) -> Tally:
+        return self.questions.get(question.id) or Tally()
+
+
 def answers_frame(
     responses: Sequence[Response], survey_questions: Sequence[Question]
 ) -> pd.DataFrame:
     """One row a response, one column a question (missing and skipped answers are empty)."""
-    columns = [q.id for q in survey_questions]
-    frame = pd.DataFrame.from_records([r.answers for r in responses], columns=columns)
-    return frame.astype(object).where(frame.notna(), None)
+    # Column by column as objects: a whole number stays one (4, not 4.0) beside missing answers.
+    return pd.DataFrame(
+        {
+            q.id: pd.Series([r.answers.get(q.id) for r in responses], dtype=object)
+            for q in survey_questions
+        },
+        columns=[q.id for q in survey_questions],
+    )
+
+
+def crosstabbed(questions: Sequence[Question]) -> list[tuple[Question, Question]]:
+    """The pairs broken down: each question with a table by each demographic question."""
+    demographics = [q for q in questions if q.kind == "demographic"]
+    return [
+        (q, by)
+        for q in questions
+        if q.kind in TABLE_KINDS and q.kind != "demographic"
+        for by in demographics
+    ]
+
+
+def tally(responses: Sequence[Response], questions: Sequence[Question]) -> Tallies:
+    """Responses counted with pandas, as the database counts them for the board's pages."""
+    frame = answers_frame(responses, questions)
+    counted = Tallies(
+        started=len(responses),
+        completed=Counter(r.channel for r in responses if r.completed),
+    )
+    for question in questions:
+        answered = frame[question.id].dropna()
+        if question.kind == "free_text":
+            counted.questions[question.id] = Tally(
+                len(answered), texts=Counter(str(v) for v in answered)
+            )
+            continue
+        values = answered.explode() if question.kind == "multiple_choice" else answered
+        counts = values.dropna().astype(str).value_counts()
+        counted.questions[question.id] = Tally(
+            len(answered), Counter({str(k): int(v) for k, v in counts.items()})
+        )
+    for question, by in crosstabbed(questions):
+        both = frame[question.id].notna() & frame[by.id].notna()
+        table = pd.crosstab(frame[question.id][both].astype(str), frame[by.id][both].astype(str))
+        counted.pairs[question.id, by.id] = Counter(
+            {(str(a), str(g)): int(n) for (a, g), n in table.stack().items() if n}
+        )
+    return counted
 
 
 def question_table(
@@ -74,29 +144,40 @@ def question_table(
 ) -> dict[str, Any]:
     """Counts and percentages of those who answered, with the base; mean and median for
     scales and numbers when the base allows."""
-    return _question_table(question, answers_frame(responses, [question])[question.id], threshold)
+    return _question_table(question, tally(responses, [question]).of(question), threshold)
 
 
 BASE = "__base__"
 
 
-def _choice_counts(question: Question, answered: pd.Series) -> dict[str, int]:
-    """How many chose each option (for multiple choice, each person once per option)."""
-    if question.kind == "multiple_choice":
-        tally = answered.explode().astype(str).value_counts()
-    else:
-        tally = answered.astype(str).value_counts()
-    return {choice: int(tally.get(choice, 0)) for choice in question.choices}
+def _numbers(counts: Mapping[str, int]) -> list[tuple[float, int]]:
+    """The answers that are numbers, with how many gave each, smallest first."""
+    found = []
+    for text, people in counts.items():
+        try:
+            found.append((float(text), people))
+        except ValueError:
+            continue
+    return sorted(found)
+
+
+def _median(numbers: list[tuple[float, int]], count: int) -> float:
+    """The median of ``count`` values given as (value, how many), as pandas reckons it."""
+    middle = [(count - 1) // 2, count // 2]
+    found: list[float] = []
+    seen = 0
+    for value, people in numbers:
+        found += [value for position in middle if seen <= position < seen + people]
+        seen += people
+    return (found[0] + found[1]) / 2
 
 
 def _question_table(
-    question: Question, column: pd.Series, threshold: int, rest: pd.Series | None = None
+    question: Question, counted: Tally, threshold: int, rest: Tally | None = None
 ) -> dict[str, Any]:
-    """``rest``: the same question's answers from everyone outside the group ``column`` holds,
-    when the table is for one group and the table for everyone is shown too."""
-    answered = column.dropna()
-    others = None if rest is None else rest.dropna()
-    base = len(answered)
+    """``rest``: the same question counted among everyone outside the group ``counted`` is
+    of, when the table is for one group and the table for everyone is shown too."""
+    base = counted.base
     table: dict[str, Any] = {
         "id": question.id,
         "text": question.text,
@@ -105,28 +186,27 @@ def _question_table(
     }
     if question.kind == "free_text":
         table["themes"] = themes(
-            [str(v) for v in answered],
-            threshold,
-            rest=None if others is None else [str(v) for v in others],
+            counted.texts, threshold, rest=None if rest is None else rest.texts
         )
         return table
     if question.kind in ("scale", "number"):
-        numbers = pd.to_numeric(answered, errors="coerce").dropna()
-        enough = len(numbers) >= threshold
-        if others is not None:  # the rest's average must not be worked out from the two shown
-            rest_numbers = len(pd.to_numeric(others, errors="coerce").dropna())
-            enough = enough and not 0 < rest_numbers < threshold
-        table["mean"] = round(float(numbers.mean()), 2) if enough else None
-        table["median"] = float(numbers.median()) if enough else None
+        numbers = _numbers(counted.counts)
+        count = sum(people for _, people in numbers)
+        enough = count >= threshold
+        if rest is not None:  # the rest's average must not be worked out from the two shown
+            rest_count = sum(people for _, people in _numbers(rest.counts))
+            enough = enough and not 0 < rest_count < threshold
+        mean = sum(value * people for value, people in numbers) / count if count else 0.0
+        table["mean"] = round(mean, 2) if enough else None
+        table["median"] = _median(numbers, count) if enough else None
         if question.kind == "number":
             return table
-    counts = _choice_counts(question, answered)
+    counts = {choice: counted.counts.get(choice, 0) for choice in question.choices}
     one_answer_each = question.kind != "multiple_choice"
-    if others is not None:
-        rest_counts = _choice_counts(question, others)
+    if rest is not None:
         hide = within_group(
             {**counts, BASE: base},
-            {**rest_counts, BASE: len(others)},
+            {**{c: rest.counts.get(c, 0) for c in question.choices}, BASE: rest.base},
             BASE,
             threshold,
             adds_up=one_answer_each,
@@ -154,21 +234,18 @@ def crosstab(
     question: Question, by: Question, responses: Sequence[Response], threshold: int
 ) -> dict[str, Any]:
     """A question's answers by a demographic question's, among those who answered both."""
-    frame = answers_frame(responses, [question, by])
-    return _crosstab(question, by, frame[question.id], frame[by.id], threshold)
+    pairs = tally(responses, [question, by]).pairs[question.id, by.id]
+    return _crosstab(question, by, pairs, threshold)
 
 
 def _crosstab(
-    question: Question, by: Question, answers: pd.Series, groups: pd.Series, threshold: int
+    question: Question, by: Question, pairs: Mapping[tuple[str, str], int], threshold: int
 ) -> dict[str, Any]:
-    both = answers.notna() & groups.notna()
-    table = pd.crosstab(answers[both].astype(str), groups[both].astype(str))
     rows, columns = list(question.choices), list(by.choices)
-    table = table.reindex(index=rows, columns=columns, fill_value=0)
-    cells = {(a, g): int(table.at[a, g]) for a in rows for g in columns}
-    row_totals = {a: int(table.loc[a].sum()) for a in rows}
-    column_totals = {g: int(table[g].sum()) for g in columns}
-    total = int(both.sum())
+    cells = {(a, g): pairs.get((a, g), 0) for a in rows for g in columns}
+    row_totals = {a: sum(cells[a, g] for g in columns) for a in rows}
+    column_totals = {g: sum(cells[a, g] for a in rows) for g in columns}
+    total = sum(pairs.values())
     hide = two_way(cells, row_totals, column_totals, total, threshold)
     return {
         "question": question.id,
@@ -190,18 +267,23 @@ def _crosstab(
     }
 
 
-def _terms_by_people(texts: Iterable[str]) -> Counter[str]:
+def _terms_by_people(texts: Iterable[str] | Mapping[str, int]) -> Counter[str]:
+    """Each term and how many people used it; ``texts`` may say how many wrote each text."""
+    written = texts if isinstance(texts, Mapping) else Counter(texts)
     people: Counter[str] = Counter()
-    for text in texts:
+    for text, writers in written.items():
         words = [w for w in _WORD.findall(_TAG.sub(" ", text.lower())) if w not in STOP_WORDS]
         terms = {w for w in words if len(w) > 2}
         terms |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
-        people.update(terms)
+        people.update(dict.fromkeys(terms, writers))
     return people
 
 
 def themes(
-    texts: Iterable[str], threshold: int, limit: int = 20, rest: Iterable[str] | None = None
+    texts: Iterable[str] | Mapping[str, int],
+    threshold: int,
+    limit: int = 20,
+    rest: Iterable[str] | Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Frequent words and two-word phrases, counted once per person, stop words and redaction
     tags left out, and any term fewer people used than the threshold dropped. ``rest``: the
@@ -217,10 +299,9 @@ def themes(
     return [{"term": term, "people": n} for term, n in common[:limit]]
 
 
-def _channel_counts(responses: Sequence[Response]) -> dict[str, int]:
-    completed = [r for r in responses if r.completed]
-    channels = Counter(r.channel for r in completed)
-    return {"web": channels.get("web", 0), "sms": channels.get("sms", 0), BASE: len(completed)}
+def _channel_counts(counted: Tallies) -> dict[str, int]:
+    web, sms = counted.completed.get("web", 0), counted.completed.get("sms", 0)
+    return {"web": web, "sms": sms, BASE: sum(counted.completed.values())}
 
 
 def summary(
@@ -229,26 +310,35 @@ def summary(
     threshold: int,
     rest: Sequence[Response] | None = None,
 ) -> dict[str, Any]:
+    """Every table of a survey's findings, suppressed (see ``summary_of``)."""
+    return summary_of(
+        survey,
+        tally(responses, survey.questions),
+        threshold,
+        None if rest is None else tally(rest, survey.questions),
+    )
+
+
+def summary_of(
+    survey: SurveyDefinition, counted: Tallies, threshold: int, rest: Tallies | None = None
+) -> dict[str, Any]:
     """Every table of a survey's findings, suppressed: the questions, each question by each
     demographic question, completion and the channels used.
 
-    ``rest``: everyone outside the group ``responses`` holds, for the findings of one group
-    (``filter_responses``) while everyone's are shown too. Each table is then suppressed with
-    the rest's in view (``disclosure.within_group``), so no count of the rest can be worked out
-    by taking the group's figures from everyone's; the breakdowns by demographic are left out.
+    ``rest``: everyone outside the group ``counted`` is of, for the findings of one group
+    while everyone's are shown too. Each table is then suppressed with the rest's in view
+    (``disclosure.within_group``), so no count of the rest can be worked out by taking the
+    group's figures from everyone's; the breakdowns by demographic are left out.
     """
-    demographics = [q for q in survey.questions if q.kind == "demographic"]
-    frame = answers_frame(responses, survey.questions)
-    rest_frame = None if rest is None else answers_frame(rest, survey.questions)
-    started = len(responses)
-    channels = _channel_counts(responses)
+    started = counted.started
+    channels = _channel_counts(counted)
     completed = channels[BASE]
     if rest is None:
         hide = one_way(channels, BASE, threshold)
         started_hidden = 0 < started < threshold
     else:
         hide = within_group(channels, _channel_counts(rest), BASE, threshold)
-        started_hidden = 0 < started < threshold or 0 < len(rest) < threshold
+        started_hidden = 0 < started < threshold or 0 < rest.started < threshold
     return {
         "title": survey.title,
         "threshold": threshold,
@@ -266,18 +356,14 @@ def summary(
             },
         },
         "questions": [
-            _question_table(
-                q, frame[q.id], threshold, None if rest_frame is None else rest_frame[q.id]
-            )
+            _question_table(q, counted.of(q), threshold, None if rest is None else rest.of(q))
             for q in survey.questions
         ],
         "crosstabs": []
         if rest is not None
         else [
-            _crosstab(q, by, frame[q.id], frame[by.id], threshold)
-            for q in survey.questions
-            if q.kind in TABLE_KINDS and q.kind != "demographic"
-            for by in demographics
+            _crosstab(q, by, counted.pairs.get((q.id, by.id), Counter()), threshold)
+            for q, by in crosstabbed(survey.questions)
         ],
     }
 
@@ -398,12 +484,12 @@ def compare(first: Wave, second: Wave, threshold: int) -> dict[str, Any]:
     of question, are listed rather than compared."""
     tables = []
     for wave in (first, second):
-        frame = answers_frame(wave.responses, wave.definition.questions)
-        rest = None if wave.rest is None else answers_frame(wave.rest, wave.definition.questions)
+        counted = tally(wave.responses, wave.definition.questions)
+        rest = None if wave.rest is None else tally(wave.rest, wave.definition.questions)
         tables.append(
             {
                 q.id: _question_table(
-                    q, frame[q.id], threshold, None if rest is None else rest[q.id]
+                    q, counted.of(q), threshold, None if rest is None else rest.of(q)
                 )
                 for q in wave.definition.questions
             }

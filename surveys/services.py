@@ -24,7 +24,7 @@ from messages.flows.analytics import VersionFigures
 from messages.models import Flow, FlowVersion, Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import editing, findings, flow_findings
+from surveys import counting, editing, findings, flow_findings
 from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
 
@@ -361,11 +361,15 @@ def findings_for(
     survey = live(slug)
     if survey is None:
         return None
-    responses = _responses(SurveyResponse.survey_id == survey.survey_id)
+    questions = survey.definition.questions
     if only is None:
-        return findings.summary(survey.definition, responses, threshold)
-    group, rest = findings.filter_responses(responses, *only)
-    return findings.summary(survey.definition, group, threshold, rest=rest)
+        everyone = counting.count(questions, counting.Among(survey.survey_id))
+        return findings.summary_of(survey.definition, everyone, threshold)
+    group, rest = (
+        counting.count(questions, counting.Among(survey.survey_id, None, *only, giving_it=gives))
+        for gives in (True, False)
+    )
+    return findings.summary_of(survey.definition, group, threshold, rest)
 
 
 def _responses(*where: Any) -> list[findings.Response]:
