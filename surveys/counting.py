@@ -23,11 +23,10 @@ from surveys.findings import Tallies, Tally, crosstabbed
 
 @dataclass(frozen=True)
 class Among:
-    """Which responses to count: a survey's (or one version's), and optionally only those who
-    gave (or did not give) one answer to a question, such as an age band."""
+    """Which responses to count: a survey's, and optionally only those who gave (or did not
+    give) one answer to a question, such as an age band."""
 
     survey_id: int
-    version_id: int | None = None
     question: str | None = None
     answer: str | None = None
     giving_it: bool = True
@@ -35,9 +34,6 @@ class Among:
     def where(self, dialect: str) -> tuple[str, dict[str, Any]]:
         clauses = ["r.survey_id = :survey_id"]
         values: dict[str, Any] = {"survey_id": self.survey_id}
-        if self.version_id is not None:
-            clauses.append("r.version_id = :version_id")
-            values["version_id"] = self.version_id
         if self.question is not None:
             given = _answer_of(dialect, "r.answers", ":among_question")
             compare = "=" if self.giving_it else _not_equal(dialect)

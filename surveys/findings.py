@@ -398,17 +398,6 @@ def headlines(findings: Mapping[str, Any], limit: int = 5) -> list[str]:
     return found[:limit]
 
 
-def filter_responses(
-    responses: Sequence[Response], question_id: str, answer: str
-) -> tuple[list[Response], list[Response]]:
-    """Those who gave ``answer`` to a (demographic) question, and everyone else."""
-    group: list[Response] = []
-    rest: list[Response] = []
-    for response in responses:
-        (group if str(response.answers.get(question_id)) == answer else rest).append(response)
-    return group, rest
-
-
 class Wave(NamedTuple):
     """One version of a survey as a wave of findings: its name on the page ("Version 2"), what
     it asked and the responses given to it."""

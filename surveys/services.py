@@ -366,7 +366,7 @@ def findings_for(
         everyone = counting.count(questions, counting.Among(survey.survey_id))
         return findings.summary_of(survey.definition, everyone, threshold)
     group, rest = (
-        counting.count(questions, counting.Among(survey.survey_id, None, *only, giving_it=gives))
+        counting.count(questions, counting.Among(survey.survey_id, *only, giving_it=gives))
         for gives in (True, False)
     )
     return findings.summary_of(survey.definition, group, threshold, rest)

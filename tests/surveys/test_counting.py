@@ -82,8 +82,8 @@ def test_the_database_counts_what_pandas_counts(every_kind):
     assert {k: +v for k, v in counted.pairs.items()} == {k: +v for k, v in expected.pairs.items()}
     assert summary_of(SURVEY, counted, 10) == summary(SURVEY, responses, 10)
 
-    group = counting.Among(every_kind.survey_id, None, "age", "14 to 15")
-    rest = counting.Among(every_kind.survey_id, None, "age", "14 to 15", giving_it=False)
+    group = counting.Among(every_kind.survey_id, "age", "14 to 15")
+    rest = counting.Among(every_kind.survey_id, "age", "14 to 15", giving_it=False)
     in_group = [r for r in responses if r.answers.get("age") == "14 to 15"]
     outside = [r for r in responses if r.answers.get("age") != "14 to 15"]
     assert summary_of(
