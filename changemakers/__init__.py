@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from messages.flows.services import FlowConversation
     from messages.personal_data import SMS_DATA
     from messages.retention import TASKS as SMS_RETENTION
+    from surveys import safeguarding as web_alerts
     from surveys.personal_data import SURVEY_DATA
     from surveys.retention import STRAY_PARTICIPATIONS
     from surveys.services import SurveyConversation
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     conversations.register(FlowConversation())
     conversations.register(SurveyConversation())
     alert_services.register_channel(app, "sms", SmsAlertChannel())
+    alert_services.register_channel(app, web_alerts.CHANNEL, web_alerts.WebSurveyAlerts())
     for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
         participant_data.register(app, part)
     for task in (*SMS_RETENTION, CLOSED_ALERTS, STRAY_PARTICIPATIONS):

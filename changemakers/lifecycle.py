@@ -246,18 +246,28 @@ class Catalogue:
         db.session.commit()
         self.changed()
 
-    def publish_shipped(self, version: Any) -> None:
-        """Shipped content (the demo's), live at once once it has no problems. The review dates
-        of what it names (``live_problems``) are for a reviewer's approval: the demo loads
-        with the directory it ships, and its pages show what is due for checking."""
+    def load_shipped(
+        self, parent_id: int | None, content: dict[str, Any], new_version: Callable[[], Any]
+    ) -> Any:
+        """Shipped content (the demo's), live at once once it has no problems; left as it is
+        when the same content is live already. ``new_version`` makes its draft (and what it
+        is a version of, if new). The review dates of what it names (``live_problems``) are
+        for a reviewer's approval: the demo loads with the directory it ships, and its pages
+        show what is due for checking."""
+        live_now = self.published(parent_id) if parent_id is not None else []
+        if live_now and live_now[0].content == content:
+            return live_now[0]
+        version = new_version()
         found = self.problems(version)
         if found:
-            raise LifecycleError(" ".join(found))
+            db.session.rollback()
+            raise ContentProblems(found)
         publish(version, utcnow(), self.published(self._parent_id(version)))
         self.went_live(version)
         self._record(None, "load", version)
         db.session.commit()
         self.changed()
+        return version
 
     def return_for_changes(self, version: Any, actor: StaffUser, comment: str) -> None:
         return_for_changes(version, actor.id, comment)

@@ -71,18 +71,6 @@ class OfficeHours:
                 return max(moment, span[0])
         raise AssertionError("office hours with no open day")  # parse() refuses those
 
-    def working_time(self, start: datetime, end: datetime) -> timedelta:
-        """Time the office was open between ``start`` and ``end``."""
-        total = timedelta(0)
-        day = start.astimezone(LONDON).date()
-        last = end.astimezone(LONDON).date()
-        while day <= last:
-            span = self._span(day)
-            if span:
-                total += max(timedelta(0), min(end, span[1]) - max(start, span[0]))
-            day += timedelta(days=1)
-        return total
-
     def deadline(self, start: datetime, target: timedelta) -> datetime:
         """When ``target`` of working time will have passed since ``start``."""
         moment = self.next_opening(start)

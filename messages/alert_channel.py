@@ -16,6 +16,10 @@ from messages.services import conversation_history
 
 
 class SmsAlertChannel:
+    label = "Text message"
+    about = ""
+    no_reply = ""
+
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]:
         return conversation_history(pseudonym)
 

@@ -19,7 +19,7 @@ from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
 from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
-from changemakers.roles import Role
+from changemakers.lifecycle_pages import REVIEWERS, WRITERS, press
 from messages import bp, services
 from messages.flows import editing, engine, examples, files, picture
 from messages.flows import services as flows
@@ -39,9 +39,6 @@ from messages.forms import (
 from messages.models import Flow, FlowVersion
 from messages.router import keyword_of
 from messages.segments import sms_length
-
-WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)
-REVIEWERS = (Role.REVIEWER, Role.ADMIN)
 
 
 def _version_or_404(flow_id: int, number: int) -> FlowVersion:
@@ -299,10 +296,11 @@ def flow_delete_example(flow_id: int, number: int, index: int) -> ResponseReturn
     return _to_version(version, "#examples")
 
 
-LIFECYCLE = {
-    "submit": (flows.submit, "Sent for review. A reviewer will approve it or say what to change."),
-    "approve": (flows.approve, "Approved: the flow is live for anyone who texts its keyword."),
-    "archive": (flows.archive, "Taken out of use. Conversations already going will finish."),
+SAID = {
+    "submit": "Sent for review. A reviewer will approve it or say what to change.",
+    "approve": "Approved: the flow is live for anyone who texts its keyword.",
+    "archive": "Taken out of use. Conversations already going will finish.",
+    "return": "Returned to the author with your comment.",
 }
 
 
@@ -312,15 +310,7 @@ LIFECYCLE = {
 @roles_allowed(*WRITERS)
 def flow_lifecycle(flow_id: int, number: int, action: str) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
-    if action != "submit" and not current_user.has_any_role(REVIEWERS):
-        abort(403)
-    change, done = LIFECYCLE[action]
-    try:
-        change(version, current_user)
-    except (LifecycleError, ContentProblems) as error:
-        flash(str(error), "error")
-    else:
-        flash(done)
+    press(flows.FLOWS, version, action, SAID)
     return _to_version(version)
 
 
@@ -328,13 +318,7 @@ def flow_lifecycle(flow_id: int, number: int, action: str) -> ResponseReturnValu
 @roles_allowed(*REVIEWERS)
 def flow_return(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
-    form = ReturnForm()
-    try:
-        flows.return_for_changes(version, current_user, form.comment.data or "")
-    except LifecycleError as error:
-        flash(str(error), "error")
-    else:
-        flash("Returned to the author with your comment.")
+    press(flows.FLOWS, version, "return", SAID, ReturnForm().comment.data or "")
     return _to_version(version)
 
 

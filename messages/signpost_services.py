@@ -42,10 +42,6 @@ def entries() -> list[Signpost]:
     return list(db.session.scalars(select(Signpost).order_by(Signpost.name)))
 
 
-def entry_of(signpost: Signpost) -> Entry:
-    return Entry(**{f.name: getattr(signpost, f.name) for f in fields(Entry)})
-
-
 def review_dates() -> dict[str, date]:
     """Each entry's review date, read now (not from the cache: publishing depends on it)."""
     rows = db.session.execute(select(Signpost.name, Signpost.review_by))

@@ -1,10 +1,10 @@
 """The channel's own messages. Each reads neutrally on a lock screen and fits in two SMS.
 ``{name}`` inserts an entry of the signposting directory."""
 
-_URGENT_HELP_NOW = (
+URGENT_HELP_NOW = (
     "If you are in danger now, call {emergency}. Talk to {childline}, free, any time, or {shout}. "
 )
-URGENT_HELP = _URGENT_HELP_NOW + "A member of our team will read your message."
+URGENT_HELP = URGENT_HELP_NOW + "A member of our team will read your message."
 
 
 def urgent_help(when_read: str) -> str:
@@ -12,7 +12,7 @@ def urgent_help(when_read: str) -> str:
     ("at 9am tomorrow")."""
     if not when_read:
         return URGENT_HELP
-    return _URGENT_HELP_NOW + f"A member of our team will read your message at {when_read}."
+    return URGENT_HELP_NOW + f"A member of our team will read your message at {when_read}."
 
 
 HELP = (

@@ -56,14 +56,21 @@ def suppress(
     equations: Sequence[Equation],
     threshold: int,
     always_shown: frozenset[Key] = frozenset(),
+    never_shown: frozenset[Key] = frozenset(),
 ) -> set[Key]:
     """The entries of a table to hide. ``always_shown`` (the base of a table) are never hidden,
-    unless one of them is itself under the threshold: then the whole table is."""
+    unless one of them is itself under the threshold: then the whole table is.
+
+    ``never_shown`` are entries a reader can only work out through the equations (the counts
+    outside a group, see ``within_group``): unknown from the start, and protected only where
+    they are under the threshold, as every hidden entry is."""
     if any(0 < values[key] < threshold for key in always_shown):
         return set(values)
-    hidden = {k for k, v in values.items() if 0 < v < threshold and k not in always_shown}
+    small = {k for k, v in values.items() if 0 < v < threshold and k not in always_shown}
+    hidden = small - never_shown
     while True:
-        exposed = _exposed(sorted(hidden, key=repr), equations)
+        unknown = sorted(hidden | never_shown, key=repr)
+        exposed = _exposed(unknown, equations, small | hidden)
         if not exposed:
             return hidden
         target = exposed[0]
@@ -73,9 +80,8 @@ def suppress(
             if any(key == target for key, _ in equation)
             for key, _ in equation
         }
-        candidates = [k for k in partners if k not in hidden and k not in always_shown]
-        if not candidates:
-            candidates = [k for k in values if k not in hidden and k not in always_shown]
+        hideable = [k for k in values if k not in hidden | always_shown | never_shown]
+        candidates = [k for k in hideable if k in partners] or hideable
         if not candidates:
             return hidden | {target}  # nothing left to hide beside it: cannot happen with a base
         hidden.add(min(candidates, key=lambda k: (values[k], repr(k))))
@@ -123,19 +129,20 @@ def within_group(
     Everyone's count is the group's plus the rest's. The rest's counts are never shown, but a
     reader holding both tables can work some out, so the group's entries are hidden until no
     small count (the group's, the rest's or everyone's) and no hidden entry of the group can
-    be: the same rank test as ``suppress``, with the rest's counts unknown to the reader. A
+    be: ``suppress``, with the rest's counts (and everyone's hidden ones) never shown. A
     group or a rest smaller than the threshold hides the group's whole table. ``adds_up``: the
     counts add up to the base (one answer each; not so for multiple choice).
     """
     keys = list(group)
-    if any(0 < counts[base_key] < threshold for counts in (group, rest)):
-        return set(keys)
     whole = {key: group[key] + rest[key] for key in keys}
     whole_hidden = (
         one_way(whole, base_key, threshold)
         if adds_up
         else suppress(whole, [], threshold, frozenset({base_key}))
     )
+    values: dict[Key, int] = {}
+    for side, counts in (("group", group), ("rest", rest), ("whole", whole)):
+        values.update({(side, key): counts[key] for key in keys})
     equations: list[Equation] = [
         [(("group", key), 1), (("rest", key), 1), (("whole", key), -1)] for key in keys
     ]
@@ -144,30 +151,15 @@ def within_group(
             equations.append(
                 [((side, key), 1) for key in keys if key != base_key] + [((side, base_key), -1)]
             )
-    small = {
-        (side, key)
-        for side, counts in (("group", group), ("rest", rest), ("whole", whole))
-        for key in keys
-        if 0 < counts[key] < threshold
-    }
-    hidden = {key for key in keys if ("group", key) in small}
-    unknown = {("rest", key) for key in keys} | {("whole", key) for key in whole_hidden}
-    while True:
-        unknowns = unknown | {("group", key) for key in hidden}
-        protected = small | {("group", key) for key in hidden}
-        exposed = _exposed(sorted(unknowns, key=repr), equations, protected)
-        if not exposed:
-            return hidden
-        target = exposed[0]
-        partners = {
-            key
-            for equation in equations
-            if any(entry == target for entry, _ in equation)
-            for (side, key), _ in equation
-            if side == "group"
-        }
-        shown = [key for key in keys if key not in hidden and key != base_key]
-        candidates = [key for key in shown if key in partners] or shown
-        if not candidates:
-            return set(keys)
-        hidden.add(min(candidates, key=lambda key: (group[key], repr(key))))
+    shown_whole = {("whole", key) for key in keys if key not in whole_hidden}
+    hidden = suppress(
+        values,
+        equations,
+        threshold,
+        always_shown=frozenset({("group", base_key), ("rest", base_key)} | shown_whole),
+        never_shown=frozenset(
+            {("rest", key) for key in keys if key != base_key}
+            | {("whole", key) for key in whole_hidden}
+        ),
+    )
+    return {key for side, key in hidden if side == "group"}

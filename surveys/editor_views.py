@@ -15,7 +15,7 @@ from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
 from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
-from changemakers.roles import Role
+from changemakers.lifecycle_pages import REVIEWERS, WRITERS, press
 from messages.flows import files
 from messages.flows.editing import EditError
 from messages.forms import ImportForm, ReturnForm
@@ -25,9 +25,6 @@ from surveys import bp, editing, services
 from surveys.definition import from_data
 from surveys.forms import NewQuestionForm, NewSurveyForm, QuestionForm, SurveySettingsForm
 from surveys.models import Survey, SurveyVersion
-
-WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)
-REVIEWERS = (Role.REVIEWER, Role.ADMIN)
 
 
 def _version_or_404(survey_id: int, number: int) -> SurveyVersion:
@@ -275,13 +272,11 @@ def survey_question_action(
     return _to_version(version, "#questions")
 
 
-LIFECYCLE = {
-    "submit": (
-        services.submit,
-        "Sent for review. A reviewer will approve it or say what to change.",
-    ),
-    "approve": (services.approve, "Approved: the survey is live."),
-    "archive": (services.archive, "Taken out of use."),
+SAID = {
+    "submit": "Sent for review. A reviewer will approve it or say what to change.",
+    "approve": "Approved: the survey is live.",
+    "archive": "Taken out of use.",
+    "return": "Returned to the author with your comment.",
 }
 
 
@@ -292,15 +287,7 @@ LIFECYCLE = {
 @roles_allowed(*WRITERS)
 def survey_lifecycle(survey_id: int, number: int, action: str) -> ResponseReturnValue:
     version = _version_or_404(survey_id, number)
-    if action != "submit" and not current_user.has_any_role(REVIEWERS):
-        abort(403)
-    change, done = LIFECYCLE[action]
-    try:
-        change(version, current_user)
-    except (LifecycleError, ContentProblems) as error:
-        flash(str(error), "error")
-    else:
-        flash(done)
+    press(services.SURVEYS, version, action, SAID)
     return _to_version(version)
 
 
@@ -308,12 +295,7 @@ def survey_lifecycle(survey_id: int, number: int, action: str) -> ResponseReturn
 @roles_allowed(*REVIEWERS)
 def survey_return(survey_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(survey_id, number)
-    try:
-        services.return_for_changes(version, current_user, ReturnForm().comment.data or "")
-    except LifecycleError as error:
-        flash(str(error), "error")
-    else:
-        flash("Returned to the author with your comment.")
+    press(services.SURVEYS, version, "return", SAID, ReturnForm().comment.data or "")
     return _to_version(version)
 
 

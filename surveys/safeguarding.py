@@ -5,19 +5,21 @@ holds the redacted words and nothing that leads back to the young person, and no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from changemakers.alerts import services as alerts
 from changemakers.alerts.phrases import phrase_list_in_force
+from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.extensions import db
 from changemakers.redaction import redact
-from messages import signposting
+from messages import signposting, texts
 from messages.services import current_signposts
 from surveys.definition import SurveyDefinition
 
 CHANNEL = "web"
-URGENT_HELP = (
-    "If you are in danger now, call {emergency}. Talk to {childline}, free, any time, or "
-    "{shout}. Your answers are anonymous, so we cannot reply to you here, but a member of our "
-    "team will read what you wrote."
+URGENT_HELP = texts.URGENT_HELP_NOW + (
+    "Your answers are anonymous, so we cannot reply to you here, but a member of our team "
+    "will read what you wrote."
 )
 
 
@@ -33,3 +35,21 @@ def check_answer(survey: SurveyDefinition, text: str) -> bool:
 
 def urgent_help() -> str:
     return signposting.render(URGENT_HELP, current_signposts())
+
+
+class WebSurveyAlerts:
+    """Alerts from web survey answers, as the safeguarding desk shows them: no conversation,
+    and no way back to the young person."""
+
+    label = "Web survey answer (anonymous)"
+    about = (
+        "This came from an anonymous web survey: there is no conversation, and the young "
+        "person was shown urgent help on the next page."
+    )
+    no_reply = "the web survey is anonymous"
+
+    def conversation(self, pseudonym: str) -> Sequence[ConversationLine]:
+        return []
+
+    def reply(self, pseudonym: str, body: str) -> int:
+        raise CannotReply(f"The service cannot reply: {self.no_reply}.")

@@ -154,19 +154,14 @@ def save(version: SurveyVersion, data: dict[str, Any], actor: StaffUser, what: s
 
 
 def load_published(data: dict[str, Any]) -> SurveyVersion:
-    """Shipped content (the demo's survey), published once it validates; left as it is when
-    the same content is live already."""
+    """Shipped content (the demo's survey), published as it stands once it validates."""
     definition = from_data(data)
     survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
-    live_now = SURVEYS.published(survey.id) if survey else []
-    if live_now and live_now[0].content == to_data(definition):
-        current: SurveyVersion = live_now[0]
-        return current
-    found = problems_of(definition, survey.id if survey else None)
-    if found:
-        raise ContentProblems(found)
-    version = _new_version(survey, definition, None, "import")
-    SURVEYS.publish_shipped(version)
+    version: SurveyVersion = SURVEYS.load_shipped(
+        survey.id if survey else None,
+        to_data(definition),
+        lambda: _new_version(survey, definition, None, "import"),
+    )
     return version
 
 

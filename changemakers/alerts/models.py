@@ -32,10 +32,6 @@ class AlertStatus(enum.StrEnum):
     IN_HAND = "in_hand"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return {"new": "New", "in_hand": "In hand", "closed": "Closed"}[self.value]
-
 
 class Alert(Model):
     __tablename__ = "alerts"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from changemakers import cache, safeguarding
 from changemakers.accounts.models import StaffUser
@@ -62,18 +62,18 @@ def phrase_list_in_force() -> PhraseList:
     seconds per process."""
 
     def read() -> PhraseList:
-        newest = (
-            db.session.connection()
-            .execute(
-                select(SavedPhraseList.id, SavedPhraseList.phrases)
-                .order_by(SavedPhraseList.id.desc())
-                .limit(1)
-            )
-            .first()
-        )
+        newest = db.session.connection().scalar(select(func.max(SavedPhraseList.id)))
         if newest is None:
             return safeguarding.default_phrase_list()
-        compiled = cache.parsed_once("phrase_lists", newest.id, lambda: newest.phrases, PhraseList)
+        # A saved list never changes: its phrases are read and compiled once per process.
+        compiled = cache.parsed_once(
+            "phrase_lists",
+            newest,
+            lambda: db.session.connection().scalar(
+                select(SavedPhraseList.phrases).where(SavedPhraseList.id == newest)
+            ),
+            PhraseList,
+        )
         return compiled or safeguarding.default_phrase_list()
 
     return cache.read_fresh("phrase_list", read)

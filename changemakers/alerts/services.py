@@ -44,6 +44,13 @@ class CannotReply(Exception):
 
 
 class AlertChannel(Protocol):
+    """Where alerts come from (a text, a web survey answer), as the desk shows and answers
+    them."""
+
+    label: str  # how the alert came, for reviewers
+    about: str  # what a reviewer should know of it when there is no conversation to show
+    no_reply: str  # why the service can never reply on this channel; "" when it can
+
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]: ...
 
     def reply(self, pseudonym: str, body: str) -> int:
@@ -154,8 +161,20 @@ class AlertPage:
     pick_up_by: datetime
     conversation: Sequence[ConversationLine]
     replies: list[tuple[AlertReply, str | None]]
-    can_reply: bool
+    came_by: str
+    about: str
+    cannot_reply: str  # why not; "" when a reviewer can reply
     age: str
+
+
+def _why_no_reply(alert: Alert, channel: AlertChannel | None) -> str:
+    if channel is None:
+        return f"alerts from {alert.channel} have no way back to the young person"
+    if channel.no_reply:
+        return channel.no_reply
+    if alert.pseudonym is None:
+        return "this young person erased their data"
+    return ""
 
 
 def alert_page(alert_id: int, now: datetime) -> AlertPage | None:
@@ -178,7 +197,9 @@ def alert_page(alert_id: int, now: datetime) -> AlertPage | None:
         pick_up_by(alert),
         conversation,
         [(reply, email) for reply, email in replies],
-        channel is not None and alert.pseudonym is not None,
+        channel.label if channel else alert.channel,
+        channel.about if channel else "",
+        _why_no_reply(alert, channel),
         age_in_words(alert.created_at, now),
     )
 
@@ -235,12 +256,10 @@ def reply(alert_id: int, reviewer: StaffUser, body: str, form_token: str) -> Ale
     if alert.status is AlertStatus.CLOSED:
         db.session.rollback()
         raise AlertError("This alert is closed; reopen the conversation from a new alert.")
-    if channel is None:
+    reason = _why_no_reply(alert, channel)
+    if channel is None or alert.pseudonym is None or reason:
         db.session.rollback()
-        raise AlertError("The service cannot reply: this came from an anonymous web survey.")
-    if alert.pseudonym is None:
-        db.session.rollback()
-        raise AlertError("This young person erased their data, so the service cannot reply.")
+        raise AlertError(f"The service cannot reply: {reason}.")
     try:
         outbox_id = channel.reply(alert.pseudonym, body)
     except CannotReply as error:
@@ -304,7 +323,7 @@ def _describe(pseudonym: str) -> HeldSection:
     items: list[HeldItem] = []
     for alert in alerts:
         items.append(
-            HeldItem(f"Alert ({alert.status.label.lower()})", alert.excerpt, alert.created_at)
+            HeldItem(f"Alert ({alert.status.replace('_', ' ')})", alert.excerpt, alert.created_at)
         )
         items += [
             HeldItem("Our team's reply", reply.body, reply.created_at)

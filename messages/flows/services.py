@@ -163,18 +163,14 @@ archive = FLOWS.archive
 
 
 def load_published(data: Mapping[str, Any]) -> FlowVersion:
-    """Shipped content (the demo's flows), published as it stands once it validates; a flow
-    already published with the same content is left as it is."""
+    """Shipped content (the demo's flows), published as it stands once it validates."""
     definition = from_data(data)
     flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(definition.keyword)))
-    current = published_version(flow.id) if flow else None
-    if current is not None and current.content == to_data(definition):
-        return current
-    found = problems_of(definition, flow.id if flow else None)
-    if found:
-        raise ContentProblems(found)
-    version = _new_version(flow, definition, None, "import")
-    FLOWS.publish_shipped(version)
+    version: FlowVersion = FLOWS.load_shipped(
+        flow.id if flow else None,
+        to_data(definition),
+        lambda: _new_version(flow, definition, None, "import"),
+    )
     return version
 
 

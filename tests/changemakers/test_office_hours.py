@@ -62,11 +62,6 @@ def test_an_alert_raised_on_friday_afternoon_is_due_on_monday_morning():
     assert WEEKDAYS.deadline(at(FRIDAY, 20), timedelta(hours=1)) == at(FRIDAY, 24 * 3 + 10)
 
 
-def test_working_time_skips_nights_and_weekends():
-    assert WEEKDAYS.working_time(at(FRIDAY, 16.5), at(FRIDAY, 24 * 3 + 9.5)) == timedelta(hours=1)
-    assert WEEKDAYS.working_time(at(FRIDAY, 18), at(FRIDAY, 24 * 2)) == timedelta(0)
-
-
 def test_when_read_in_words_for_a_young_person():
     assert WEEKDAYS.when_read(at(FRIDAY, 12)) == ""
     assert WEEKDAYS.when_read(at(FRIDAY, 20)) == "9am on Monday"

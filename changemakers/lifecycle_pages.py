@@ -1,0 +1,36 @@
+"""The lifecycle buttons on the editor pages of flows and surveys, pressed: one way for both."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, flash
+from flask_login import current_user
+
+from changemakers.lifecycle import Catalogue, ContentProblems, LifecycleError
+from changemakers.roles import Role
+
+WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)
+REVIEWERS = (Role.REVIEWER, Role.ADMIN)
+
+
+def press(
+    catalogue: Catalogue, version: Any, action: str, said: Mapping[str, str], comment: str = ""
+) -> None:
+    """Send ``version`` for review (any writer), or approve, archive or return it with
+    ``comment`` (reviewers only); flash what happened, or why it could not."""
+    if action != "submit" and not current_user.has_any_role(REVIEWERS):
+        abort(403)
+    changes = {
+        "submit": catalogue.submit,
+        "approve": catalogue.approve,
+        "archive": catalogue.archive,
+        "return": lambda version, actor: catalogue.return_for_changes(version, actor, comment),
+    }
+    try:
+        changes[action](version, current_user)
+    except (LifecycleError, ContentProblems) as error:
+        flash(str(error), "error")
+    else:
+        flash(said[action])
