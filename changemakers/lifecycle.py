@@ -246,6 +246,22 @@ class Catalogue:
         db.session.commit()
         self.changed()
 
+    def _checked(self, new_version: Callable[[], Any]) -> Any:
+        """A new draft, made by ``new_version``, that has no problems; if it has any, nothing
+        is kept and ``ContentProblems`` lists them all."""
+        version = new_version()
+        found = self.problems(version)
+        if found:
+            db.session.rollback()
+            raise ContentProblems(found)
+        return version
+
+    def import_draft(self, new_version: Callable[[], Any]) -> Any:
+        """A draft from a file, kept only if it has no problems."""
+        version = self._checked(new_version)
+        db.session.commit()
+        return version
+
     def load_shipped(
         self, parent_id: int | None, content: dict[str, Any], new_version: Callable[[], Any]
     ) -> Any:
@@ -257,11 +273,7 @@ class Catalogue:
         live_now = self.published(parent_id) if parent_id is not None else []
         if live_now and live_now[0].content == content:
             return live_now[0]
-        version = new_version()
-        found = self.problems(version)
-        if found:
-            db.session.rollback()
-            raise ContentProblems(found)
+        version = self._checked(new_version)
         publish(version, utcnow(), self.published(self._parent_id(version)))
         self.went_live(version)
         self._record(None, "load", version)

@@ -78,11 +78,9 @@ def import_survey(data: object, actor: StaffUser | None) -> SurveyVersion:
     """A new draft from a file; a file that does not validate changes nothing."""
     definition = from_data(data)
     survey = db.session.scalar(select(Survey).where(Survey.slug == definition.slug))
-    found = problems_of(definition, survey.id if survey else None)
-    if found:
-        raise ContentProblems(found)
-    version = _new_version(survey, definition, actor, "import")
-    db.session.commit()
+    version: SurveyVersion = SURVEYS.import_draft(
+        lambda: _new_version(survey, definition, actor, "import")
+    )
     return version
 
 

@@ -62,11 +62,9 @@ def import_flow(data: object, actor: StaffUser | None) -> FlowVersion:
     flow. A file that does not validate is refused with every problem, and nothing changes."""
     definition = from_data(data)
     flow = db.session.scalar(select(Flow).where(Flow.keyword == keyword_of(definition.keyword)))
-    found = problems_of(definition, flow.id if flow else None)
-    if found:
-        raise ContentProblems(found)
-    version = _new_version(flow, definition, actor, "import")
-    db.session.commit()
+    version: FlowVersion = FLOWS.import_draft(
+        lambda: _new_version(flow, definition, actor, "import")
+    )
     return version
 
 
