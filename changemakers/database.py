@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import flask_sqlalchemy.session
+import psycopg
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, ExecutionContext
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -27,6 +30,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one is never a row
 
 
 def utcnow() -> datetime:
@@ -113,3 +119,71 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
 def _begin_sqlite(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN")
+
+
+SEND_WITH_NEXT = "send_with_next"
+"""Execution option of a statement whose answer nobody reads (an ``UPDATE``, an ``INSERT``
+without ``RETURNING``): inside ``pipelined`` it travels to PostgreSQL with the next statement
+that is awaited, or with the end of the transaction."""
+
+
+@contextmanager
+def pipelined(connection: Connection) -> Iterator[None]:
+    """Fewer trips to PostgreSQL for one short transaction (psycopg's pipeline mode).
+
+    The ``BEGIN`` goes with the first statement, and statements marked ``SEND_WITH_NEXT`` wait
+    to go with the next one awaited; every other statement is answered at once, as usual. End
+    the transaction with ``end_transaction`` inside the block: the ``COMMIT`` then travels with
+    whatever still waits. An error in a statement sent later surfaces when its batch is
+    answered, and the transaction fails as a whole, as it would have otherwise. Elsewhere
+    (SQLite, an older libpq) statements simply go one at a time.
+    """
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection) or not psycopg.Pipeline.is_supported():
+        yield
+        return
+    info = connection.info  # the pooled connection's: it outlives the Connection
+    with ExitStack() as pipeline_mode:
+        info["pipeline"] = pipeline_mode.enter_context(driver.pipeline())
+        info["pipeline_mode"] = pipeline_mode
+        try:
+            yield
+        finally:
+            info.pop("pipeline", None)
+            info.pop("pipeline_mode", None)
+
+
+def end_transaction(session: Any, *, commit: bool) -> None:
+    """Commit or roll back ``session``; inside ``pipelined``, in a single trip with the
+    statements still waiting (a failure among them raises as it would from the ``COMMIT``)."""
+    connection = session.connection()
+    pipeline_mode = connection.info.pop("pipeline_mode", None)
+    if pipeline_mode is not None:
+        del connection.info["pipeline"]
+        if not connection.in_nested_transaction():  # (a savepoint is the session's to end)
+            connection.connection.driver_connection.execute("COMMIT" if commit else "ROLLBACK")
+        try:
+            pipeline_mode.close()  # the trip: what waited, the COMMIT, and the end of the mode
+        except psycopg.Error as error:
+            raise DBAPIError.instance(
+                "COMMIT", None, error, psycopg.Error, hide_parameters=True
+            ) from error
+    # Nothing left for the database to do: the session only catches up.
+    if commit:
+        session.commit()
+    else:
+        session.rollback()
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _answer_at_once(
+    conn: Connection,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: ExecutionContext | None,
+    executemany: bool,
+) -> None:
+    pipeline = conn.info.get("pipeline")
+    if pipeline is not None and not (context and context.execution_options.get(SEND_WITH_NEXT)):
+        pipeline.sync()

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import Table, and_, case, exists, func, or_, select, update
 
 from changemakers import privacy
+from changemakers.database import SEND_WITH_NEXT
 from changemakers.extensions import db
 from messages.gateways import OPTED_OUT, Outcome, SendResult
 from messages.models import Contact, Conversation, OutboundMessage, OutboxPurpose, OutboxStatus
@@ -108,15 +109,17 @@ def cancel_follow_ups_of_open_conversations(contact_id: int, now: datetime) -> N
     open_conversations = select(Conversation.id).where(
         and_(Conversation.contact_id == contact_id, Conversation.ended_at.is_(None))
     )
-    db.session.execute(
-        update(OutboundMessage)
+    outbox = cast(Table, OutboundMessage.__table__)
+    db.session.connection().execute(
+        update(outbox)
         .where(
             and_(
-                OutboundMessage.conversation_id.in_(open_conversations),
-                OutboundMessage.status == OutboxStatus.QUEUED,
+                outbox.c.conversation_id.in_(open_conversations),
+                outbox.c.status == OutboxStatus.QUEUED,
             )
         )
-        .values(status=OutboxStatus.CANCELLED, status_at=now)
+        .values(status=OutboxStatus.CANCELLED, status_at=now),
+        execution_options={SEND_WITH_NEXT: True},  # nothing waits for it
     )
 
 

@@ -3,12 +3,17 @@
 Receiving is one short transaction, so that nothing is handled twice and nothing is lost. It
 starts by upserting the sender's contact row, which locks it until commit: messages from one
 phone are handled one after the other, and a repeat of a ``MessageSid`` (always from the same
-phone) waits for the first to finish. The message is then routed, and the inbound row inserted
-with its replies under its unique ``MessageSid`` (``ON CONFLICT DO NOTHING``). If the row was
-there already, this was a repeat: the transaction rolls back, undoing everything the routing
-did, and the stored replies are sent again. If routing fails, the row is stored on its own,
-``received`` with an apology as its reply, for ``changemakers reconcile`` to pick up; a crash
-mid-way leaves no row, and reconcile finds the message through Twilio's API.
+phone) waits for the first to finish. The same statement brings back the replies stored for
+that ``MessageSid``, if any: a repeat of a message handled earlier is answered with them at
+once, and nothing changes. Otherwise the message is routed, and the inbound row inserted with
+its replies under its unique ``MessageSid``. A repeat that came while the first was being
+handled fails on that unique ``MessageSid`` instead: the transaction rolls back, undoing
+everything the routing did, and the stored replies are sent again. If routing fails, the row
+is stored on its own, ``received`` with an apology as its reply, for ``changemakers reconcile``
+to pick up; a crash mid-way leaves no row, and reconcile finds the message through Twilio's API.
+
+On PostgreSQL the transaction is ``pipelined``: writes whose answer nothing reads travel with
+the next statement, and the inbound row with the ``COMMIT``, so a message costs few round trips.
 
 Messages for later (a conversation's follow-up, the replies to a message found by reconcile)
 go into the outbox in the same transaction.
@@ -25,15 +30,21 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Table, and_, bindparam, case, func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from changemakers import privacy
 from changemakers.alerts import services as alerts
 from changemakers.alerts.phrases import phrase_list_in_force
 from changemakers.alerts.services import ConversationLine
 from changemakers.cache import forget_cached_tables, read_fresh
-from changemakers.database import insert_for, utcnow
+from changemakers.database import (
+    SEND_WITH_NEXT,
+    end_transaction,
+    insert_for,
+    pipelined,
+    utcnow,
+)
 from changemakers.extensions import db
 from changemakers.redaction import redact
 from changemakers.subject_access import services as subject_access
@@ -91,35 +102,45 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
     }
     try:
         connection = db.session.connection()
-        statements = _statements(connection.dialect.name)
-        contact = lock_contact(pseudonym, sms.number, now)
-        context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
-        replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
-        context.finish()
-        if context.erased:
-            row.update(pseudonym=None, body_redacted=None)
-        elif context.bodies_forgotten:
-            row.update(body_redacted=None)
-        elif context.anonymous_answer:
-            row.update(body_redacted=ANONYMOUS_ANSWER)
-        if reply_later and context.contact_id is not None:
-            for reply in replies:
-                outbox.enqueue(
-                    context.contact_id,
-                    reply,
-                    OutboxPurpose.LATE_REPLY,
-                    now,
-                    hold_in_quiet_hours=False,
-                )
-        inserted = connection.execute(
-            statements.insert_inbound,
-            {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": replies},
-        ).first()
-        if inserted is None:
-            db.session.rollback()
-            log.info("repeated message %s answered again", sms.message_sid)
-            return _stored_replies(sms.message_sid)
-        db.session.commit()
+        with pipelined(connection):
+            contact = lock_contact(pseudonym, sms.number, now, sms.message_sid)
+            if contact.stored_replies is not None:
+                end_transaction(db.session, commit=False)
+                log.info("repeated message %s answered again", sms.message_sid)
+                return list(contact.stored_replies)
+            context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
+            replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
+            context.finish()
+            if context.erased:
+                row.update(pseudonym=None, body_redacted=None)
+            elif context.bodies_forgotten:
+                row.update(body_redacted=None)
+            elif context.anonymous_answer:
+                row.update(body_redacted=ANONYMOUS_ANSWER)
+            if reply_later and context.contact_id is not None:
+                for reply in replies:
+                    outbox.enqueue(
+                        context.contact_id,
+                        reply,
+                        OutboxPurpose.LATE_REPLY,
+                        now,
+                        hold_in_quiet_hours=False,
+                    )
+            # Whatever routing added goes now: after the row, only the COMMIT may follow (were
+            # the row a repeat, the statement after it would find the transaction failed).
+            db.session.flush()
+            connection.execute(
+                _statements(connection.dialect.name).insert_handled,
+                {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": replies},
+            )
+            end_transaction(db.session, commit=True)
+    except IntegrityError:
+        db.session.rollback()
+        stored = _stored_replies(sms.message_sid)
+        if stored is None:
+            raise
+        log.info("repeated message %s answered again after waiting for the first", sms.message_sid)
+        return stored
     except SQLAlchemyError:
         db.session.rollback()
         raise  # the database is unavailable: Twilio calls the fallback URL
@@ -128,11 +149,11 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
         log.exception("inbound message %s kept unhandled for reconcile", sms.message_sid)
         connection = db.session.connection()
         connection.execute(
-            _statements(connection.dialect.name).insert_inbound,
+            _statements(connection.dialect.name).insert_unhandled,
             {**row, "status": InboundStatus.RECEIVED, "handled_at": None, "replies": [texts.SORRY]},
         )
         db.session.commit()
-        return _stored_replies(sms.message_sid)
+        return _stored_replies(sms.message_sid) or []
     return replies
 
 
@@ -143,6 +164,7 @@ def _statements(dialect: str) -> SimpleNamespace:
     insert = insert_for(dialect)
     inbound = cast(Table, InboundMessage.__table__)
     contacts = cast(Table, Contact.__table__)
+    conversations_ = cast(Table, Conversation.__table__)
     upsert = insert(contacts).values(
         pseudonym=bindparam("pseudonym"),
         number_encrypted=bindparam("number_encrypted"),
@@ -152,11 +174,27 @@ def _statements(dialect: str) -> SimpleNamespace:
         first_seen_at=bindparam("now"),
         last_seen_at=bindparam("now"),
     )
+    stored_replies = (
+        select(inbound.c.replies)
+        .where(inbound.c.message_sid == bindparam("message_sid"))
+        .scalar_subquery()
+    )
+    later = {SEND_WITH_NEXT: True}
+
+    def change_conversation(**values: Any) -> Any:
+        return (
+            update(conversations_)
+            .where(conversations_.c.id == bindparam("conversation_id"))
+            .values(updated_at=bindparam("now"), **values)
+            .execution_options(**later)
+        )
+
     return SimpleNamespace(
-        # ON CONFLICT DO NOTHING: a repeat inserts nothing.
-        insert_inbound=insert(inbound)
-        .on_conflict_do_nothing(index_elements=["message_sid"])
-        .returning(inbound.c.id),
+        # A repeat fails on the unique MessageSid, and the whole transaction with it.
+        # (inline: no RETURNING of the new id, which nothing reads.)
+        insert_handled=insert(inbound).inline().execution_options(**later),
+        # ON CONFLICT DO NOTHING: a message kept unhandled is never kept twice.
+        insert_unhandled=insert(inbound).on_conflict_do_nothing(index_elements=["message_sid"]),
         # Made if new, seen now, locked until commit; the number is kept only if we may text.
         upsert_contact=upsert.on_conflict_do_update(
             index_elements=["pseudonym"],
@@ -169,35 +207,97 @@ def _statements(dialect: str) -> SimpleNamespace:
                     ),
                 ),
             },
-        ).returning(contacts.c.id, contacts.c.opted_out, contacts.c.in_conversation),
+        ).returning(
+            contacts.c.id,
+            contacts.c.opted_out,
+            contacts.c.in_conversation,
+            stored_replies.label("stored_replies"),
+        ),
+        update_contact_flag=update(contacts)
+        .where(contacts.c.id == bindparam("contact_id"))
+        .values(in_conversation=bindparam("flag"))
+        .execution_options(**later),
+        update_conversation=change_conversation(
+            state=bindparam("new_state"), expires_at=bindparam("new_expiry")
+        ),
+        end_conversation=change_conversation(
+            ended_at=bindparam("now"), end_reason=bindparam("reason")
+        ),
+        end_conversation_with_state=change_conversation(
+            ended_at=bindparam("now"),
+            end_reason=bindparam("reason"),
+            state=bindparam("final_state"),
+        ),
+        open_conversations=select(conversations_.c.id, conversations_.c.state).where(
+            and_(
+                conversations_.c.contact_id == bindparam("contact_id"),
+                conversations_.c.ended_at.is_(None),
+            )
+        ),
+        active_conversation=select(
+            conversations_.c.id,
+            conversations_.c.kind,
+            conversations_.c.ref,
+            conversations_.c.state,
+            conversations_.c.expires_at,
+        )
+        .where(
+            and_(
+                conversations_.c.contact_id == bindparam("contact_id"),
+                conversations_.c.ended_at.is_(None),
+            )
+        )
+        .order_by(conversations_.c.started_at.desc(), conversations_.c.id.desc())
+        .limit(1),
+        start_conversation=insert(conversations_)
+        .values(
+            contact_id=bindparam("contact_id"),
+            kind=bindparam("kind"),
+            ref=bindparam("ref"),
+            state=bindparam("initial_state"),
+            started_at=bindparam("now"),
+            updated_at=bindparam("now"),
+            expires_at=bindparam("expiry"),
+            ended_at=bindparam("ended_at"),
+            end_reason=bindparam("reason"),
+        )
+        .returning(conversations_.c.id),
     )
 
 
 @dataclass
 class ContactState:
-    """The fields of a locked contact row that routing reads."""
+    """The fields of a locked contact row that routing reads, and the replies already stored
+    for the message being handled (``None`` unless it is a repeat)."""
 
     id: int
     opted_out: bool
     in_conversation: bool
+    stored_replies: list[str] | None = None
 
 
-def lock_contact(pseudonym: str, number: str, now: datetime) -> ContactState:
+def lock_contact(pseudonym: str, number: str, now: datetime, message_sid: str = "") -> ContactState:
     """The participant's contact row, made if new, seen now, and locked until the transaction
     ends, so two messages from one phone are handled one after the other."""
     connection = db.session.connection()
     row = connection.execute(
         _statements(connection.dialect.name).upsert_contact,
-        {"pseudonym": pseudonym, "number_encrypted": privacy.encrypt_number(number), "now": now},
+        {
+            "pseudonym": pseudonym,
+            "number_encrypted": privacy.encrypt_number(number),
+            "now": now,
+            "message_sid": message_sid,
+        },
     ).one()
-    return ContactState(row.id, row.opted_out, row.in_conversation)
+    return ContactState(row.id, row.opted_out, row.in_conversation, row.stored_replies)
 
 
-def _stored_replies(message_sid: str) -> list[str]:
+def _stored_replies(message_sid: str) -> list[str] | None:
+    """The replies stored for a message, ``None`` if it was never stored."""
     replies = db.session.scalar(
         select(InboundMessage.replies).where(InboundMessage.message_sid == message_sid)
     )
-    return list(replies or [])
+    return None if replies is None else list(replies)
 
 
 @dataclass
@@ -257,7 +357,7 @@ class DatabaseContext:
         """Write the ``in_conversation`` flag if routing changed it."""
         contact = self._contact
         if contact is not None and contact.in_conversation != self._stored_flag:
-            self._update_contact(in_conversation=contact.in_conversation)
+            _execute("update_contact_flag", contact_id=contact.id, flag=contact.in_conversation)
             self._stored_flag = contact.in_conversation
 
     def opt_out(self) -> None:
@@ -319,20 +419,16 @@ class DatabaseContext:
         self._end_conversations("replaced")
         turn = kind.start(ref, self.now, self.pseudonym)
         ended = turn.state is None
-        conversation_id = db.session.execute(
-            insert(Conversation)
-            .values(
-                contact_id=contact.id,
-                kind=kind.name,
-                ref=ref,
-                state=conversations.without_links(turn.record or {}) if ended else turn.state,
-                started_at=self.now,
-                updated_at=self.now,
-                expires_at=turn.expires_at,
-                ended_at=self.now if ended else None,
-                end_reason=turn.end_reason if ended else None,
-            )
-            .returning(Conversation.id)
+        conversation_id = _execute(
+            "start_conversation",
+            contact_id=contact.id,
+            kind=kind.name,
+            ref=ref,
+            initial_state=conversations.without_links(turn.record or {}) if ended else turn.state,
+            now=self.now,
+            expiry=turn.expires_at,
+            ended_at=self.now if ended else None,
+            reason=turn.end_reason if ended else None,
         ).scalar_one()
         contact.in_conversation = not ended
         return self._after(turn, conversation_id)
@@ -373,10 +469,12 @@ class DatabaseContext:
         if turn.state is None:
             self._end(conversation.id, turn.end_reason, turn.record or conversation.state)
         else:
-            db.session.execute(
-                update(Conversation)
-                .where(Conversation.id == conversation.id)
-                .values(state=turn.state, expires_at=turn.expires_at, updated_at=self.now)
+            _execute(
+                "update_conversation",
+                conversation_id=conversation.id,
+                new_state=turn.state,
+                new_expiry=turn.expires_at,
+                now=self.now,
             )
         return self._after(turn, conversation.id)
 
@@ -384,18 +482,7 @@ class DatabaseContext:
         contact = self._contact
         if contact is None or not contact.in_conversation:
             return None  # most messages: no need to look
-        row = db.session.execute(
-            select(
-                Conversation.id,
-                Conversation.kind,
-                Conversation.ref,
-                Conversation.state,
-                Conversation.expires_at,
-            )
-            .where(and_(Conversation.contact_id == contact.id, Conversation.ended_at.is_(None)))
-            .order_by(Conversation.started_at.desc(), Conversation.id.desc())
-            .limit(1)
-        ).first()
+        row = _execute("active_conversation", contact_id=contact.id).first()
         if row is None:
             contact.in_conversation = False
             return None
@@ -417,24 +504,29 @@ class DatabaseContext:
         contact.in_conversation = False
 
 
+def _execute(statement: str, **parameters: Any) -> Any:
+    """Run one of the prepared ``_statements`` in the session's transaction."""
+    connection = db.session.connection()
+    return connection.execute(getattr(_statements(connection.dialect.name), statement), parameters)
+
+
 def _end_conversation(
     conversation_id: int, reason: str, state: dict[str, Any] | None, now: datetime
 ) -> None:
-    values: dict[str, Any] = {"ended_at": now, "end_reason": reason, "updated_at": now}
-    if state is not None:
-        values["state"] = conversations.without_links(state)
-    db.session.execute(
-        update(Conversation).where(Conversation.id == conversation_id).values(**values)
-    )
+    if state is None:
+        _execute("end_conversation", conversation_id=conversation_id, reason=reason, now=now)
+    else:
+        _execute(
+            "end_conversation_with_state",
+            conversation_id=conversation_id,
+            reason=reason,
+            now=now,
+            final_state=conversations.without_links(state),
+        )
 
 
 def _end_open_conversations(contact_id: int, reason: str, now: datetime) -> None:
-    rows = db.session.execute(
-        select(Conversation.id, Conversation.state).where(
-            and_(Conversation.contact_id == contact_id, Conversation.ended_at.is_(None))
-        )
-    ).all()
-    for row in rows:
+    for row in _execute("open_conversations", contact_id=contact_id).all():
         _end_conversation(row.id, reason, row.state, now)
 
 

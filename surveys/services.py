@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, delete, func, insert, select, update
 
 from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.database import utcnow
+from changemakers.database import SEND_WITH_NEXT, utcnow
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.office_hours import LONDON
@@ -303,18 +303,12 @@ class SurveyConversation:
                 state = {**state, "misses": misses}
                 return Turn([f"{parsed.error}\n{prompt}"], state, now + EXPIRES_AFTER)
         answers[question.id] = None if parsed.skipped else stored(question.kind, parsed.value)
-        db.session.execute(
-            update(SurveyResponse).where(SurveyResponse.id == response.id).values(answers=answers)
-        )
+        _update_response(response.id, answers=answers)
         following = parsing.next_question(survey, answers, after=question.id)
         if following is not None:
             state = {**state, "question": following.id, "misses": 0}
             return Turn([self._prompt(survey, following.id, answers)], state, now + EXPIRES_AFTER)
-        db.session.execute(
-            update(SurveyResponse)
-            .where(SurveyResponse.id == response.id)
-            .values(completed_on=today(now))
-        )
+        _update_response(response.id, completed_on=today(now))
         db.session.add(
             SurveyParticipation(survey_id=response.survey_id, pseudonym=participant, on=today(now))
         )
@@ -323,7 +317,13 @@ class SurveyConversation:
     def _live(self, ref: str | None) -> LiveSurvey | None:
         if not ref or not ref.isdecimal():
             return None
-        slug = db.session.scalar(select(Survey.slug).where(Survey.id == int(ref)))
+        slugs = cache.read_fresh(
+            "survey_slugs",
+            lambda: {
+                row.id: row.slug for row in db.session.execute(select(Survey.id, Survey.slug))
+            },
+        )
+        slug = slugs.get(int(ref))
         return None if slug is None else live(slug)
 
     @staticmethod
@@ -334,6 +334,15 @@ class SurveyConversation:
         assert question is not None
         number = ids.index(question_id) + 1 if question_id in ids else 1
         return parsing.sms_prompt(question, number, len(shown))
+
+
+def _update_response(response_id: int, **values: Any) -> None:
+    """An answer stored in the message's transaction; nothing waits for it (``SEND_WITH_NEXT``)."""
+    responses = cast(Table, SurveyResponse.__table__)
+    db.session.connection().execute(
+        update(responses).where(responses.c.id == response_id).values(**values),
+        execution_options={SEND_WITH_NEXT: True},
+    )
 
 
 def completed_responses() -> dict[int, int]:

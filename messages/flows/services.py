@@ -218,11 +218,17 @@ def _definition(version_id: int) -> FlowDefinition | None:
 
 
 def _published_version_id(flow_id: int) -> int | None:
-    return db.session.scalar(
-        select(FlowVersion.id).where(
-            and_(FlowVersion.flow_id == flow_id, FlowVersion.status == ContentStatus.PUBLISHED)
+    """The version a conversation starting now runs, read with the other small tables."""
+
+    def read() -> dict[int, int]:
+        rows = db.session.connection().execute(
+            select(FlowVersion.flow_id, FlowVersion.id).where(
+                FlowVersion.status == ContentStatus.PUBLISHED
+            )
         )
-    )
+        return {row.flow_id: row.id for row in rows}
+
+    return cache.read_fresh("published_flows", read).get(flow_id)
 
 
 class FlowConversation:
