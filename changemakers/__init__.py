@@ -14,8 +14,10 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from changemakers.config import SETTINGS, ConfigError, default_database_url, load_settings
+from changemakers.database import LARGEST_ID
 from changemakers.office_hours import LONDON
 
 __all__ = ["ConfigError", "create_app", "instance_path"]
@@ -37,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     overrides = dict(test_config or {})
     app = Flask(__name__, instance_path=str(instance_path(overrides)))
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.update(load_settings(os.environ, overrides))
     app.config.update(
         SQLALCHEMY_DATABASE_URI=app.config["DATABASE_URL"]
@@ -74,6 +77,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_global(navigation.items_for, "navigation_for")
     app.add_template_global(navigation.notices_for, "notices_for")
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in a URL: a number too large to be an id is a 404, not a database error."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def format_datetime(value: datetime) -> str:

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from changemakers import privacy
 from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
+from changemakers.database import LARGEST_ID
 from changemakers.extensions import csrf, limiter
 from changemakers.forms import add_error
 from messages import bp, services, webhooks
@@ -81,7 +82,7 @@ def status() -> ResponseReturnValue:
         return _unsigned("status callback")
     outbox_id = request.args.get("outbox", "")
     message_status = request.form.get("MessageStatus", "").strip()
-    if not outbox_id.isdecimal() or len(outbox_id) > 18:
+    if not outbox_id.isdecimal() or len(outbox_id) > 10 or int(outbox_id) > LARGEST_ID:
         return _plain("Bad request: the URL must carry ?outbox=<id>", 400)
     if not message_status:
         return _plain("Bad request: MessageStatus is required", 400)

@@ -368,6 +368,22 @@ def summary_of(
     }
 
 
+# A spreadsheet takes a cell starting with one of these as a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_words(rows: list[list[Any]]) -> list[list[Any]]:
+    """Cells of words kept as words in a spreadsheet: question and answer texts are written by
+    people, and opening a download must never run one as a formula."""
+    return [
+        [
+            "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+            for cell in row
+        ]
+        for row in rows
+    ]
+
+
 def csv_rows(findings: Mapping[str, Any]) -> list[list[Any]]:
     """The question tables as rows for a spreadsheet (the same suppressed figures)."""
     rows: list[list[Any]] = [["question", "answer", "count", "percent", "base"]]
@@ -380,7 +396,7 @@ def csv_rows(findings: Mapping[str, Any]) -> list[list[Any]]:
         if table.get("mean") is not None:
             rows.append([table["text"], "mean", table["mean"], "", table["base"]])
             rows.append([table["text"], "median", table["median"], "", table["base"]])
-    return rows
+    return _as_words(rows)
 
 
 def headlines(findings: Mapping[str, Any], limit: int = 5) -> list[str]:
@@ -544,4 +560,4 @@ def comparison_csv_rows(comparison: Mapping[str, Any]) -> list[list[Any]]:
                     blank(table["mean_change"]),
                 ]
             )
-    return rows
+    return _as_words(rows)

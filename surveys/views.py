@@ -138,9 +138,12 @@ def _answer(
     if not parsed.ok:
         given = request.form.getlist("answer")
         typed = given if question.kind == "multiple_choice" else (given[0] if given else None)
-        return _question_page(page, progress, question.id, typed, parsed.error, 400)
+        shown = services.stored(question.kind, typed)  # their words, but never a number
+        return _question_page(page, progress, question.id, shown, parsed.error, 400)
     answers = dict(progress["answers"])
-    answers[question.id] = None if parsed.skipped else parsed.value
+    # Redacted before it goes into the session: the cookie is signed, not encrypted, and stays
+    # in the browser (perhaps a shared one) until the survey is sent.
+    answers[question.id] = None if parsed.skipped else services.stored(question.kind, parsed.value)
     alerted = progress.get("alerted", [])
     if question.kind == "free_text" and parsed.value and question.id not in alerted:
         if safeguarding.check_answer(definition, str(parsed.value)):

@@ -149,6 +149,13 @@ def _set_password(user: StaffUser, password: str) -> None:
     user.session_token = new_session_token()
 
 
+def sign_out_everywhere(user: StaffUser) -> None:
+    """End every session of ``user``. A session is a signed cookie the browser keeps, so only a
+    new session token makes worthless a copy of it taken before signing out."""
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
 def reset_password(user: StaffUser, password: str, actor: StaffUser | None) -> None:
     """Set a password for someone else (the command line, the demo); signs them out."""
     _set_password(user, password)

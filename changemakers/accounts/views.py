@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -58,6 +59,14 @@ def _submitted_email() -> str:
     return "account:" + accounts.normalise_email(request.form.get("email", ""))
 
 
+def _signed_in_account() -> str:
+    return f"staff:{getattr(current_user, 'id', '')}"
+
+
+def _current_password_wrong(response: Response) -> bool:
+    return bool(g.get("current_password_wrong"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     _configured_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_login_failed
@@ -87,9 +96,11 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 @roles_allowed(*ALL_STAFF)
 def logout() -> ResponseReturnValue:
+    user = current_user._get_current_object()
     logout_user()
+    accounts.sign_out_everywhere(user)
     session.clear()
-    flash("You have signed out.")
+    flash("You have signed out. Anywhere else you were signed in, you are signed out too.")
     return redirect(url_for("accounts.login"))
 
 
@@ -116,6 +127,13 @@ def accept_invitation() -> ResponseReturnValue:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+# Whoever finds a signed-in browser must not be able to guess the password here either.
+@limiter.limit(
+    _configured_limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_signed_in_account,
+    methods=["POST"],
+    deduct_when=_current_password_wrong,
+)
 @roles_allowed(*ALL_STAFF)
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
@@ -125,8 +143,9 @@ def change_password() -> ResponseReturnValue:
                 current_user, form.current.data or "", form.password.data or ""
             )
         except accounts.AccountError as error:
-            field = form.current if "current" in str(error) else form.password
-            add_error(field, str(error))
+            wrong_current = "current" in str(error)
+            g.current_password_wrong = wrong_current
+            add_error(form.current if wrong_current else form.password, str(error))
         else:
             # The new password signed out every other session, this one included: sign back in.
             login_user(current_user._get_current_object())

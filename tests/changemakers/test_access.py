@@ -75,3 +75,12 @@ def test_deactivated_account_is_treated_as_signed_out(client, make_staff):
     user = make_staff(Role.ADMIN, Role.BOARD, active=False)
     assert sign_in(client, user.email).status_code == 200
     assert client.get("/admin/users").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path", ["/alerts/2147483648", "/flows/99999999999", "/admin/users/1" + "0" * 12]
+)
+def test_a_number_too_large_to_be_an_id_is_not_found(client, signed_in, path):
+    """Not a database error: ids are 32-bit integers on PostgreSQL."""
+    signed_in(Role.ADMIN, Role.CHANGEMAKER, Role.REVIEWER, Role.BOARD)
+    assert client.get(path).status_code == 404

@@ -99,7 +99,7 @@ def test_a_forged_callback_is_refused(client, sent_message):
     assert status_of(sent_message) is OutboxStatus.SENT
 
 
-@pytest.mark.parametrize("outbox_id", ["", "abc", "-1", "1" * 30])
+@pytest.mark.parametrize("outbox_id", ["", "abc", "-1", "1" * 30, str(2**31), "9" * 5000])
 def test_a_callback_without_an_outbox_id_is_refused(client, db_session, outbox_id):
     response = callback(client, outbox_id, "delivered")
     assert response.status_code == 400
