@@ -47,6 +47,23 @@ def requirement_missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (never a downloaded browser), one for the whole run:
+    Playwright's sync API allows a single instance, shared by ``tests/browser`` and
+    ``tests/journeys``."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        requirement_missing(f"browser tests need Debian's chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _never_the_real_twilio() -> Iterator[None]:
     """Fail any test that tries to reach Twilio itself (tests use ``bench.fake_twilio``)."""
@@ -163,24 +180,29 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_ready(url, server, log)
+        wait_until_answering(url + "/readyz", server, log)
         yield ServedApp(url, database_url, log)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _wait_until_ready(url: str, server: subprocess.Popen, log: Path) -> None:
-    for _ in range(100):
+def wait_until_answering(
+    url: str, server: subprocess.Popen, log: Path, seconds: float = 60
+) -> None:
+    """Wait for a server started for the tests to answer ``url``; fail with its log if it stops
+    or never answers."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"the server stopped at start-up:\n{log.read_text()}")
+            pytest.fail(f"the server stopped at start-up:\n{log.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.1)
-    pytest.fail(f"the server did not become ready:\n{log.read_text()}")
+    pytest.fail(f"the server did not answer {url}:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture

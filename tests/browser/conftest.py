@@ -1,8 +1,11 @@
-"""A live server and Debian's Chromium, driven by Playwright (no browser is ever downloaded)."""
+"""A live server for Debian's Chromium, driven by Playwright (no browser is ever downloaded).
+
+The ``browser`` fixture is in ``tests/conftest.py``: one Chromium for the whole run, which the
+journeys in ``tests/journeys`` share.
+"""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +16,7 @@ from werkzeug.serving import make_server
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
-from tests.conftest import TEST_PASSWORD, dispose_engines, migrated_app, requirement_missing
+from tests.conftest import TEST_PASSWORD, dispose_engines, migrated_app
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a sandbox with no network: no Chromium sandbox, and nothing phoning home.
@@ -52,18 +55,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join()
     server.server_close()
     dispose_engines(app)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        requirement_missing(f"browser tests need Debian's chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

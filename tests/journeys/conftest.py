@@ -1,0 +1,238 @@
+"""Journeys through the demo as its people take them, in Debian's Chromium, with every page
+checked by axe-core against WCAG 2.2 A and AA.
+
+The server is the demo, started as the README starts it (``changemakers demo``) in a fresh
+instance folder, with the staff passwords it prints. axe-core comes from the npm registry
+(``package.json`` at the repository root; ``npm ci`` installs it into ``node_modules``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.common import free_port
+from changemakers.config import SETTINGS
+from tests.conftest import requirement_missing, wait_until_answering
+
+ROOT = Path(__file__).resolve().parents[2]
+# The console script beside the interpreter running the tests: .venv/bin/changemakers.
+DEMO_COMMAND = Path(sys.executable).with_name("changemakers")
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# "  reviewer     reviewer@demo.changemakers.invalid       Abc123-Def456-Ghi789"
+ACCOUNT_LINE = re.compile(r"^\s+(?P<role>[a-z]+)\s+(?P<email>\S+@\S+)\s+(?P<password>\S+)\s*$")
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1280, "height": 800}
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({target: JSON.stringify(n.target), summary: n.failureSummary})),
+  }));
+}"""
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    """``changemakers demo`` in its own process, with the staff accounts it printed."""
+
+    url: str
+    instance: Path
+    accounts: dict[str, StaffAccount]
+    log: Path
+
+    def account(self, role: str) -> StaffAccount:
+        return self.accounts[role]
+
+
+def demo_environment(instance: Path) -> dict[str, str]:
+    """This environment without any of the service's settings, so the demo's defaults apply,
+    with its own instance folder."""
+    names = {setting.name for setting in SETTINGS}
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env.update(INSTANCE_PATH=str(instance), PYTHONUNBUFFERED="1")
+    return env
+
+
+def printed_accounts(output: str) -> dict[str, StaffAccount]:
+    """The staff accounts and passwords the demo prints once, when it makes them."""
+    accounts = {}
+    _, _, listing = output.partition("Demo staff accounts:")
+    for line in listing.splitlines():
+        match = ACCOUNT_LINE.match(line)
+        if match:
+            accounts[match["role"]] = StaffAccount(match["email"], match["password"])
+    return accounts
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core as installed from the npm registry by ``npm ci``."""
+    if not AXE_SCRIPT.exists():
+        requirement_missing(
+            f"the journeys need axe-core at {AXE_SCRIPT.relative_to(ROOT)}: "
+            "run `npm ci` in the repository root to install it"
+        )
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo, started as the README starts it, in a fresh instance folder."""
+    if not DEMO_COMMAND.exists():
+        pytest.fail(f"no {DEMO_COMMAND}: install the service (pip install -e .) first")
+    base = tmp_path_factory.mktemp("demo")
+    instance = base / "instance"
+    log = base / "demo.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(DEMO_COMMAND), "demo", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=base,
+            env=demo_environment(instance),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_answering(url + "/healthz", server, log)
+        accounts = printed_accounts(log.read_text(errors="replace"))
+        assert set(accounts) == {"admin", "reviewer", "changemaker", "board"}, log.read_text()
+        yield DemoServer(url, instance, accounts, log)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@dataclass
+class AccessibilityCheck:
+    """axe-core on each page a journey visits (``Journey.open``, ``click`` and ``press`` call it
+    on the page they load); a page the journey never checked fails it at the end."""
+
+    page: Any
+    script: Path
+    checked: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("framenavigated", self._navigated)
+
+    def _navigated(self, frame: Any) -> None:
+        if frame == self.page.main_frame:
+            self.unchecked.append(frame.url)
+
+    def __call__(self) -> None:
+        """Run axe on the page as it is now; fail on any violation, naming each."""
+        self.page.wait_for_load_state()
+        self.page.add_script_tag(path=self.script)
+        violations = self.page.evaluate(RUN_AXE, AXE_TAGS)
+        self.unchecked.clear()
+        self.checked.append(self.page.url)
+        if violations:
+            pytest.fail(describe_violations(self.page.url, self.page.title(), violations))
+
+
+def describe_violations(url: str, title: str, violations: list[dict[str, Any]]) -> str:
+    """One line a violation (its rule, impact and help), then each element it found."""
+    lines = [f"axe-core found {len(violations)} accessibility problem(s) on {url} ({title}):"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+@dataclass
+class Journey:
+    """A person's own browser (context) on the demo, with axe-core checking each page."""
+
+    page: Any
+    check: AccessibilityCheck
+    demo: DemoServer
+
+    def open(self, path: str) -> None:
+        """Go to an address, as if typed or bookmarked, and check the page."""
+        self.page.goto(path)
+        self.check()
+
+    def click(self, target: Any) -> None:
+        """Click a link or button (a Playwright locator) that loads a page, and check that page."""
+        with self.page.expect_navigation():
+            target.click()
+        self.check()
+
+    def press(self, key: str) -> None:
+        """Press a key that loads a page (Enter on a button), and check that page."""
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
+        self.check()
+
+    def sign_in(self, role: str) -> None:
+        """Sign in with the demo account of ``role`` from the staff sign-in page."""
+        account = self.demo.account(role)
+        self.open("/login")
+        self.page.get_by_label("Email address").fill(account.email)
+        self.page.get_by_label("Password").fill(account.password)
+        self.click(self.page.get_by_role("button", name="Sign in"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test, so a fixture can tell whether the test passed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def journey(
+    request: pytest.FixtureRequest, axe_script: Path, browser: Any, demo: DemoServer
+) -> Iterator[Callable[..., Journey]]:
+    """Open a fresh browser on the demo: ``journey(viewport=PHONE)``."""
+    contexts = []
+    checks: list[AccessibilityCheck] = []
+
+    def open_journey(viewport: dict[str, int] | None = None) -> Journey:
+        # The page's Content-Security-Policy would refuse the injected axe-core script.
+        context = browser.new_context(
+            base_url=demo.url, viewport=viewport or LAPTOP, bypass_csp=True, locale="en-GB"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        check = AccessibilityCheck(page, axe_script)
+        checks.append(check)
+        return Journey(page, check, demo)
+
+    yield open_journey
+    for context in contexts:
+        context.close()
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.passed:
+        unchecked = [url for check in checks for url in check.unchecked]
+        assert not unchecked, f"pages the journey visited but never checked with axe: {unchecked}"
