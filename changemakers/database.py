@@ -160,14 +160,20 @@ def end_transaction(session: Any, *, commit: bool) -> None:
     pipeline_mode = connection.info.pop("pipeline_mode", None)
     if pipeline_mode is not None:
         del connection.info["pipeline"]
+        failure: psycopg.Error | None = None
         if not connection.in_nested_transaction():  # (a savepoint is the session's to end)
-            connection.connection.driver_connection.execute("COMMIT" if commit else "ROLLBACK")
+            try:
+                connection.connection.driver_connection.execute("COMMIT" if commit else "ROLLBACK")
+            except psycopg.Error as error:  # a statement sent earlier failed, already known
+                failure = error
         try:
             pipeline_mode.close()  # the trip: what waited, the COMMIT, and the end of the mode
         except psycopg.Error as error:
+            failure = failure or error
+        if failure is not None:
             raise DBAPIError.instance(
-                "COMMIT", None, error, psycopg.Error, hide_parameters=True
-            ) from error
+                "COMMIT", None, failure, psycopg.Error, hide_parameters=True
+            ) from failure
     # Nothing left for the database to do: the session only catches up.
     if commit:
         session.commit()

@@ -71,6 +71,10 @@ def test_concurrent_repeats_are_handled_once(served_app):
     engine.dispose()
     assert rows == [("handled",)]
     assert alerts == 1
+    # Each repeat was recognised as one, never taken for a failure kept for reconcile.
+    log = served_app.log.read_text()
+    assert "kept unhandled" not in log
+    assert "error ignored" not in log
 
 
 def test_the_number_appears_nowhere_in_any_spelling(served_app):
