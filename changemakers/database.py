@@ -174,7 +174,7 @@ def end_transaction(session: Any, *, commit: bool) -> None:
             raise DBAPIError.instance(
                 "COMMIT", None, failure, psycopg.Error, hide_parameters=True
             ) from failure
-    # Nothing left for the database to do: the session only catches up.
+    # The session catches up: nothing is left to send, unless it ends a savepoint.
     if commit:
         session.commit()
     else:
