@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -47,9 +47,18 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: OperationalError):
         db.session.rollback()
         log.error("database unavailable: %s", type(error.orig).__name__)
+        _as_signed_out()
         return render_error(503)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):
         db.session.rollback()
+        _as_signed_out()
         return render_error(500)
+
+
+def _as_signed_out() -> None:
+    """Show this request's error page as to someone signed out: the signed-in user (and the
+    page's navigation) may need the database that just failed. Flask-Login keeps the request's
+    user in ``g._login_user``; the session, and so the sign-in, is left as it is."""
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]

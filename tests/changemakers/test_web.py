@@ -67,6 +67,24 @@ def test_a_lost_database_gives_a_503_page_not_a_stack_trace(client, signed_in, m
     assert "Traceback" not in html and "server closed" not in html
 
 
+def test_a_database_down_before_the_signed_in_user_is_known_still_gives_the_503_page(
+    app, client, signed_in, monkeypatch
+):
+    """With PostgreSQL down, loading the signed-in user fails too: the page is shown as to
+    someone signed out, not gunicorn's bare 500."""
+    signed_in(Role.BOARD)
+
+    def unreachable(session_id):
+        raise OperationalError("SELECT", {}, Exception("terminating connection"))
+
+    monkeypatch.setattr(app.login_manager, "_user_callback", unreachable)
+    response = client.get("/findings")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "the service is unavailable" in html
+    assert "Signed in as" not in html
+
+
 def test_unexpected_errors_give_a_plain_500_page(app, client, signed_in, monkeypatch):
     signed_in(Role.ADMIN)
     from changemakers.accounts import services
