@@ -93,6 +93,13 @@ def workdir() -> Iterator[Path]:
         yield Path(path)
 
 
+def percentile(values: list[float], p: float) -> float:
+    """The ``p``th percentile (0–100, in steps of 0.1) of ``values``; NaN if there are none."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=1000, method="inclusive")[int(p * 10) - 1]
+
+
 @dataclass
 class Results:
     latencies: list[float] = field(default_factory=list)
@@ -117,9 +124,7 @@ class Results:
         return len(self.latencies)
 
     def percentile(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        return statistics.quantiles(self.latencies, n=1000, method="inclusive")[int(p * 10) - 1]
+        return percentile(self.latencies, p)
 
 
 async def post(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> int:

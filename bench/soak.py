@@ -89,6 +89,7 @@ from bench.common import (  # noqa: E402
     changemakers,
     free_port,
     fresh_database,
+    percentile,
     post,
     server,
     workdir,
@@ -171,13 +172,6 @@ class Tally:
     def fail(self, kind: str, started: float, ended: float, outcome: str) -> None:
         with self.lock:
             self.failures.append(Failure(kind, started, ended, outcome))
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(int(len(ordered) * p / 100), len(ordered) - 1)]
 
 
 # Processes and their memory ---------------------------------------------------------------

@@ -127,6 +127,9 @@ without ``RETURNING``): inside ``pipelined`` it travels to PostgreSQL with the n
 that is awaited, or with the end of the transaction."""
 
 
+_PIPELINE = "pipeline"  # in a pooled connection's info: psycopg's pipeline, and how to end it
+
+
 @contextmanager
 def pipelined(connection: Connection) -> Iterator[None]:
     """Fewer trips to PostgreSQL for one short transaction (psycopg's pipeline mode).
@@ -144,22 +147,20 @@ def pipelined(connection: Connection) -> Iterator[None]:
         return
     info = connection.info  # the pooled connection's: it outlives the Connection
     with ExitStack() as pipeline_mode:
-        info["pipeline"] = pipeline_mode.enter_context(driver.pipeline())
-        info["pipeline_mode"] = pipeline_mode
+        info[_PIPELINE] = (pipeline_mode.enter_context(driver.pipeline()), pipeline_mode)
         try:
             yield
         finally:
-            info.pop("pipeline", None)
-            info.pop("pipeline_mode", None)
+            info.pop(_PIPELINE, None)
 
 
 def end_transaction(session: Any, *, commit: bool) -> None:
     """Commit or roll back ``session``; inside ``pipelined``, in a single trip with the
     statements still waiting (a failure among them raises as it would from the ``COMMIT``)."""
     connection = session.connection()
-    pipeline_mode = connection.info.pop("pipeline_mode", None)
-    if pipeline_mode is not None:
-        del connection.info["pipeline"]
+    in_pipeline = connection.info.pop(_PIPELINE, None)
+    if in_pipeline is not None:
+        _, pipeline_mode = in_pipeline
         failure: psycopg.Error | None = None
         if not connection.in_nested_transaction():  # (a savepoint is the session's to end)
             try:
@@ -190,6 +191,6 @@ def _answer_at_once(
     context: ExecutionContext | None,
     executemany: bool,
 ) -> None:
-    pipeline = conn.info.get("pipeline")
-    if pipeline is not None and not (context and context.execution_options.get(SEND_WITH_NEXT)):
-        pipeline.sync()
+    in_pipeline = conn.info.get(_PIPELINE)
+    if in_pipeline is not None and not (context and context.execution_options.get(SEND_WITH_NEXT)):
+        in_pipeline[0].sync()
