@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Table, and_, case, exists, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select, update
 
 from changemakers import privacy
 from changemakers.database import SEND_WITH_NEXT
@@ -90,37 +90,42 @@ def enqueue(
     return message
 
 
-def cancel_pending(contact_id: int, now: datetime) -> None:
-    """Everything still waiting for a participant (STOP, or they opted out at Twilio)."""
-    db.session.execute(
-        update(OutboundMessage)
-        .where(
+_conversations = cast(Table, Conversation.__table__)
+_QUEUED_FOR_CONTACT = and_(
+    _outbox.c.contact_id == bindparam("for_contact"), _outbox.c.status == OutboxStatus.QUEUED
+)
+_QUEUED_IN_OPEN_CONVERSATIONS = and_(
+    _outbox.c.conversation_id.in_(
+        select(_conversations.c.id).where(
             and_(
-                OutboundMessage.contact_id == contact_id,
-                OutboundMessage.status == OutboxStatus.QUEUED,
+                _conversations.c.contact_id == bindparam("for_contact"),
+                _conversations.c.ended_at.is_(None),
             )
         )
-        .values(status=OutboxStatus.CANCELLED, status_at=now)
+    ),
+    _outbox.c.status == OutboxStatus.QUEUED,
+)
+# Built once (building a statement costs more than running it); nothing waits for either.
+_CANCEL = {
+    which: update(_outbox)
+    .where(condition)
+    .values(status=OutboxStatus.CANCELLED, status_at=bindparam("now"))
+    .execution_options(**{SEND_WITH_NEXT: True})
+    for which, condition in (
+        ("pending", _QUEUED_FOR_CONTACT),
+        ("follow_ups", _QUEUED_IN_OPEN_CONVERSATIONS),
     )
+}
+
+
+def cancel_pending(contact_id: int, now: datetime) -> None:
+    """Everything still waiting for a participant (STOP, or they opted out at Twilio)."""
+    db.session.connection().execute(_CANCEL["pending"], {"for_contact": contact_id, "now": now})
 
 
 def cancel_follow_ups_of_open_conversations(contact_id: int, now: datetime) -> None:
     """Follow-ups of conversations about to be ended because another one starts."""
-    open_conversations = select(Conversation.id).where(
-        and_(Conversation.contact_id == contact_id, Conversation.ended_at.is_(None))
-    )
-    outbox = cast(Table, OutboundMessage.__table__)
-    db.session.connection().execute(
-        update(outbox)
-        .where(
-            and_(
-                outbox.c.conversation_id.in_(open_conversations),
-                outbox.c.status == OutboxStatus.QUEUED,
-            )
-        )
-        .values(status=OutboxStatus.CANCELLED, status_at=now),
-        execution_options={SEND_WITH_NEXT: True},  # nothing waits for it
-    )
+    db.session.connection().execute(_CANCEL["follow_ups"], {"for_contact": contact_id, "now": now})
 
 
 @dataclass(frozen=True)

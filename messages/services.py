@@ -181,6 +181,14 @@ def _statements(dialect: str) -> SimpleNamespace:
     )
     later = {SEND_WITH_NEXT: True}
 
+    def change_contact(**values: Any) -> Any:
+        return (
+            update(contacts)
+            .where(contacts.c.id == bindparam("contact_id"))
+            .values(**values)
+            .execution_options(**later)
+        )
+
     def change_conversation(**values: Any) -> Any:
         return (
             update(conversations_)
@@ -213,9 +221,21 @@ def _statements(dialect: str) -> SimpleNamespace:
             contacts.c.in_conversation,
             stored_replies.label("stored_replies"),
         ),
-        update_contact_flag=update(contacts)
-        .where(contacts.c.id == bindparam("contact_id"))
-        .values(in_conversation=bindparam("flag"))
+        update_contact_flag=change_contact(in_conversation=bindparam("flag")),
+        set_wants_updates=change_contact(wants_updates=bindparam("wanted")),
+        opt_in_contact=change_contact(
+            opted_out=False, opted_out_at=None, number_encrypted=bindparam("number_encrypted")
+        ),
+        opt_out_contact=change_contact(
+            opted_out=True,
+            opted_out_at=bindparam("now"),
+            number_encrypted=None,
+            in_conversation=False,
+            wants_updates=False,
+        ),
+        forget_bodies=update(inbound)
+        .where(inbound.c.pseudonym == bindparam("sender"))
+        .values(body_redacted=None)
         .execution_options(**later),
         update_conversation=change_conversation(
             state=bindparam("new_state"), expires_at=bindparam("new_expiry")
@@ -348,11 +368,6 @@ class DatabaseContext:
     def contact_id(self) -> int | None:
         return None if self._contact is None else self._contact.id
 
-    def _update_contact(self, **values: object) -> None:
-        contact = self._ensure_contact()
-        db.session.execute(update(Contact).where(Contact.id == contact.id).values(**values))
-        contact.opted_out = bool(values.get("opted_out", contact.opted_out))
-
     def finish(self) -> None:
         """Write the ``in_conversation`` flag if routing changed it."""
         contact = self._contact
@@ -368,12 +383,16 @@ class DatabaseContext:
         self.bodies_forgotten = True
 
     def want_updates(self, wanted: bool) -> None:
-        self._update_contact(wants_updates=wanted)
+        _execute("set_wants_updates", contact_id=self._ensure_contact().id, wanted=wanted)
 
     def opt_in(self) -> None:
-        self._update_contact(
-            opted_out=False, opted_out_at=None, number_encrypted=privacy.encrypt_number(self.number)
+        contact = self._ensure_contact()
+        _execute(
+            "opt_in_contact",
+            contact_id=contact.id,
+            number_encrypted=privacy.encrypt_number(self.number),
         )
+        contact.opted_out = False
 
     def erase(self) -> None:
         erase_participant(self.pseudonym)
@@ -560,24 +579,10 @@ def opt_out_participant(contact_id: int, pseudonym: str, now: datetime) -> None:
     """STOP: no more texts. The number goes, conversations end, whatever was waiting to be sent
     is cancelled, and the bodies of their messages are forgotten; the pseudonym stays so that
     nobody texts them again."""
-    db.session.execute(
-        update(Contact)
-        .where(Contact.id == contact_id)
-        .values(
-            opted_out=True,
-            opted_out_at=now,
-            number_encrypted=None,
-            in_conversation=False,
-            wants_updates=False,
-        )
-    )
+    _execute("opt_out_contact", contact_id=contact_id, now=now)
     _end_open_conversations(contact_id, "opted_out", now)
     outbox.cancel_pending(contact_id, now)
-    db.session.execute(
-        update(InboundMessage)
-        .where(InboundMessage.pseudonym == pseudonym)
-        .values(body_redacted=None)
-    )
+    _execute("forget_bodies", sender=pseudonym)
 
 
 def opted_out_at_twilio(contact_id: int, now: datetime) -> None:

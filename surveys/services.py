@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
 
 from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
@@ -247,29 +247,18 @@ class SurveyConversation:
         survey = found.definition
         if not survey.is_open(today(now)):
             return Turn([CLOSED], None, end_reason="closed")
-        answered = db.session.scalar(
-            select(SurveyParticipation.id).where(
-                and_(
-                    SurveyParticipation.survey_id == found.survey_id,
-                    SurveyParticipation.pseudonym == participant,
-                )
-            )
-        )
+        connection = db.session.connection()
+        answered = connection.execute(
+            _SMS["participation"], {"survey": found.survey_id, "participant": participant}
+        ).first()
         if answered is not None:
             return Turn([ALREADY_ANSWERED], None, end_reason="already_answered")
         first = parsing.next_question(survey, {})
         if first is None:
             return Turn([survey.thanks], None)
-        response_id = db.session.execute(
-            insert(SurveyResponse)
-            .values(
-                survey_id=found.survey_id,
-                version_id=found.version_id,
-                channel=Channel.SMS,
-                answers={},
-                started_on=today(now),
-            )
-            .returning(SurveyResponse.id)
+        response_id = connection.execute(
+            _SMS["start_response"],
+            {"survey": found.survey_id, "version": found.version_id, "day": today(now)},
         ).scalar_one()
         state = {"version": found.version_id, "_response": response_id, "question": first.id}
         opening = survey.intro + (" " + survey.privacy if survey.privacy else "")
@@ -289,7 +278,10 @@ class SurveyConversation:
     def _answer(self, state: dict[str, Any], text: str, now: datetime, participant: str) -> Turn:
         survey = definition_of(int(state["version"]))
         question = survey.question(state["question"])
-        response = db.session.get(SurveyResponse, int(state.get("_response", 0)))
+        connection = db.session.connection()
+        response = connection.execute(
+            _SMS["response"], {"response": int(state.get("_response", 0))}
+        ).first()
         if question is None or response is None:
             return Turn([], None, end_reason="survey_changed")
         answers = dict(response.answers)
@@ -303,14 +295,18 @@ class SurveyConversation:
                 state = {**state, "misses": misses}
                 return Turn([f"{parsed.error}\n{prompt}"], state, now + EXPIRES_AFTER)
         answers[question.id] = None if parsed.skipped else stored(question.kind, parsed.value)
-        _update_response(response.id, answers=answers)
         following = parsing.next_question(survey, answers, after=question.id)
         if following is not None:
+            connection.execute(_SMS["answer"], {"response": response.id, "answers": answers})
             state = {**state, "question": following.id, "misses": 0}
             return Turn([self._prompt(survey, following.id, answers)], state, now + EXPIRES_AFTER)
-        _update_response(response.id, completed_on=today(now))
-        db.session.add(
-            SurveyParticipation(survey_id=response.survey_id, pseudonym=participant, on=today(now))
+        connection.execute(
+            _SMS["last_answer"],
+            {"response": response.id, "answers": answers, "day": today(now)},
+        )
+        connection.execute(
+            _SMS["participated"],
+            {"survey": response.survey_id, "participant": participant, "day": today(now)},
         )
         return Turn([survey.thanks], None, record={"version": state["version"]})
 
@@ -336,13 +332,42 @@ class SurveyConversation:
         return parsing.sms_prompt(question, number, len(shown))
 
 
-def _update_response(response_id: int, **values: Any) -> None:
-    """An answer stored in the message's transaction; nothing waits for it (``SEND_WITH_NEXT``)."""
-    responses = cast(Table, SurveyResponse.__table__)
-    db.session.connection().execute(
-        update(responses).where(responses.c.id == response_id).values(**values),
-        execution_options={SEND_WITH_NEXT: True},
+_responses_table = cast(Table, SurveyResponse.__table__)
+_participations = cast(Table, SurveyParticipation.__table__)
+_later = {SEND_WITH_NEXT: True}  # an answer stored in the message's transaction: nothing waits
+# The statements of an SMS survey's every message, built once (building costs more than running).
+_SMS = {
+    "participation": select(_participations.c.id).where(
+        and_(
+            _participations.c.survey_id == bindparam("survey"),
+            _participations.c.pseudonym == bindparam("participant"),
+        )
+    ),
+    "start_response": insert(_responses_table)
+    .values(
+        survey_id=bindparam("survey"),
+        version_id=bindparam("version"),
+        channel=Channel.SMS,
+        answers={},
+        started_on=bindparam("day"),
     )
+    .returning(_responses_table.c.id),
+    "response": select(
+        _responses_table.c.id, _responses_table.c.survey_id, _responses_table.c.answers
+    ).where(_responses_table.c.id == bindparam("response")),
+    "answer": update(_responses_table)
+    .where(_responses_table.c.id == bindparam("response"))
+    .values(answers=bindparam("answers"))
+    .execution_options(**_later),
+    "last_answer": update(_responses_table)
+    .where(_responses_table.c.id == bindparam("response"))
+    .values(answers=bindparam("answers"), completed_on=bindparam("day"))
+    .execution_options(**_later),
+    "participated": insert(_participations)
+    .values(survey_id=bindparam("survey"), pseudonym=bindparam("participant"), on=bindparam("day"))
+    .inline()
+    .execution_options(**_later),
+}
 
 
 def completed_responses() -> dict[int, int]:
