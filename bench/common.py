@@ -127,15 +127,42 @@ class Results:
         return percentile(self.latencies, p)
 
 
-async def post(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> int:
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]  # names in lower case
+    cookies: dict[str, str]  # name → value, from every Set-Cookie
+    body: bytes
+
+
+async def request(
+    host: str, port: int, method: str, target: str, headers: dict[str, str], body: bytes = b""
+) -> Reply:
+    """One HTTP/1.1 exchange on a connection of its own, read until the server closes it."""
     reader, writer = await asyncio.open_connection(host, port)
-    head = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+    head = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
     head += [f"{k}: {v}" for k, v in headers.items()]
-    head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    if body:
+        head.append(f"Content-Length: {len(body)}")
     writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
     await writer.drain()
-    status_line = await reader.readline()
-    await reader.read()
+    answer = await reader.read()
     writer.close()
     await writer.wait_closed()
-    return int(status_line.split()[1])
+    head_text, _, content = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head_text.decode("latin-1").split("\r\n")
+    reply = Reply(int(status_line.split()[1]), {}, {}, content)
+    for line in lines:
+        name, _, value = line.partition(":")
+        reply.headers[name.strip().lower()] = value.strip()
+        if name.strip().lower() == "set-cookie":
+            cookie, _, _ = value.strip().partition(";")
+            cookie_name, _, cookie_value = cookie.partition("=")
+            reply.cookies[cookie_name] = cookie_value
+    return reply
+
+
+async def post(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST a form; its status."""
+    form = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+    return (await request(host, port, "POST", path, form, body)).status

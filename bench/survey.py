@@ -12,25 +12,26 @@ checks every completed response was stored exactly once.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 import statistics
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import requests
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    Reply,
     app_environment,
     changemakers,
     free_port,
     fresh_database,
+    request,
     server,
     workdir,
 )
@@ -48,63 +49,81 @@ ANSWERS = {
 }
 
 
-class Browser(requests.Session):
-    """A session that sends its cookie back over plain http too: the app's session cookie is
-    marked Secure (production sits behind https), and this benchmark runs on loopback."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        response = super().request(*args, **kwargs)
-        for cookie in response.cookies:
-            self.headers["Cookie"] = f"{cookie.name}={cookie.value}"
-        return response
-
-
 class Recorder:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
         self.times: list[float] = []
         self.weights: dict[str, int] = {}
         self.completed = 0
         self.errors = 0
 
     def page(self, name: str, seconds: float, size: int) -> None:
-        with self.lock:
-            self.times.append(seconds)
-            self.weights.setdefault(name, size)
+        self.times.append(seconds)
+        self.weights.setdefault(name, size)
 
 
-def respond(base: str, recorder: Recorder, deadline: float, address: str) -> None:
+class Respondent:
+    """A young person's browser: its own address (through the trusted proxy) and cookies."""
+
+    def __init__(self, host: str, port: int, address: str, recorder: Recorder) -> None:
+        self.host, self.port, self.address, self.recorder = host, port, address, recorder
+        self.cookies: dict[str, str] = {}
+
+    async def visit(
+        self, target: str, form: dict[str, Any] | None = None, page: str | None = None
+    ) -> Reply:
+        """GET ``target``, or POST ``form`` to it; a page's time and weight are recorded."""
+        headers = {"X-Forwarded-For": self.address}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = b""
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        reply = await request(
+            self.host, self.port, "GET" if form is None else "POST", target, headers, body
+        )
+        if page is not None:
+            self.recorder.page(page, time.perf_counter() - started, len(reply.body))
+        self.cookies.update(reply.cookies)
+        return reply
+
+    async def complete_survey(self) -> bool:
+        path = "/s/what-matters"
+        start = await self.visit(path, page="start")
+        token = CSRF.search(start.body.decode()).group(1)  # type: ignore[union-attr]
+        answer = await self.visit(path, {"csrf_token": token, "action": "start"})
+        while "q=check" not in answer.headers.get("location", ""):
+            question = answer.headers["location"].split("q=")[1]
+            await self.visit(f"{path}?q={question}", page=question)
+            form = {"csrf_token": token, "q": question, "answer": ANSWERS[question]}
+            answer = await self.visit(path, form)
+        sent = await self.visit(path, {"csrf_token": token, "action": "send"}, page="thanks")
+        return sent.status == 200 and b"Thank you" in sent.body
+
+
+async def respond(host: str, port: int, recorder: Recorder, deadline: float, address: str) -> None:
     while time.perf_counter() < deadline:
-        session = Browser()
-        session.headers["X-Forwarded-For"] = address
         try:
-            url = f"{base}/s/what-matters"
-            started = time.perf_counter()
-            page = session.get(url, timeout=30)
-            recorder.page("start", time.perf_counter() - started, len(page.content))
-            token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
-            form: dict[str, object] = {"csrf_token": token, "action": "start"}
-            response = session.post(url, data=form, timeout=30, allow_redirects=False)
-            while "q=check" not in response.headers.get("Location", ""):
-                question = response.headers["Location"].split("q=")[1]
-                started = time.perf_counter()
-                page = session.get(f"{url}?q={question}", timeout=30)
-                recorder.page(question, time.perf_counter() - started, len(page.content))
-                form = {"csrf_token": token, "q": question, "answer": ANSWERS[question]}
-                response = session.post(url, data=form, timeout=30, allow_redirects=False)
-            started = time.perf_counter()
-            sent = session.post(url, data={"csrf_token": token, "action": "send"}, timeout=30)
-            recorder.page("thanks", time.perf_counter() - started, len(sent.content))
-            if sent.status_code == 200 and "Thank you" in sent.text:
-                with recorder.lock:
-                    recorder.completed += 1
-            else:
-                recorder.errors += 1
-        except (requests.RequestException, AttributeError, KeyError):
-            with recorder.lock:
-                recorder.errors += 1
-        finally:
-            session.close()
+            done = await Respondent(host, port, address, recorder).complete_survey()
+        except (OSError, AttributeError, KeyError):
+            done = False
+        if done:
+            recorder.completed += 1
+        else:
+            recorder.errors += 1
+
+
+async def load(host: str, port: int, respondents: int, seconds: float) -> Recorder:
+    recorder = Recorder()
+    deadline = time.perf_counter() + seconds
+    await asyncio.gather(
+        *(
+            respond(host, port, recorder, deadline, f"10.0.{n // 250}.{n % 250 + 1}")
+            for n in range(respondents)
+        )
+    )
+    return recorder
 
 
 def main() -> None:
@@ -131,13 +150,9 @@ def main() -> None:
         completed_sql = text("SELECT count(*) FROM survey_responses WHERE completed_on IS NOT NULL")
         with engine.connect() as connection:
             before = connection.execute(completed_sql).scalar_one()  # the demo's synthetic ones
-        with server(serve, env, port, work / "app.log") as base:
-            recorder = Recorder()
-            deadline = time.perf_counter() + args.seconds
+        with server(serve, env, port, work / "app.log"):
             started = time.perf_counter()
-            with ThreadPoolExecutor(args.respondents) as pool:
-                for n in range(args.respondents):
-                    pool.submit(respond, base, recorder, deadline, f"10.0.{n // 250}.{n % 250 + 1}")
+            recorder = asyncio.run(load("127.0.0.1", port, args.respondents, args.seconds))
             elapsed = time.perf_counter() - started
         with engine.connect() as connection:
             stored = connection.execute(completed_sql).scalar_one() - before
