@@ -95,7 +95,7 @@ from bench.common import (  # noqa: E402
     workdir,
 )
 from bench.fake_twilio import FakeTwilio, running_fake_twilio  # noqa: E402
-from bench.survey import ANSWERS, CSRF, Browser  # noqa: E402
+from bench.survey import ANSWERS, CSRF  # noqa: E402
 from bench.webhook import Traffic, check_exactly_once  # noqa: E402
 
 DATABASE = "changemakers_soak"
@@ -119,6 +119,17 @@ KINDS = ("inbound", "status", "survey", "board")
 MIB = 1024 * 1024
 LOGIN_CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+class Browser(requests.Session):
+    """A session that sends its cookie back over plain http too: the app's session cookie is
+    marked Secure (production sits behind https), and this benchmark runs on loopback."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().request(*args, **kwargs)
+        for cookie in response.cookies:
+            self.headers["Cookie"] = f"{cookie.name}={cookie.value}"
+        return response
 
 
 class Clock:
