@@ -36,6 +36,7 @@ from bench.common import (  # noqa: E402
     workdir,
 )
 
+PAGE_TIMEOUT = 30.0  # seconds; a page slower than this counts as an error
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ANSWERS = {
     "worries": ["Knife crime", "Staying safe online"],
@@ -80,8 +81,9 @@ class Respondent:
             body = urllib.parse.urlencode(form, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        reply = await request(
-            self.host, self.port, "GET" if form is None else "POST", target, headers, body
+        method = "GET" if form is None else "POST"
+        reply = await asyncio.wait_for(
+            request(self.host, self.port, method, target, headers, body), PAGE_TIMEOUT
         )
         if page is not None:
             self.recorder.page(page, time.perf_counter() - started, len(reply.body))
@@ -106,7 +108,7 @@ async def respond(host: str, port: int, recorder: Recorder, deadline: float, add
     while time.perf_counter() < deadline:
         try:
             done = await Respondent(host, port, address, recorder).complete_survey()
-        except (OSError, AttributeError, KeyError):
+        except (OSError, AttributeError, KeyError, IndexError, ValueError):  # timeouts included
             done = False
         if done:
             recorder.completed += 1
