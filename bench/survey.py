@@ -3,8 +3,9 @@
     python bench/survey.py --database postgres [--respondents 32] [--seconds 30]
 
 Serves the app with ``changemakers serve`` (gunicorn) on its own database with the demo
-content, then runs ``--respondents`` concurrent browsers-without-a-browser, each answering
-"What matters to you?" page by page (with its session cookie and CSRF token) again and again.
+content, then runs ``--respondents`` concurrent browsers-without-a-browser (asyncio, raw HTTP),
+each answering "What matters to you?" page by page (with its session cookie and CSRF token)
+again and again, each time as another young person from another address.
 Prints completed responses per minute, page times (p50/p95/p99) and each page's weight, and
 checks every completed response was stored exactly once.
 """
@@ -13,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import re
 import statistics
 import sys
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,10 +107,14 @@ class Respondent:
         return sent.status == 200 and b"Thank you" in sent.body
 
 
-async def respond(host: str, port: int, recorder: Recorder, deadline: float, address: str) -> None:
+async def respond(
+    host: str, port: int, recorder: Recorder, deadline: float, addresses: Iterator[str]
+) -> None:
+    """Survey after survey, each by another young person (from another address: the flood
+    limit is per address, and one person sends a survey once)."""
     while time.perf_counter() < deadline:
         try:
-            done = await Respondent(host, port, address, recorder).complete_survey()
+            done = await Respondent(host, port, next(addresses), recorder).complete_survey()
         except (OSError, AttributeError, KeyError, IndexError, ValueError):  # timeouts included
             done = False
         if done:
@@ -119,11 +126,9 @@ async def respond(host: str, port: int, recorder: Recorder, deadline: float, add
 async def load(host: str, port: int, respondents: int, seconds: float) -> Recorder:
     recorder = Recorder()
     deadline = time.perf_counter() + seconds
+    addresses = (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" for n in itertools.count(1))
     await asyncio.gather(
-        *(
-            respond(host, port, recorder, deadline, f"10.0.{n // 250}.{n % 250 + 1}")
-            for n in range(respondents)
-        )
+        *(respond(host, port, recorder, deadline, addresses) for _ in range(respondents))
     )
     return recorder
 
@@ -141,7 +146,7 @@ def main() -> None:
 
     with workdir() as work:
         database = fresh_database(args.database, args.postgres_url, work, "changemakers_survey")
-        # Each respondent comes from an address of their own, through one trusted proxy.
+        # Respondents' addresses reach the app through one trusted proxy.
         env = {**app_environment(database, work), "TRUSTED_PROXY_COUNT": "1"}
         changemakers("db", "upgrade", env=env)
         changemakers("demo", "--no-serve", env=env)
