@@ -153,11 +153,10 @@ async def request(
     status_line, *lines = head_text.decode("latin-1").split("\r\n")
     reply = Reply(int(status_line.split()[1]), {}, {}, content)
     for line in lines:
-        name, _, value = line.partition(":")
-        reply.headers[name.strip().lower()] = value.strip()
-        if name.strip().lower() == "set-cookie":
-            cookie, _, _ = value.strip().partition(";")
-            cookie_name, _, cookie_value = cookie.partition("=")
+        name, _, value = (part.strip() for part in line.partition(":"))
+        reply.headers[name.lower()] = value
+        if name.lower() == "set-cookie":
+            cookie_name, _, cookie_value = value.partition(";")[0].partition("=")
             reply.cookies[cookie_name] = cookie_value
     return reply
 

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import flask_sqlalchemy.session
 import psycopg
@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, ExecutionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so Alembic can alter constraints on SQLite and PostgreSQL alike.
@@ -126,8 +127,20 @@ SEND_WITH_NEXT = "send_with_next"
 without ``RETURNING``): inside ``pipelined`` it travels to PostgreSQL with the next statement
 that is awaited, or with the end of the transaction."""
 
+S = TypeVar("S", bound=Executable)
 
-_PIPELINE = "pipeline"  # in a pooled connection's info: psycopg's pipeline, and how to end it
+
+def send_with_next(statement: S) -> S:
+    """``statement`` marked ``SEND_WITH_NEXT``."""
+    return statement.execution_options(**{SEND_WITH_NEXT: True})
+
+
+class _Pipelined(NamedTuple):
+    pipeline: psycopg.Pipeline
+    end: ExitStack  # leaves pipeline mode, sending whatever still waits
+
+
+_PIPELINE = "pipeline"  # in a pooled connection's info, a ``_Pipelined``
 
 
 @contextmanager
@@ -147,7 +160,7 @@ def pipelined(connection: Connection) -> Iterator[None]:
         return
     info = connection.info  # the pooled connection's: it outlives the Connection
     with ExitStack() as pipeline_mode:
-        info[_PIPELINE] = (pipeline_mode.enter_context(driver.pipeline()), pipeline_mode)
+        info[_PIPELINE] = _Pipelined(pipeline_mode.enter_context(driver.pipeline()), pipeline_mode)
         try:
             yield
         finally:
@@ -158,9 +171,8 @@ def end_transaction(session: Any, *, commit: bool) -> None:
     """Commit or roll back ``session``; inside ``pipelined``, in a single trip with the
     statements still waiting (a failure among them raises as it would from the ``COMMIT``)."""
     connection = session.connection()
-    in_pipeline = connection.info.pop(_PIPELINE, None)
+    in_pipeline: _Pipelined | None = connection.info.pop(_PIPELINE, None)
     if in_pipeline is not None:
-        _, pipeline_mode = in_pipeline
         failure: psycopg.Error | None = None
         if not connection.in_nested_transaction():  # (a savepoint is the session's to end)
             try:
@@ -168,7 +180,7 @@ def end_transaction(session: Any, *, commit: bool) -> None:
             except psycopg.Error as error:  # a statement sent earlier failed, already known
                 failure = error
         try:
-            pipeline_mode.close()  # the trip: what waited, the COMMIT, and the end of the mode
+            in_pipeline.end.close()  # the trip: what waited, the COMMIT, and the end of the mode
         except psycopg.Error as error:
             failure = failure or error
         if failure is not None:
@@ -191,6 +203,6 @@ def _answer_at_once(
     context: ExecutionContext | None,
     executemany: bool,
 ) -> None:
-    in_pipeline = conn.info.get(_PIPELINE)
+    in_pipeline: _Pipelined | None = conn.info.get(_PIPELINE)
     if in_pipeline is not None and not (context and context.execution_options.get(SEND_WITH_NEXT)):
-        in_pipeline[0].sync()
+        in_pipeline.pipeline.sync()

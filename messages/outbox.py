@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select, update
 
 from changemakers import privacy
-from changemakers.database import SEND_WITH_NEXT
+from changemakers.database import send_with_next
 from changemakers.extensions import db
 from messages.gateways import OPTED_OUT, Outcome, SendResult
 from messages.models import Contact, Conversation, OutboundMessage, OutboxPurpose, OutboxStatus
@@ -107,10 +107,11 @@ _QUEUED_IN_OPEN_CONVERSATIONS = and_(
 )
 # Built once (building a statement costs more than running it); nothing waits for either.
 _CANCEL = {
-    which: update(_outbox)
-    .where(condition)
-    .values(status=OutboxStatus.CANCELLED, status_at=bindparam("now"))
-    .execution_options(**{SEND_WITH_NEXT: True})
+    which: send_with_next(
+        update(_outbox)
+        .where(condition)
+        .values(status=OutboxStatus.CANCELLED, status_at=bindparam("now"))
+    )
     for which, condition in (
         ("pending", _QUEUED_FOR_CONTACT),
         ("follow_ups", _QUEUED_IN_OPEN_CONVERSATIONS),

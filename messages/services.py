@@ -39,10 +39,10 @@ from changemakers.alerts.phrases import phrase_list_in_force
 from changemakers.alerts.services import ConversationLine
 from changemakers.cache import forget_cached_tables, read_fresh
 from changemakers.database import (
-    SEND_WITH_NEXT,
     end_transaction,
     insert_for,
     pipelined,
+    send_with_next,
     utcnow,
 )
 from changemakers.extensions import db
@@ -179,28 +179,23 @@ def _statements(dialect: str) -> SimpleNamespace:
         .where(inbound.c.message_sid == bindparam("message_sid"))
         .scalar_subquery()
     )
-    later = {SEND_WITH_NEXT: True}
 
     def change_contact(**values: Any) -> Any:
-        return (
-            update(contacts)
-            .where(contacts.c.id == bindparam("contact_id"))
-            .values(**values)
-            .execution_options(**later)
+        return send_with_next(
+            update(contacts).where(contacts.c.id == bindparam("contact_id")).values(**values)
         )
 
     def change_conversation(**values: Any) -> Any:
-        return (
+        return send_with_next(
             update(conversations_)
             .where(conversations_.c.id == bindparam("conversation_id"))
             .values(updated_at=bindparam("now"), **values)
-            .execution_options(**later)
         )
 
     return SimpleNamespace(
         # A repeat fails on the unique MessageSid, and the whole transaction with it.
         # (inline: no RETURNING of the new id, which nothing reads.)
-        insert_handled=insert(inbound).inline().execution_options(**later),
+        insert_handled=send_with_next(insert(inbound).inline()),
         # ON CONFLICT DO NOTHING: a message kept unhandled is never kept twice.
         insert_unhandled=insert(inbound).on_conflict_do_nothing(index_elements=["message_sid"]),
         # Made if new, seen now, locked until commit; the number is kept only if we may text.
@@ -233,10 +228,11 @@ def _statements(dialect: str) -> SimpleNamespace:
             in_conversation=False,
             wants_updates=False,
         ),
-        forget_bodies=update(inbound)
-        .where(inbound.c.pseudonym == bindparam("sender"))
-        .values(body_redacted=None)
-        .execution_options(**later),
+        forget_bodies=send_with_next(
+            update(inbound)
+            .where(inbound.c.pseudonym == bindparam("sender"))
+            .values(body_redacted=None)
+        ),
         update_conversation=change_conversation(
             state=bindparam("new_state"), expires_at=bindparam("new_expiry")
         ),

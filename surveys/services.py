@@ -12,7 +12,7 @@ from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, upd
 
 from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.database import SEND_WITH_NEXT, utcnow
+from changemakers.database import send_with_next, utcnow
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.office_hours import LONDON
@@ -300,13 +300,13 @@ class SurveyConversation:
             connection.execute(_SMS["answer"], {"response": response.id, "answers": answers})
             state = {**state, "question": following.id, "misses": 0}
             return Turn([self._prompt(survey, following.id, answers)], state, now + EXPIRES_AFTER)
+        day = today(now)
         connection.execute(
-            _SMS["last_answer"],
-            {"response": response.id, "answers": answers, "day": today(now)},
+            _SMS["last_answer"], {"response": response.id, "answers": answers, "day": day}
         )
         connection.execute(
             _SMS["participated"],
-            {"survey": response.survey_id, "participant": participant, "day": today(now)},
+            {"survey": response.survey_id, "participant": participant, "day": day},
         )
         return Turn([survey.thanks], None, record={"version": state["version"]})
 
@@ -334,8 +334,8 @@ class SurveyConversation:
 
 _responses_table = cast(Table, SurveyResponse.__table__)
 _participations = cast(Table, SurveyParticipation.__table__)
-_later = {SEND_WITH_NEXT: True}  # an answer stored in the message's transaction: nothing waits
 # The statements of an SMS survey's every message, built once (building costs more than running).
+# The answers go with the message's next statement: nothing waits for them.
 _SMS = {
     "participation": select(_participations.c.id).where(
         and_(
@@ -355,18 +355,23 @@ _SMS = {
     "response": select(
         _responses_table.c.id, _responses_table.c.survey_id, _responses_table.c.answers
     ).where(_responses_table.c.id == bindparam("response")),
-    "answer": update(_responses_table)
-    .where(_responses_table.c.id == bindparam("response"))
-    .values(answers=bindparam("answers"))
-    .execution_options(**_later),
-    "last_answer": update(_responses_table)
-    .where(_responses_table.c.id == bindparam("response"))
-    .values(answers=bindparam("answers"), completed_on=bindparam("day"))
-    .execution_options(**_later),
-    "participated": insert(_participations)
-    .values(survey_id=bindparam("survey"), pseudonym=bindparam("participant"), on=bindparam("day"))
-    .inline()
-    .execution_options(**_later),
+    "answer": send_with_next(
+        update(_responses_table)
+        .where(_responses_table.c.id == bindparam("response"))
+        .values(answers=bindparam("answers"))
+    ),
+    "last_answer": send_with_next(
+        update(_responses_table)
+        .where(_responses_table.c.id == bindparam("response"))
+        .values(answers=bindparam("answers"), completed_on=bindparam("day"))
+    ),
+    "participated": send_with_next(
+        insert(_participations)
+        .values(
+            survey_id=bindparam("survey"), pseudonym=bindparam("participant"), on=bindparam("day")
+        )
+        .inline()
+    ),
 }
 
 
