@@ -33,6 +33,13 @@ class AlertStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class AlertSeverity(enum.StrEnum):
+    """How soon a person must read an alert; the queue shows immediate danger first."""
+
+    IMMEDIATE = "immediate"
+    CONCERN = "concern"
+
+
 class Alert(Model):
     __tablename__ = "alerts"
 
@@ -44,7 +51,12 @@ class Alert(Model):
     channel: Mapped[str] = mapped_column(String(16))
     pseudonym: Mapped[str | None] = mapped_column(String(64), index=True)
     excerpt: Mapped[str] = mapped_column(Text)
+    # Why the detector fired: the rules and the words they matched, as reviewers read them.
     matched: Mapped[list[str]] = mapped_column(JSON, default=list)
+    category: Mapped[str] = mapped_column(String(32), default="other_danger", index=True)
+    severity: Mapped[AlertSeverity] = mapped_column(
+        string_enum(AlertSeverity, "alert_severity"), default=AlertSeverity.CONCERN, index=True
+    )
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from changemakers.accounts.models import StaffUser
-from changemakers.alerts.models import Alert, AlertReply, AlertStatus
+from changemakers.alerts.models import Alert, AlertReply, AlertSeverity, AlertStatus
 from changemakers.audit import services as audit
 from changemakers.database import utcnow
 from changemakers.extensions import db
@@ -70,10 +70,24 @@ def _channel(name: str) -> AlertChannel | None:
     return current_app.extensions.get("alert_channels", {}).get(name)
 
 
-def raise_alert(channel: str, pseudonym: str | None, excerpt: str, matched: list[str]) -> Alert:
+def raise_alert(
+    channel: str,
+    pseudonym: str | None,
+    excerpt: str,
+    matched: list[str],
+    category: str = "other_danger",
+    severity: AlertSeverity = AlertSeverity.CONCERN,
+) -> Alert:
     """Record an alert in the caller's transaction; ``excerpt`` must already be redacted.
     ``pseudonym`` is ``None`` where the young person is anonymous (a web survey)."""
-    alert = Alert(channel=channel, pseudonym=pseudonym, excerpt=excerpt, matched=matched)
+    alert = Alert(
+        channel=channel,
+        pseudonym=pseudonym,
+        excerpt=excerpt,
+        matched=matched,
+        category=category,
+        severity=severity,
+    )
     db.session.add(alert)
     return alert
 
