@@ -32,8 +32,12 @@ def free_port() -> int:
 
 
 def fresh_database(kind: str, postgres_url: str, workdir: Path, name: str) -> str:
+    """An empty database called ``name``: a SQLite file in ``workdir``, or a PostgreSQL
+    database beside the one ``postgres_url`` names (prefixed with that one's name, so that two
+    runs against different test databases never drop each other's)."""
     if kind == "sqlite":
         return f"sqlite:///{workdir / (name + '.db')}"
+    name = f"{make_url(postgres_url).database}_{name}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
