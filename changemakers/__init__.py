@@ -185,9 +185,9 @@ def _register_blueprints(app: Flask) -> None:
             "messages that suggest a young person is in danger",
         ),
         NavItem(
-            "Safeguarding phrase list",
-            "alerts.phrase_list",
-            "the phrases that raise an alert, and their test messages",
+            "Detector rules",
+            "alerts.detector_rules",
+            "the rules that spot a young person in danger, checked against a corpus",
         ),
         NavItem(
             "What we hold (MYDATA)",

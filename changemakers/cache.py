@@ -1,6 +1,6 @@
 """Small, slow-changing tables and published content, kept in this process's memory.
 
-Every message needs a few small tables (keywords, the signposting directory, the phrase list);
+Every message needs a few small tables (keywords, the signposting directory, the detector's rules);
 they change only when someone publishes or saves, so a process reads each at most every couple
 of seconds. Nothing here is needed by another process: each keeps its own copy.
 """

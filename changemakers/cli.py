@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from flask import Flask, url_for
@@ -19,6 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from changemakers import ConfigError, create_app, instance_path, navigation
 from changemakers.accounts.models import Role
 from changemakers.logs import configure_logging
+
+if TYPE_CHECKING:
+    from changemakers.safeguarding import Detector
 
 
 def app_from_environment() -> Flask:
@@ -214,20 +218,60 @@ def purge(dry_run: bool) -> None:
 
 @cli.group()
 def safeguarding() -> None:
-    """The safeguarding phrase list."""
+    """The safeguarding detector: check messages, measure it against a labelled corpus."""
+
+
+def _detector(rules: str | None) -> Detector:
+    """The rules in force (approved by reviewers, or the shipped ones), or those in a file."""
+    from flask import current_app
+
+    from changemakers import safeguarding as detection
+
+    if rules is not None:
+        try:
+            with open(rules, encoding="utf-8") as file:
+                return detection.compile_rules(file.read())
+        except (OSError, detection.RulesError) as error:
+            raise click.ClickException(f"cannot use the rules in {rules}: {error}") from None
+    from changemakers.alerts.rules import detector_in_force
+
+    check_database(current_app)
+    return detector_in_force()
+
+
+RULES_OPTION = click.option(
+    "--rules", type=click.Path(dir_okay=False), help="Use the rules in this YAML file instead."
+)
 
 
 @safeguarding.command("check")
 @click.argument("text")
-def safeguarding_check(text: str) -> None:
-    """Print `alert` or `no alert` for TEXT, or for each line of standard input if TEXT is -,
-    against the phrase list in force (the one reviewers last saved, or the shipped defaults)."""
-    from changemakers.alerts.phrases import phrase_list_in_force
-
-    phrases = phrase_list_in_force()
+@RULES_OPTION
+def safeguarding_check(text: str, rules: str | None) -> None:
+    """Print `alert` (a tab, then the category) or `no alert` for TEXT, or for each line of
+    standard input if TEXT is -, with the rules in force."""
+    detector = _detector(rules)
     messages = sys.stdin.read().splitlines() if text == "-" else [text]
     for message in messages:
-        click.echo("alert" if phrases.alerts(message) else "no alert")
+        verdict = detector.check(message)
+        click.echo(f"alert\t{verdict.category}" if verdict else "no alert")
+
+
+@safeguarding.command("evaluate")
+@click.argument("corpus", type=click.File(encoding="utf-8"))
+@RULES_OPTION
+def safeguarding_evaluate(corpus: TextIO, rules: str | None) -> None:
+    """Recall per category, false alerts and every miss on CORPUS: one message a line,
+    `label<TAB>text`, the label a category or `none` for a harmless message."""
+    from changemakers import safeguarding as detection
+
+    detector = _detector(rules)
+    try:
+        examples = detection.read_corpus(corpus, detector.categories)
+    except detection.CorpusError as error:
+        raise click.ClickException(f"cannot read the corpus: {error}") from None
+    for line in detection.report(detection.evaluate(detector, examples)):
+        click.echo(line)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ Order (a safeguarding reply always comes first among the replies):
 2. reserved keywords: STOP and Twilio's other opt-out words, START/UNSTOP, HELP/INFO, DELETE,
    MYDATA (a reference for asking what we hold), UPDATES / UPDATES OFF (news from the
    Changemakers, sent as broadcasts)
-3. safeguarding: urgent help and an alert, then routing goes on
+3. safeguarding: urgent help and an alert, and nothing else: never a flow's next step or the
+   keyword menu after it (the conversation waits where it was for the next text)
 4. opted out: someone who texted STOP is only told how to come back
 5. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
 6. the active conversation takes the message
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
+from changemakers.safeguarding import IMMEDIATE, Verdict
 from messages import texts
 
 OPT_OUT_WORDS = frozenset(
@@ -82,9 +84,11 @@ class RouterContext(Protocol):
 
     def want_updates(self, wanted: bool) -> None: ...
 
-    def safeguarding_matches(self, text: str) -> list[str]: ...
+    def safeguarding_matches(self, text: str) -> Verdict:
+        """The detector's verdict on ``text`` (truthy when it suggests danger)."""
+        ...
 
-    def raise_alert(self, matched: list[str]) -> None: ...
+    def raise_alert(self, verdict: Verdict) -> None: ...
 
     def when_read(self) -> str:
         """When a person will read an alert raised now ("9am tomorrow"); "" in office hours."""
@@ -159,11 +163,12 @@ def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None
 def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     if context.is_keyword(message.word):
         return None  # the service's own word ("KNIFE") is a request for information
-    matched = context.safeguarding_matches(message.text)
-    if not matched:
+    verdict = context.safeguarding_matches(message.text)
+    if not verdict:
         return None
-    context.raise_alert(matched)
-    return Answer([context.signposted(texts.urgent_help(context.when_read()))], final=False)
+    context.raise_alert(verdict)
+    immediate = verdict.severity == IMMEDIATE
+    return Answer([context.signposted(texts.urgent_help(context.when_read(), immediate))])
 
 
 def opted_out(message: Inbound, context: RouterContext) -> Answer | None:

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from changemakers import privacy
 from changemakers.alerts import services as alerts
-from changemakers.alerts.phrases import phrase_list_in_force
+from changemakers.alerts.rules import detector_in_force
 from changemakers.alerts.services import ConversationLine
 from changemakers.cache import forget_cached_tables, read_fresh
 from changemakers.database import (
@@ -47,6 +47,7 @@ from changemakers.database import (
 )
 from changemakers.extensions import db
 from changemakers.redaction import redact
+from changemakers.safeguarding import Verdict
 from changemakers.subject_access import services as subject_access
 from messages import conversations, outbox, signposting, texts
 from messages.gateways import Gateway, InboundRecord
@@ -395,8 +396,8 @@ class DatabaseContext:
         self._contact = None
         self.erased = True
 
-    def safeguarding_matches(self, text: str) -> list[str]:
-        return phrase_list_in_force().matches(text)
+    def safeguarding_matches(self, text: str) -> Verdict:
+        return detector_in_force().check(text)
 
     def when_read(self) -> str:
         return alerts.office_hours().when_read(self.now)
@@ -404,9 +405,9 @@ class DatabaseContext:
     def data_reference(self) -> str:
         return subject_access.format_reference(subject_access.issue_reference(self.pseudonym))
 
-    def raise_alert(self, matched: list[str]) -> None:
-        alerts.raise_alert("sms", self.pseudonym, self.redacted_text, matched)
-        log.warning("safeguarding alert raised (phrases: %s)", ", ".join(matched))
+    def raise_alert(self, verdict: Verdict) -> None:
+        alerts.raise_alert_for("sms", self.pseudonym, self.redacted_text, verdict)
+        log.warning("safeguarding alert raised (%s, %s)", verdict.category, verdict.severity)
 
     def is_keyword(self, word: str) -> bool:
         return word in current_keywords()

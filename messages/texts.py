@@ -4,15 +4,22 @@
 URGENT_HELP_NOW = (
     "If you are in danger now, call {emergency}. Talk to {childline}, free, any time, or {shout}. "
 )
-URGENT_HELP = URGENT_HELP_NOW + "A member of our team will read your message."
+# For a concern that is not immediate danger: someone to talk to first, 999 still named.
+URGENT_HELP_CONCERN = (
+    "What you told us matters. Talk to {childline}, free, any time, or {shout}. "
+    "In an emergency call {emergency}. "
+)
+READ_SOON = "A member of our team will read your message."
+URGENT_HELP = URGENT_HELP_NOW + READ_SOON
 
 
-def urgent_help(when_read: str) -> str:
-    """The urgent-help reply; out of office hours it says when a person will read the message
-    ("at 9am tomorrow")."""
+def urgent_help(when_read: str, immediate: bool = True) -> str:
+    """The urgent-help reply, 999 first when the danger may be immediate; out of office hours
+    it says when a person will read the message ("at 9am tomorrow")."""
+    opening = URGENT_HELP_NOW if immediate else URGENT_HELP_CONCERN
     if not when_read:
-        return URGENT_HELP
-    return URGENT_HELP_NOW + f"A member of our team will read your message at {when_read}."
+        return opening + READ_SOON
+    return opening + f"A member of our team will read your message at {when_read}."
 
 
 HELP = (

@@ -8,33 +8,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from changemakers.alerts import services as alerts
-from changemakers.alerts.phrases import phrase_list_in_force
+from changemakers.alerts.rules import detector_in_force
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.extensions import db
 from changemakers.redaction import redact
+from changemakers.safeguarding import IMMEDIATE
 from messages import signposting, texts
 from messages.services import current_signposts
 from surveys.definition import SurveyDefinition
 
 CHANNEL = "web"
-URGENT_HELP = texts.URGENT_HELP_NOW + (
+ANONYMOUS = (
     "Your answers are anonymous, so we cannot reply to you here, but a member of our team "
     "will read what you wrote."
 )
 
 
-def check_answer(survey: SurveyDefinition, text: str) -> bool:
-    """Raise an alert if ``text`` matches the phrase list in force; whether it did."""
-    matched = phrase_list_in_force().matches(text)
-    if not matched:
-        return False
-    alerts.raise_alert(CHANNEL, None, f"{survey.title}: {redact(text)}", matched)
+def check_answer(survey: SurveyDefinition, text: str) -> str | None:
+    """Raise an alert if the detector in force finds danger in ``text``: the severity of the
+    alert raised, or ``None``."""
+    verdict = detector_in_force().check(text)
+    if not verdict:
+        return None
+    alerts.raise_alert_for(CHANNEL, None, f"{survey.title}: {redact(text)}", verdict)
     db.session.commit()
-    return True
+    return verdict.severity
 
 
-def urgent_help() -> str:
-    return signposting.render(URGENT_HELP, current_signposts())
+def urgent_help(severity: str = IMMEDIATE) -> str:
+    """The help shown on the next page: 999 first when the danger may be immediate."""
+    opening = texts.URGENT_HELP_NOW if severity == IMMEDIATE else texts.URGENT_HELP_CONCERN
+    return signposting.render(opening + ANONYMOUS, current_signposts())
 
 
 class WebSurveyAlerts:

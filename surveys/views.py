@@ -67,8 +67,9 @@ def survey(slug: str) -> ResponseReturnValue:
     progress = _progress(slug, live)
     if request.method == "POST":
         return _answer(slug, live, progress)
-    if session.pop(URGENT_HELP_DUE, False):
-        page["urgent_help"] = safeguarding.urgent_help()
+    severity = session.pop(URGENT_HELP_DUE, None)
+    if severity:
+        page["urgent_help"] = safeguarding.urgent_help(severity)
     asked = request.args.get("q")
     if asked is None or progress is None:
         return render_template(
@@ -146,8 +147,9 @@ def _answer(
     answers[question.id] = None if parsed.skipped else services.stored(question.kind, parsed.value)
     alerted = progress.get("alerted", [])
     if question.kind == "free_text" and parsed.value and question.id not in alerted:
-        if safeguarding.check_answer(definition, str(parsed.value)):
-            session[URGENT_HELP_DUE] = True
+        severity = safeguarding.check_answer(definition, str(parsed.value))
+        if severity:
+            session[URGENT_HELP_DUE] = severity
             progress = {**progress, "alerted": [*alerted, question.id]}
     asked = progress["asked"][: progress["asked"].index(question.id) + 1]
     # An earlier answer may hide questions answered before: keep only those still shown.

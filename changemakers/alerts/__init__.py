@@ -1,5 +1,5 @@
 """The safeguarding desk: alerts from messages that suggest a young person is in danger or
-disclosing harm, the reviewers' queue and replies, and the phrase list that raises alerts."""
+disclosing harm, the reviewers' queue and replies, and the detector's rules that raise them."""
 
 from flask import Blueprint
 

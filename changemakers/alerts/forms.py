@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from changemakers.alerts.rules import NOTE_MAX_LENGTH, SUMMARY_MAX_LENGTH
 from changemakers.alerts.services import CLOSE_NOTE_MAX_LENGTH, REPLY_MAX_LENGTH
 
 
@@ -36,20 +37,32 @@ class CloseForm(FlaskForm):
     )
 
 
-class PhraseListForm(FlaskForm):
-    phrases = TextAreaField(
-        "Phrases that raise an alert",
-        description="One a line. Case, punctuation, text-speak and common misspellings are "
-        "ignored; a phrase matches whole words, and a * at the end of a word matches any ending "
-        "(suicid*).",
-        validators=[DataRequired("The list needs at least one phrase")],
+class DetectorRulesForm(FlaskForm):
+    rules = TextAreaField(
+        "The rules",
+        description="In YAML, as the comments at the top explain. Check an edit against the "
+        "corpus before you propose it; another reviewer approves it before it is in force.",
+        validators=[DataRequired("Write the rules first")],
     )
-    should_alert = TextAreaField(
-        "Messages that should raise an alert",
-        description="One a line: examples the list must catch.",
+    summary = TextAreaField(
+        "What you changed, and why",
+        description="Needed to propose the change: a sentence or two for the reviewer who "
+        "approves it and for the record, e.g. 'Catches \"got jumped\" as violence'.",
+        validators=[
+            Length(
+                max=SUMMARY_MAX_LENGTH,
+                message=f"Keep the summary under {SUMMARY_MAX_LENGTH} characters",
+            )
+        ],
     )
-    should_not_alert = TextAreaField(
-        "Messages that should not raise an alert",
-        description="One a line: everyday messages the list must leave alone.",
+    based_on = HiddenField()  # which rules were in force when the edit began
+
+
+class RuleSetDecisionForm(FlaskForm):
+    note = TextAreaField(
+        "What needs changing",
+        description="Needed to return the change: it is shown to its proposer and kept.",
+        validators=[
+            Length(max=NOTE_MAX_LENGTH, message=f"Keep it under {NOTE_MAX_LENGTH} characters")
+        ],
     )
-    save_anyway = BooleanField("Save it anyway: I have read the problems above")

@@ -1,4 +1,4 @@
-"""Safeguarding alerts, the reviewers' replies to them, and the phrase list that raises them.
+"""Safeguarding alerts, the reviewers' replies to them, and the versions of the detector's rules.
 
 An alert is never silently dropped. Its life::
 
@@ -82,17 +82,39 @@ class AlertReply(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PhraseList(Model):
-    """One saved version of the safeguarding phrase list and its test set; the newest is in
-    force. With none saved, the shipped defaults are."""
+class RuleSetStatus(enum.StrEnum):
+    """A version of the detector's rules::
 
-    __tablename__ = "phrase_lists"
+    proposed ──approve (another reviewer)──▶ in_force ──a newer one approved──▶ superseded
+       │
+       └──return (with a note) or withdraw──▶ returned
+    """
+
+    PROPOSED = "proposed"
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+    RETURNED = "returned"
+
+
+class RuleSet(Model):
+    """One version of the safeguarding detector's rules (the YAML text reviewers edit). With
+    none in force, the shipped rules are. Nobody approves their own proposal."""
+
+    __tablename__ = "safeguarding_rule_sets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    phrases: Mapped[list[str]] = mapped_column(JSON)
-    should_alert: Mapped[list[str]] = mapped_column(JSON, default=list)
-    should_not_alert: Mapped[list[str]] = mapped_column(JSON, default=list)
-    saved_by_id: Mapped[int | None] = mapped_column(
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[RuleSetStatus] = mapped_column(
+        string_enum(RuleSetStatus, "rule_set_status"), default=RuleSetStatus.PROPOSED, index=True
+    )
+    summary: Mapped[str] = mapped_column(Text, default="")  # what the proposer changed and why
+    evaluation: Mapped[dict] = mapped_column(JSON, default=dict)  # the corpus figures at saving
+    proposed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )
-    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import OfficeHours
 from changemakers.redaction import redact
+from changemakers.safeguarding import IMMEDIATE, Verdict
 from changemakers.subject_access.services import HeldItem, HeldSection, ParticipantData
 
 REPLY_MAX_LENGTH = 320  # two SMS at most
@@ -90,6 +91,18 @@ def raise_alert(
     )
     db.session.add(alert)
     return alert
+
+
+def raise_alert_for(channel: str, pseudonym: str | None, excerpt: str, verdict: Verdict) -> Alert:
+    """Record the alert the detector's ``verdict`` calls for (see ``raise_alert``)."""
+    return raise_alert(
+        channel,
+        pseudonym,
+        excerpt,
+        list(verdict.reasons),
+        verdict.category or "other_danger",
+        AlertSeverity.IMMEDIATE if verdict.severity == IMMEDIATE else AlertSeverity.CONCERN,
+    )
 
 
 # The queue -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The reviewers' pages: the alert queue, an alert with its conversation, and the phrase list."""
+"""The reviewers' pages: the alert queue, an alert with its conversation, and the detector's
+rules."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from changemakers import safeguarding
 from changemakers.access import roles_allowed
-from changemakers.alerts import bp, phrases, services
-from changemakers.alerts.forms import CloseForm, PhraseListForm, ReplyForm
+from changemakers.alerts import bp, rules, services
+from changemakers.alerts.forms import (
+    CloseForm,
+    DetectorRulesForm,
+    ReplyForm,
+    RuleSetDecisionForm,
+)
 from changemakers.database import utcnow
 from changemakers.forms import add_error
 from changemakers.roles import Role
@@ -98,33 +105,90 @@ def close(alert_id: int) -> ResponseReturnValue:
     return _render_alert(alert_id, close_form=form)
 
 
-@bp.route("/phrases", methods=["GET", "POST"])
-@roles_allowed(Role.REVIEWER)
-def phrase_list() -> ResponseReturnValue:
-    in_force = phrases.current()
-    form = PhraseListForm(
-        data={
-            "phrases": "\n".join(in_force.phrases),
-            "should_alert": "\n".join(in_force.should_alert),
-            "should_not_alert": "\n".join(in_force.should_not_alert),
-        }
-        if request.method == "GET"
-        else None
+def _render_rules(
+    edit_form: DetectorRulesForm | None = None,
+    decision_form: RuleSetDecisionForm | None = None,
+    edit_check: rules.Check | None = None,
+) -> ResponseReturnValue:
+    page = rules.rules_page()
+    started_from = None
+    if edit_form is None:
+        start_from = request.args.get("start_from", type=int)
+        text = rules.saved_text(start_from) if start_from else None
+        started_from = start_from if text else None
+        edit_form = DetectorRulesForm(
+            formdata=None,
+            data={
+                "rules": text or page.in_force_text,
+                "based_on": page.in_force_tag,
+            },
+        )
+    decision_form = decision_form or RuleSetDecisionForm(formdata=None)
+    status = 400 if (edit_form.errors or decision_form.errors) else 200
+    return (
+        render_template(
+            "alerts/rules.html",
+            page=page,
+            form=edit_form,
+            decision_form=decision_form,
+            check=edit_check,
+            started_from=started_from,
+        ),
+        status,
     )
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@roles_allowed(Role.REVIEWER)
+def detector_rules() -> ResponseReturnValue:
+    """The rules in force, a waiting proposal, and an editor that checks and proposes."""
+    if request.method == "GET":
+        return _render_rules()
+    form = DetectorRulesForm()
     check = None
     if form.validate_on_submit():
-        draft = phrases.PhraseListDraft(
-            phrases.lines(form.phrases.data or ""),
-            phrases.lines(form.should_alert.data or ""),
-            phrases.lines(form.should_not_alert.data or ""),
-        )
-        problems = phrases.problems_with(draft)
-        for problem in problems:
-            add_error(form.phrases, problem)
-        check = draft.check()
-        wants_save = request.form.get("action") == "save"
-        if wants_save and not problems and (check.passes or form.save_anyway.data):
-            phrases.save(draft, current_user)
-            flash(f"Phrase list saved: {check.phrases} phrases, in force from the next message.")
-            return redirect(url_for("alerts.phrase_list"))
-    return render_template("alerts/phrases.html", form=form, check=check, in_force=in_force)
+        text = form.rules.data or ""
+        proposing = request.form.get("action") == "propose"
+        try:
+            check = rules.check(text)
+            if proposing and not (form.summary.data or "").strip():
+                add_error(form.summary, "Say in a few words what you changed and why")
+            elif proposing:
+                rules.propose(text, form.summary.data or "", current_user, form.based_on.data or "")
+                flash("Change proposed: another reviewer must approve it before it is in force.")
+                return redirect(url_for("alerts.detector_rules"))
+        except safeguarding.RulesError as error:
+            add_error(form.rules, str(error))
+        except rules.RulesInForceChanged as error:
+            add_error(form.rules, str(error))
+            form.based_on.data = rules.version_tag(rules.in_force())
+        except rules.RuleSetError as error:
+            add_error(form.rules, str(error))
+    return _render_rules(edit_form=form, edit_check=check)
+
+
+@bp.route("/rules/decision", methods=["POST"])
+@roles_allowed(Role.REVIEWER)
+def decide_rules() -> ResponseReturnValue:
+    """Approve or return a waiting proposal (another reviewer), or withdraw it (its proposer)."""
+    form = RuleSetDecisionForm()
+    decision = request.form.get("decision")
+    rule_set_id = request.form.get("rule_set_id", type=int)
+    if form.validate_on_submit():
+        if decision == "return" and not (form.note.data or "").strip():
+            add_error(form.note, "Say what needs changing, so the proposer knows")
+            return _render_rules(decision_form=form)
+        try:
+            if decision == "approve":
+                rules.approve(rule_set_id, current_user)
+                flash("Approved: the new rules are in force from the next message.")
+            elif decision == "return":
+                rules.return_proposal(rule_set_id, current_user, form.note.data or "")
+                flash("Returned to its proposer with your note.")
+            elif decision == "withdraw":
+                rules.withdraw(rule_set_id, current_user)
+                flash("Your proposal is withdrawn.")
+        except rules.RuleSetError as error:
+            flash(str(error), "error")
+        return redirect(url_for("alerts.detector_rules"))
+    return _render_rules(decision_form=form)

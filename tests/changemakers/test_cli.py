@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
-from changemakers.alerts import phrases
+from changemakers.alerts import rules
 from changemakers.cli import cli
 from changemakers.extensions import db
 
@@ -137,23 +138,70 @@ def test_safeguarding_check_one_message_or_many(tmp_path):
     assert run(["db", "upgrade"], tmp_path, env).returncode == 0
     one = run(["safeguarding", "check", "I want to kill myself"], tmp_path, env)
     assert one.returncode == 0, one.stderr
-    assert one.stdout == "alert\n"
+    assert one.stdout == "alert\tself_harm\n"
     many = run(
         ["safeguarding", "check", "-"],
         tmp_path,
         env,
-        input_="KNIFE\nhe made me do it\nwhat are the signs\nim scared 2 go home\n",
+        input_="KNIFE\nhe made me do stuff to him\nwhat are the signs\nim scared 2 go home\n\n😀\n",
     )
-    assert many.stdout.splitlines() == ["no alert", "alert", "no alert", "alert"]
+    assert many.stdout.splitlines() == [
+        "no alert",
+        "alert\tsexual_abuse",
+        "no alert",
+        "alert\tother_danger",
+        "no alert",
+        "no alert",
+    ]
 
 
-def test_safeguarding_check_uses_the_list_reviewers_saved(app, db_session):
-    draft = phrases.current()
-    phrases.save(
-        phrases.PhraseListDraft(
-            [*draft.phrases, "going to the woods"], draft.should_alert, draft.should_not_alert
-        ),
-        None,
+def test_safeguarding_check_on_a_database_never_set_up_says_what_to_do(tmp_path):
+    env = {
+        "SECRET_KEY": "s",
+        "PSEUDONYM_KEY": "p",
+        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}",
+    }
+    result = run(["safeguarding", "check", "hello"], tmp_path, env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: the database schema is not up to date: run `changemakers db upgrade` first"
+    ]
+
+
+def test_safeguarding_evaluate_prints_recall_false_alerts_and_misses(app, tmp_path):
+    corpus = tmp_path / "corpus.tsv"
+    corpus.write_text(
+        "self_harm\ti took a whole box of pills\nneglect\tall good here\nnone\thello\n"
     )
-    result = app.test_cli_runner().invoke(cli, ["safeguarding", "check", "im going to the woods"])
-    assert result.output == "alert\n"
+    result = app.test_cli_runner().invoke(cli, ["safeguarding", "evaluate", str(corpus)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "recall 50.0% (1 of 2 disclosures)"
+    assert "false alerts 0.0% (0 of 1 harmless messages)" in lines
+    assert "MISSED neglect line 2: all good here" in lines
+    broken = tmp_path / "broken.tsv"
+    broken.write_text("oops\thello\n")
+    refused = app.test_cli_runner().invoke(cli, ["safeguarding", "evaluate", str(broken)])
+    assert refused.exit_code == 1
+    assert "cannot read the corpus: line 1: unknown label 'oops'" in refused.output
+
+
+def test_safeguarding_check_uses_the_rules_in_force(app, make_staff):
+    message = "im going to the woods"
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["safeguarding", "check", message]).output == "no alert\n"
+    rule = "  - name: the woods\n    category: missing\n    all: [woods]\n"
+    text = re.sub(
+        r"^concepts:.*\n",
+        r"\g<0>  woods: [going to the woods]\n",
+        rules.text_of(None),
+        count=1,
+        flags=re.M,
+    )
+    text = re.sub(r"^rules:.*\n", lambda found: found.group(0) + rule, text, count=1, flags=re.M)
+    proposer = make_staff(Role.REVIEWER, email="proposer@example.org")
+    proposal = rules.propose(text, "The woods", proposer, rules.SHIPPED)
+    rules.approve(proposal.id, make_staff(Role.REVIEWER, email="approver@example.org"))
+    result = runner.invoke(cli, ["safeguarding", "check", message])
+    assert result.output == "alert\tmissing\n"

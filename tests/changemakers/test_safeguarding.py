@@ -1,307 +1,181 @@
-"""The safeguarding phrase list: plain functions, no app."""
+"""The disclosure detector: plain functions over the shipped rules, vocabulary and corpus."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from changemakers import safeguarding
 from changemakers.safeguarding import (
-    DEFAULT_PHRASES,
-    PhraseList,
-    default_phrase_list,
-    normalise,
+    CONCERN,
+    IMMEDIATE,
+    CorpusError,
+    RulesError,
+    compile_rules,
+    evaluate,
+    read_corpus,
+    report,
+    shipped_corpus,
+    shipped_detector,
+    shipped_rules_text,
 )
+from changemakers.safeguarding.language import lemma
 
-SHOULD_ALERT = [
-    ("hes been hittin me n im scared 2 go home", "scared to go home"),
-    ("hes been hittin me n im scared 2 go home", "hitting me"),
-    ("my mate got stabbed", "stabbed"),
-    ("i wanna kms", "kill myself"),
-    ("WON'T LET ME LEAVE", "won't let me leave"),
-    ("he made me send pics", "he made me"),
-    ("im in danger!!", "in danger"),
-    ("I'm in DANGER", "in danger"),
-    ("i want to kill my self", "kill myself"),
-    ("KILL MYSELF", "kill myself"),
-    ("kill myselfff", "kill myself"),
-    ("i just want to die", "want to die"),
-    ("i wanna die", "want to die"),
-    ("i dont wanna be alive anymore", "don't want to be alive"),
-    ("i cant go on like this", "can't go on"),
-    ("feeling sucidal tonight", "suicid*"),
-    ("having suicidal thoughts", "suicid*"),
-    ("been self-harming again", "self harm*"),
-    ("i selfharm", "self harm*"),
-    ("i cut myself last night", "cut myself"),
-    ("i took an overdose", "overdos*"),
-    ("ur better off without me", "better off without me"),
-    ("everyone would be better off if i was dead, better off dead", "better off dead"),
-    ("i just wanna end it all", "end it all"),
-    ("hes got a knife", "got a knife"),
-    ("my brother is carrying a knife", "carrying a knife"),
-    ("he pulled a knife on me", "pulled a knife"),
-    ("i've been stabed", "stabbed"),
-    ("my cousin got shot last week", "got shot"),
-    ("he has a gun", "has a gun"),
-    ("they had a machete", "machete"),
-    ("my stepdad touched me", "touched me"),
-    ("they made me do stuff i didnt want", "they made me"),
-    ("he keeps asking me to send nudes", "send nudes"),
-    ("she was raped", "raped"),
-    ("my bf hits me", "hits me"),
-    ("my dad beats me", "beats me"),
-    ("my mum's boyfriend threatened me", "threatened me"),
-    ("they wont let me out of the house", "won't let me out"),
-    ("someone is following me home im skared", "is following me"),
-    ("I feel unsafe at home", "unsafe"),
-    ("im not safe here", "not safe"),
-    ("i dont feel safe", "don't feel safe"),
-    ("pls help me", "help me"),
-    ("plzzz help me!!!", "help me"),
-    ("they make me run drugs", "run drugs"),
-    ("i owe them money and theyre threatening me", "owe them money"),
-    ("got sent out of town, county lines", "county lines"),
-    ("im being made to sell", "made to sell"),
-    ("Ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ", "kill myself"),
-    ("I’m scared to go home", "scared to go home"),
-    ("i'm SCARED to go home tonite 😢", "scared to go home"),
-    ("wish i was dead", "wish i was dead"),
-]
-
-SHOULD_NOT_ALERT = [
-    "KNIFE",
-    "knife",
-    "Knife?",
-    " knife ",
-    "FRIEND",
-    "friend",
-    "STOP",
-    "HELP",
-    "help",
-    "what are the signs",
-    "I killed it in my exam",
-    "this game is sick",
-    "i'm stressed about exams",
-    "how do i help my friend",
-    "skill myself up",
-    "I want to skill myself up",
-    "what does the law say about knife crime",
-    "is it illegal to carry a penknife",
-    "i saw a film with a gun in it",
-    "I cut my finger on paper",
-    "this song is killing it",
-    "my mum will kill me if i fail",
-    "i had a shot at it",
-    "i dyed my hair",
-    "is it normal to feel sad sometimes",
-    "can i talk to someone",
-    "I'm 14 and in year 9",
-    "it happened 2 or 3 times",
-    "stabbedx",
-    "that lesson was brutal",
-    "my friends are the best",
-    "thanks for the info",
-    "",
-    "   ",
-    "!!!",
-]
+MINIMAL_RULES = """
+categories: {self_harm: Self-harm}
+concepts:
+  harm: [cut myself, "hurt|harm myself"]
+  lesson: [lesson]
+  personal: [to me]
+quiet:
+  - {name: a lesson, when: [lesson], unless: [personal]}
+rules:
+  - {name: self-harm, category: self_harm, all: [harm]}
+"""
 
 
-@pytest.mark.parametrize(("text", "phrase"), SHOULD_ALERT)
-def test_realistic_messages_alert_and_report_the_phrase(text, phrase):
-    phrases = default_phrase_list()
-    assert phrases.alerts(text)
-    assert phrase in phrases.matches(text)
+@pytest.fixture(scope="module")
+def detector():
+    return shipped_detector()
 
 
-@pytest.mark.parametrize("text", SHOULD_NOT_ALERT)
-def test_everyday_messages_and_keywords_do_not_alert(text):
-    phrases = default_phrase_list()
-    assert phrases.matches(text) == []
-    assert not phrases.alerts(text)
+def test_the_shipped_detector_holds_its_corpus(detector):
+    """The promise reviewers rely on: recall of at least 98 % over every category, and at most
+    3 % false alerts on harmless messages that share their words."""
+    evaluation = evaluate(detector, shipped_corpus())
+    assert len(evaluation.disclosures) >= 200 and len(evaluation.harmless) >= 200
+    assert evaluation.recall >= 0.98, "\n".join(report(evaluation))
+    assert evaluation.false_alert_rate <= 0.03, "\n".join(report(evaluation))
+    assert set(evaluation.recall_by_category()) == set(detector.categories)
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "category"),
     [
-        ("WON'T let me leave!!", "will not let me leave"),
-        ("wont let me leave", "will not let me leave"),
-        ("I'm OK", "i am ok"),
-        ("I’m OK", "i am ok"),
-        ("i've", "i have"),
-        ("dont", "do not"),
-        ("can't", "cannot"),
-        ("can not", "cannot"),
-        ("u r my m8", "you are my mate"),
-        ("ur mum", "your mum"),
-        (
-            "hes been hittin me n im scared 2 go home",
-            "he is been hitting me and i am scared to go home",
-        ),
-        ("shes ok, theyre fine", "she is ok they are fine"),
-        ("wanna gonna", "want to going to"),
-        ("pls plz", "please please"),
-        ("plzzz", "please"),
-        ("bf gf", "boyfriend girlfriend"),
-        ("2day", "today"),
-        ("i wanna kms", "i want to kill myself"),
-        ("skared scard", "scared scared"),
-        ("wiv wid dat", "with with that"),
-        ("cuz coz cos", "because because because"),
-        ("ppl", "people"),
-        ("killin hurtin", "killing hurting"),
-        ("stabed", "stabbed"),
-        ("selfharm", "self harm"),
-        ("self-harm", "self harm"),
-        ("sucidal suicdal", "suicidal suicidal"),
-        ("kill my self", "kill myself"),
-        ("Café naïve", "cafe naive"),
-        ("ＦＵＬＬＷＩＤＴＨ", "fullwidth"),
-        ("  lots   of\tspace \n", "lots of space"),
-        ("emoji😢in—between", "emoji in between"),
-        ("snake_case-and.dots", "snake case and dots"),
-        ("MiXeD CaSe", "mixed case"),
-        ("year 9", "year 9"),
-        ("", ""),
-        ("!!!", ""),
+        ("IM BEING ABUSED", "sexual_abuse"),
+        ("started doing the thing with the razor again", "self_harm"),
+        ("i took like 20 paracetamol an hour ago", "self_harm"),
+        ("he said hell kill me if i tell anyone", "threat"),
+        ("my ex says hell put my pics on snap if i dont send more", "online_sexual_exploitation"),
+        ("gave me a phone n now says i owe him n gotta do runs", "criminal_exploitation"),
+        ("my friend aint been home for 3 days and her phones off", "missing"),
+        ("theres no food at home again", "neglect"),
+        ("my dad locks me in my room", "other_danger"),
+        ("hes got a shank in his bag", "violence"),
     ],
 )
-def test_normalise(text, expected):
-    assert normalise(text) == expected
+def test_disclosures_in_young_peoples_words_alert_with_a_category(detector, text, category):
+    verdict = detector.check(text)
+    assert verdict.alert and verdict.category == category
+    assert verdict.reasons and all(":" in reason for reason in verdict.reasons)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["wont let me leave", "WON'T let me leave!!", "will not let me leave", "won’t let me leave"],
-)
-def test_phrases_are_normalised_the_same_way_as_messages(text):
-    assert PhraseList(["won't let me leave"]).matches(text) == ["won't let me leave"]
-
-
-@pytest.mark.parametrize(
-    ("phrase", "text", "matched"),
     [
-        ("in danger", "im in danger!!", True),
-        ("in danger", "in dangerous places", False),
-        ("kill myself", "skill myself up", False),
-        ("kill myself", "i will kill myself", True),
-        ("stabbed", "stabbedx", False),
-        ("stabbed", "xstabbed", False),
-        ("stabbed", "he got STABBED.", True),
-        ("my self", "myself", True),
+        "we did a lesson on county lines in pshe today",
+        "im dead 😂",
+        "this track murders",
+        "bored to death in maths",
+        "got stabbed in gta lol",
+        "need a new phone charger plug",
+        "KNIFE",
+        "what does grooming mean",
     ],
 )
-def test_phrases_match_whole_words_only(phrase, text, matched):
-    assert PhraseList([phrase]).alerts(text) is matched
+def test_harmless_messages_that_share_the_words_stay_quiet(detector, text):
+    assert not detector.check(text)
+
+
+def test_a_lesson_stays_quiet_unless_it_is_happening_to_them(detector):
+    assert not detector.check("in pshe we learnt about people who cut themselves")
+    assert detector.check("after the pshe lesson i realised what he does to me is abuse")
 
 
 @pytest.mark.parametrize(
-    ("phrase", "text", "matched"),
+    ("text", "severity"),
     [
-        ("stab*", "stabbing", True),
-        ("stab*", "stabbed", True),
-        ("stab*", "stab", True),
-        ("stab*", "HE STABBED HIM!!", True),
-        ("stab*", "unstable", False),
-        ("stab*", "establish", False),
-        ("self harm*", "self harming", True),
-        ("self harm*", "self-harmed", True),
-        ("self harm*", "self", False),
-        ("self harm*", "harming myself", False),
-        ("threat* me", "they threatened me", True),
-        ("threat* me", "threatening me", True),
-        ("threat* me", "threatened him", False),
-        ("* hit me", "dad hit me", True),
-        ("* hit me", "hit me", False),
-        ("suicid*", "Suicidal", True),
-        ("suicid*", "sucidal", True),
+        ("i took a whole box of tablets", IMMEDIATE),
+        ("hes outside with a knife right now", IMMEDIATE),
+        ("im bleeding he cut me", IMMEDIATE),
+        ("i cut myself last week", CONCERN),
+        ("my mate keeps getting sent to norfolk to sell for the olders", CONCERN),
     ],
 )
-def test_a_word_ending_in_a_star_matches_as_a_prefix(phrase, text, matched):
-    assert PhraseList([phrase]).alerts(text) is matched
+def test_severity_marks_immediate_danger(detector, text, severity):
+    assert detector.check(text).severity == severity
 
 
-def test_matches_reports_each_phrase_as_given_once_in_order():
-    phrases = PhraseList(["Kill Myself", "in danger", "WON'T LET ME LEAVE", "absent phrase"])
-    text = "im in danger, he wont let me leave. i want to kill myself. kill myself"
-    assert phrases.matches(text) == ["in danger", "WON'T LET ME LEAVE", "Kill Myself"]
+def test_text_speak_misspelling_and_lemmas_are_read_as_meant(detector):
+    for text in ("feeling sucidal", "i wanna kms", "SUICIDAL", "suicidal!!!", "suuuicidal"):
+        assert detector.check(text).category == "self_harm", text
+    assert lemma("cutting") == lemma("cuts") == lemma("cut") == "cut"
+    words = detector.reader.read("hes hittin me wiv a belt")
+    assert [word.typed for word in words][:3] == ["hes", "hes", "hittin"]
+    assert "hit" in words[2].forms and "with" in words[4].forms
 
 
-def test_overlapping_phrases_are_all_reported():
-    phrases = PhraseList(["kill myself", "want to kill myself", "want to"])
-    assert phrases.matches("i wanna kms") == ["want to", "want to kill myself", "kill myself"]
-
-
-def test_two_spellings_of_one_phrase_are_both_reported():
-    phrases = PhraseList(["won't let me leave", "will not let me leave", "won't let me leave"])
-    assert phrases.phrases == ("won't let me leave", "will not let me leave")
-    assert phrases.matches("WONT LET ME LEAVE") == ["won't let me leave", "will not let me leave"]
-
-
-def test_empty_and_whitespace_only_phrases_are_ignored():
-    phrases = PhraseList(["", "   ", "\n\t", "*", "!!!", "help me"])
-    assert phrases.phrases == ("help me",)
-    assert len(phrases) == 1
-    assert phrases.matches("") == []
-    assert not phrases.alerts("anything at all")
-    assert PhraseList([]).matches("kill myself") == []
-
-
-def test_a_phrase_list_takes_any_iterable():
-    phrases = PhraseList(phrase for phrase in ["in danger"])
-    assert phrases.alerts("in danger")
-
-
-def test_the_default_list_has_no_over_broad_single_words():
-    broad = {"knife", "gun", "help", "die", "cut", "kill", "friend", "hurt", "hit", "scared"}
-    single_words = {phrase for phrase in DEFAULT_PHRASES if " " not in phrase}
-    assert not single_words & broad
-    assert all(phrase.strip() == phrase and phrase for phrase in DEFAULT_PHRASES)
-    assert len(set(DEFAULT_PHRASES)) == len(DEFAULT_PHRASES)
-
-
-@pytest.mark.parametrize("phrase", DEFAULT_PHRASES)
-def test_every_default_phrase_fires_on_itself(phrase):
-    assert phrase in default_phrase_list().matches(f"today {phrase.replace('*', '')} really")
-
-
-def test_the_default_list_is_compiled_once():
-    assert default_phrase_list() is default_phrase_list()
-    assert len(default_phrase_list()) == len(DEFAULT_PHRASES)
-
-
-def test_a_long_list_against_a_long_message():
-    many = [f"phrase number {i} here" for i in range(300)] + [f"pre{i}*" for i in range(50)]
-    phrases = PhraseList([*DEFAULT_PHRASES, *many])
-    message = "so worried about school and my friends and exams " * 20
-    assert phrases.matches(message) == []
-    message += " phrase number 299 here and pre7fix and i am in danger"
-    assert phrases.matches(message) == ["phrase number 299 here", "pre7*", "in danger"]
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=1600))
+def test_any_text_gets_a_verdict(text):
+    verdict = shipped_detector().check(text)
+    assert verdict.alert in (True, False)
 
 
 @pytest.mark.parametrize(
-    "text", ["a " * 5000, "kill " * 3000, "x" * 20000, "😢" * 5000, "’" * 5000]
+    "text", ["", "   \n\t", "😀😀🔥", "x" * 1600, "я в опасности", "أنا في خطر", "我很害怕"]
 )
-def test_long_messages_are_handled(text):
-    assert default_phrase_list().matches(text) == []
+def test_odd_messages_get_a_verdict_never_an_error(detector, text):
+    assert detector.check(text).alert in (True, False)
 
 
-FILLER = st.lists(
-    st.sampled_from(["today", "really", "and", "then", "school", "ok", "so", "at", "night", "lol"]),
-    max_size=8,
-).map(" ".join)
+def test_a_long_message_is_still_read_to_its_end(detector):
+    assert detector.check("hi " * 500 + "i want to kill myself").alert
 
 
-@settings(max_examples=200)
-@given(FILLER, st.sampled_from(DEFAULT_PHRASES), FILLER, st.booleans())
-def test_a_default_phrase_fires_whatever_the_words_and_case_around_it(before, phrase, after, upper):
-    text = f"{before} {phrase.replace('*', '')}!! {after}"
-    assert phrase in default_phrase_list().matches(text.upper() if upper else text)
+def test_reviewers_rules_compile_and_quiet_contexts_work():
+    rules = compile_rules(MINIMAL_RULES)
+    assert rules.check("i hurt myself").category == "self_harm"
+    assert not rules.check("a lesson on people who hurt myself")
+    assert rules.check("in the lesson i said it happens to me i hurt myself")
 
 
-@given(st.text(max_size=200))
-def test_normalise_is_idempotent_and_gives_lower_case_words(text):
-    normalised = normalise(text)
-    assert normalise(normalised) == normalised
-    assert normalised == normalised.strip()
-    assert "  " not in normalised
-    assert all(word.isalnum() for word in normalised.split())
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("categories: [", "cannot be read at line"),
+        ("- just a list", "must be sections"),
+        (MINIMAL_RULES.replace("all: [harm]", "all: [nothing]"), "unknown concept 'nothing'"),
+        (MINIMAL_RULES.replace("category: self_harm, all", "category: nope, all"), "category"),
+        (MINIMAL_RULES.replace('"hurt|harm myself"', '"@harm again"'), "circle"),
+        (MINIMAL_RULES.replace("cut myself", "... cut"), "cannot start"),
+        (MINIMAL_RULES.replace("cut myself", '"@missing"'), "unknown concept @missing"),
+    ],
+)
+def test_rules_that_cannot_be_used_say_why(text, says):
+    with pytest.raises(RulesError, match=says):
+        compile_rules(text)
+
+
+def test_the_shipped_rules_parse_as_reviewers_see_them():
+    rules = safeguarding.parse_rules(shipped_rules_text())
+    assert {"categories", "concepts", "idioms", "quiet", "rules"} <= set(rules)
+
+
+def test_a_corpus_line_that_cannot_be_read_is_named():
+    with pytest.raises(CorpusError, match="line 2: unknown label 'oops'"):
+        read_corpus(["none\thello", "oops\thi"], ["self_harm"])
+    with pytest.raises(CorpusError, match="line 1: write the label, a tab"):
+        read_corpus(["self_harm i hurt myself"], ["self_harm"])
+
+
+def test_the_report_names_recall_false_alerts_and_every_miss():
+    rules = compile_rules(MINIMAL_RULES)
+    examples = read_corpus(
+        ["# a comment", "self_harm\ti hurt myself", "self_harm\ti feel awful", "none\thello"],
+        rules.categories,
+    )
+    lines = report(evaluate(rules, examples))
+    assert lines[0] == "recall 50.0% (1 of 2 disclosures)"
+    assert "  self_harm                     50.0%  (1 of 2)" in lines
+    assert "false alerts 0.0% (0 of 1 harmless messages)" in lines
+    assert "MISSED self_harm line 3: i feel awful" in lines

@@ -23,6 +23,11 @@ URGENT_HELP = (
     "If you are in danger now, call 999. Talk to Childline on 0800 1111, free, any time, "
     "or text SHOUT to 85258. A member of our team will read your message."
 )
+# The reply to a concern that is not immediate danger: someone to talk to first, 999 after.
+URGENT_HELP_CONCERN = (
+    "What you told us matters. Talk to Childline on 0800 1111, free, any time, or text SHOUT "
+    "to 85258. In an emergency call 999. A member of our team will read your message."
+)
 SHIPPED_SIGNPOSTS = {
     "emergency": "999",
     "childline": "Childline on 0800 1111",

@@ -1,5 +1,6 @@
 """The safeguarding desk: alerts raised by signed SMS, the queue and its overdue rule, picking
-up, replying through the service (to the test double of Twilio), closing, and the phrase list."""
+up, replying through the service (to the test double of Twilio), closing, and the detector's
+rules."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from bench.common import fresh_database
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
-from changemakers.alerts import phrases
+from changemakers.alerts import rules
 from changemakers.alerts import services as alert_services
 from changemakers.alerts.models import Alert, AlertReply, AlertStatus
 from changemakers.audit.models import AuditEvent
@@ -61,7 +62,7 @@ def test_an_alert_shows_the_redacted_message_and_its_conversation(client, review
     page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
     assert "ring me on [phone] or [email]" in page
     assert "is anyone there" in page and "Young person" in page  # the message before it
-    assert "If you are in danger now, call 999." in page  # the service's reply, as sent
+    assert "What you told us matters." in page  # the service's reply, as sent
     for spelling in NUMBER_SPELLINGS:
         assert spelling not in page and spelling not in queue
     assert "me@example.com" not in page
@@ -74,7 +75,7 @@ def test_only_reviewers_see_the_desk(client, make_staff, alert):
         user = make_staff(role, email=f"{role}@example.org")
         post_form(client, "/logout")
         sign_in(client, user.email)
-        for page in ("/alerts/", f"/alerts/{alert.id}", "/alerts/phrases"):
+        for page in ("/alerts/", f"/alerts/{alert.id}", "/alerts/rules"):
             assert client.get(page).status_code == 403, (role, page)
 
 
@@ -213,26 +214,33 @@ def test_out_of_hours_the_young_person_is_told_when_a_person_reads_it(send_sms, 
     day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[open_day]
     [urgent, *_] = replies_of(send_sms("im scared to go home"))
     assert urgent.endswith(f"A member of our team will read your message at 9am on {day}.")
-    assert urgent.startswith("If you are in danger now, call 999.")
+    assert urgent.startswith("What you told us matters.")
     assert len(urgent) <= 306  # two texts
+    [immediate, *_] = replies_of(send_sms("he is outside my door right now with a knife"))
+    assert immediate.startswith("If you are in danger now, call 999.")
+    assert immediate.endswith(f"A member of our team will read your message at 9am on {day}.")
+    assert len(immediate) <= 306
 
 
-def test_a_saved_phrase_list_is_in_force_from_the_next_message(send_sms, reviewer):
+def test_approved_rules_are_in_force_from_the_next_message(send_sms, reviewer, make_staff):
+    """A text the rules in force leave alone alerts once a change catching it is approved."""
+    send_sms("my bruv took my phone")
     assert db.session.scalar(select(func.count()).select_from(Alert)) == 0
-    draft = phrases.current()
-    phrases.save(
-        phrases.PhraseListDraft(
-            [*draft.phrases, "bruv took my phone"], draft.should_alert, draft.should_not_alert
-        ),
-        reviewer,
+    rule = "  - name: phone taken\n    category: violence\n    all: [phone_taken]\n"
+    text = re.sub(
+        r"^concepts:.*\n",
+        r"\g<0>  phone_taken: [took my phone]\n",
+        rules.text_of(None),
+        count=1,
+        flags=re.M,
     )
-    replies = replies_of(send_sms("bruv took my phone"))
-    assert replies[0] == texts.URGENT_HELP.format(
-        emergency="999",
-        childline="Childline on 0800 1111",
-        shout="text SHOUT to 85258",
-    )
-    assert db.session.scalars(select(Alert)).one().matched == ["bruv took my phone"]
+    text = re.sub(r"^rules:.*\n", lambda found: found.group(0) + rule, text, count=1, flags=re.M)
+    proposal = rules.propose(text, "Catches a phone taken", reviewer, rules.SHIPPED)
+    rules.approve(proposal.id, make_staff(Role.REVIEWER, email="approver@example.org"))
+    replies = replies_of(send_sms("my bruv took my phone"))
+    assert replies[0].startswith(texts.URGENT_HELP_CONCERN.partition("{")[0])  # not 999 first
+    alert = db.session.scalars(select(Alert)).one()
+    assert alert.category == "violence" and alert.matched[0].startswith("phone taken")
 
 
 @pytest.mark.postgres

@@ -8,7 +8,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import texts
 from messages.models import Conversation
-from tests.messages.conftest import URGENT_HELP, replies_of
+from tests.messages.conftest import URGENT_HELP_CONCERN, replies_of
 
 
 def only_conversation() -> Conversation:
@@ -46,6 +46,8 @@ def test_help_mid_conversation_does_not_disturb_it(started_conversation, send_sm
     assert replies_of(send_sms("hi")) == ["1: hi"]
 
 
-def test_safeguarding_mid_conversation_replies_first_then_continues(started_conversation, send_sms):
-    replies = replies_of(send_sms("i want to kill myself"))
-    assert replies == [URGENT_HELP, "1: i want to kill myself"]
+def test_safeguarding_mid_conversation_answers_in_place_of_the_conversation(
+    started_conversation, send_sms
+):
+    assert replies_of(send_sms("i want to kill myself")) == [URGENT_HELP_CONCERN]
+    assert replies_of(send_sms("hi")) == ["1: hi"]

@@ -12,7 +12,7 @@ from messages import services, texts
 from messages.models import Contact, Conversation, InboundMessage, InboundStatus
 from tests.messages.conftest import (
     PHONE,
-    URGENT_HELP,
+    URGENT_HELP_CONCERN,
     post_signed,
     replies_of,
     signature,
@@ -124,8 +124,7 @@ def test_delete_erases_everything_linked_to_the_pseudonym(send_sms, started_conv
 def test_safeguarding_reply_first_and_an_alert_without_the_number(send_sms):
     response = send_sms("he made me do stuff, my number is 07700 900123")
     replies = replies_of(response)
-    assert replies[0] == URGENT_HELP
-    assert len(replies) == 2  # then the default reply
+    assert replies == [URGENT_HELP_CONCERN]  # never the keyword menu after urgent help
     alert = db.session.scalars(select(Alert)).one()
     assert alert.channel == "sms"
     assert alert.pseudonym == privacy.pseudonym(PHONE)

@@ -14,7 +14,7 @@ from messages import services, texts
 from messages.cli import parse_since
 from messages.gateways import ConsoleGateway
 from messages.models import InboundMessage, OutboundMessage, OutboxPurpose, OutboxStatus
-from tests.messages.conftest import PHONE, URGENT_HELP, replies_of
+from tests.messages.conftest import PHONE, URGENT_HELP_CONCERN, replies_of
 
 OUR_NUMBER = "+15005550006"
 
@@ -63,7 +63,7 @@ def test_a_message_found_later_is_answered_like_any_other(db_session, fake_twili
     fake_twilio.state.inbound(PHONE, OUR_NUMBER, "I'm scared to go home")
     reconcile()
     replies = db.session.scalars(select(OutboundMessage.body).order_by(OutboundMessage.id)).all()
-    assert replies[0] == URGENT_HELP
+    assert replies == [URGENT_HELP_CONCERN]
 
 
 def test_a_message_without_a_usable_sender_is_counted_not_handled(

@@ -4,17 +4,17 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from changemakers.safeguarding import shipped_detector
 from messages import texts
 from messages.router import OPT_OUT_WORDS, Inbound, keyword_of, route
 from messages.signposting import render
-from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP
+from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP, URGENT_HELP_CONCERN
 
 
 @dataclass
 class FakeContext:
     opted_out: bool = False
     read_at: str = ""  # office hours
-    alert_phrases: tuple[str, ...] = ("kill myself",)
     keyword_replies: dict[str, list[str]] = field(default_factory=lambda: {"FRIEND": ["Hi!"]})
     conversation_reply: list[str] | None = None
     events: list[str] = field(default_factory=list)
@@ -31,10 +31,10 @@ class FakeContext:
         self.events.append("erase")
 
     def safeguarding_matches(self, text):
-        return [p for p in self.alert_phrases if p in text.lower()]
+        return shipped_detector().check(text)
 
-    def raise_alert(self, matched):
-        self.events.append(f"alert:{','.join(matched)}")
+    def raise_alert(self, verdict):
+        self.events.append(f"alert:{verdict.category}:{verdict.severity}")
 
     def is_keyword(self, word):
         return word in self.keyword_replies
@@ -115,7 +115,7 @@ def test_mydata_gives_a_reference_even_after_stop(opted_out):
 
 def test_out_of_hours_the_urgent_help_says_when_a_person_reads_it():
     context = FakeContext(read_at="9am on Monday")
-    urgent, *_ = route(Inbound("i want to kill myself"), context)
+    urgent, *_ = route(Inbound("i took all my pills just now"), context)
     assert urgent == URGENT_HELP.replace(
         "read your message.", "read your message at 9am on Monday."
     )
@@ -134,21 +134,31 @@ def test_twilio_answered_help_sends_nothing():
     assert context.events == []
 
 
-def test_safeguarding_reply_comes_first_and_routing_goes_on():
+def test_urgent_help_takes_the_place_of_the_conversation_and_the_menu():
     context = FakeContext(conversation_reply=["Next question"])
     replies = route(Inbound("i want to kill myself"), context)
-    assert replies == [URGENT_HELP, "Next question"]
-    assert context.events == ["alert:kill myself"]
+    assert replies == [URGENT_HELP_CONCERN]
+    assert context.events == ["alert:self_harm:concern"]
+    assert route(Inbound("hes outside with a knife right now"), FakeContext()) == [URGENT_HELP]
+
+
+def test_immediate_danger_puts_999_first():
+    concern = route(Inbound("my mate keeps cutting herself"), FakeContext())[0]
+    immediate = route(Inbound("i took a whole box of tablets"), FakeContext())[0]
+    assert immediate.startswith("If you are in danger now, call 999.")
+    assert not concern.startswith("If you are in danger") and "999" in concern
 
 
 def test_safeguarding_reaches_someone_who_opted_out():
     context = FakeContext(opted_out=True)
-    replies = route(Inbound("I want to kill myself"), context)
-    assert replies == [URGENT_HELP, texts.STILL_OPTED_OUT]
+    assert route(Inbound("I want to kill myself"), context) == [URGENT_HELP_CONCERN]
+    assert context.events == ["alert:self_harm:concern"]
 
 
 def test_a_keyword_is_never_an_alert():
-    context = FakeContext(alert_phrases=("friend",))
+    context = FakeContext(keyword_replies={"FRIEND": ["Hi!"], "KNIFE": ["Knives"]})
+    assert route(Inbound("knife"), context) == ["Knives"]
+    context = FakeContext()
     assert route(Inbound("friend"), context) == ["Hi!"]
     assert context.events == ["start:FRIEND"]
 

@@ -8,6 +8,7 @@ shows it must show it escaped: the escaped form present, the raw markup nowhere.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from typing import Any
@@ -19,9 +20,9 @@ from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from changemakers import safeguarding
 from changemakers.accounts.models import Role, StaffUser
-from changemakers.alerts.models import Alert, AlertReply
-from changemakers.alerts.models import PhraseList as SavedPhraseList
+from changemakers.alerts.models import Alert, AlertReply, RuleSet
 from changemakers.extensions import db
 from messages.flows import editing
 from messages.models import Broadcast, FlowVersion, InboundMessage, Signpost
@@ -261,19 +262,33 @@ def test_a_reviewers_reply_and_closing_note(client, make_staff, send_sms):
     assert_shown_as_text(page(client, "/alerts/?show=closed"), DANGER)
 
 
-def test_the_safeguarding_phrase_list(client, make_staff):
-    """Phrases and test messages, on the page that checks a list and once it is saved."""
-    sign_in_as(client, make_staff(Role.REVIEWER))
-    lists = {"phrases": f"kill myself\n{HOSTILE}", "should_alert": DANGER}
-    checked = post(
-        client, "/alerts/phrases", {**lists, "should_not_alert": HOSTILE, "action": "check"}, 200
+def test_the_detector_rules(app, client, make_staff):
+    """Rules, a summary and a reviewer's note, on the check, the proposal and its return."""
+    sign_in_as(client, make_staff(Role.REVIEWER, email="proposer@example.org"))
+    text = f"# {HOSTILE}\n{safeguarding.shipped_rules_text()}"
+    refused = post(client, "/alerts/rules", {"rules": HOSTILE, "action": "check"}, 400)
+    assert_shown_as_text(refused.get_data(as_text=True))
+    checked = post(client, "/alerts/rules", {"rules": text, "action": "check"}, 200)
+    assert_shown_as_text(checked.get_data(as_text=True), f"# {HOSTILE}")
+    post(
+        client,
+        "/alerts/rules",
+        {"rules": text, "summary": HOSTILE, "action": "propose", "based_on": "shipped"},
     )
-    assert_shown_as_text(checked.get_data(as_text=True))
-    post(client, "/alerts/phrases", {**lists, "should_not_alert": "", "action": "save"})
-    saved = db.session.scalars(select(SavedPhraseList)).one()
-    assert saved.phrases == ["kill myself", HOSTILE]
+    proposal = db.session.scalars(select(RuleSet)).one()
+    assert proposal.text == text and proposal.summary == HOSTILE
     assert_tables_intact()
-    assert_shown_as_text(page(client, "/alerts/phrases"))
+
+    reviewer = app.test_client()
+    sign_in_as(reviewer, make_staff(Role.REVIEWER, email="reviewer@example.org"))
+    assert_shown_as_text(page(reviewer, "/alerts/rules"))
+    form = {"decision": "return", "rule_set_id": str(proposal.id), "note": HOSTILE}
+    post(reviewer, "/alerts/rules/decision", form)
+    db.session.refresh(proposal)
+    assert proposal.decision_note == HOSTILE
+    assert_tables_intact()
+    assert HOSTILE in html.unescape(page(client, "/alerts/rules"))
+    assert_no_markup(page(client, "/alerts/rules"))
 
 
 def upload(content: str, name: str) -> dict[str, Any]:

@@ -149,3 +149,17 @@ def test_the_words_of_sms_answers_are_not_kept_with_the_phone(every_kind, send_s
     assert bodies[0] == "kinds"  # the keyword that started it
     assert bodies[1:] == [ANONYMOUS_ANSWER] * 6  # one a question asked
     assert "more youth clubs near me" in str(db.session.scalar(select(SurveyResponse.answers)))
+
+
+def test_a_disclosure_as_a_survey_answer_gets_urgent_help_and_the_survey_waits(
+    every_kind, send_sms
+):
+    from changemakers.alerts.models import Alert
+    from tests.messages.conftest import URGENT_HELP_CONCERN
+
+    replies_of(send_sms("kinds"))
+    assert replies_of(send_sms("my stepdad hits me when mum is out")) == [URGENT_HELP_CONCERN]
+    alert = db.session.scalars(select(Alert)).one()
+    assert (alert.channel, alert.category) == ("sms", "violence")
+    # The question is still waiting for its answer.
+    assert replies_of(send_sms("b"))[0].startswith("Q2/6: What worries you?")

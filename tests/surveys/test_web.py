@@ -165,12 +165,14 @@ def test_an_answer_that_suggests_danger_gets_urgent_help_and_an_alert(client, ev
     next_page = client.get(moved_on.headers["Location"]).get_data(as_text=True)
     assert "Help is here" in next_page and "Childline on 0800 1111" in next_page
     assert "we cannot reply to you here" in next_page
+    assert next_page.index("Childline") < next_page.index("999")  # a concern: 999 after
     assert "Help is here" not in client.get(moved_on.headers["Location"]).get_data(as_text=True)
 
     [alert] = db.session.scalars(select(Alert)).all()
     assert (alert.channel, alert.pseudonym) == ("web", None)
     assert alert.excerpt == "Every kind: im scared to go home, text me on [phone]"
-    assert alert.matched == ["scared to go home"]
+    assert (alert.category, alert.severity) == ("other_danger", "concern")
+    assert alert.matched == ["in danger now: danger now “scared to go home”"]
 
     answer(client, "change", "im scared to go home, text me on 07700 900123")  # back, again
     assert len(db.session.scalars(select(Alert)).all()) == 1
@@ -181,3 +183,17 @@ def test_an_everyday_answer_raises_nothing(client, every_kind):
 
     complete(client, change="more youth clubs please")
     assert db.session.scalars(select(Alert)).all() == []
+
+
+def test_an_answer_in_immediate_danger_puts_999_first(client, every_kind):
+    from changemakers.alerts.models import Alert, AlertSeverity
+
+    start(client)
+    for question, value in (("colour", "Green"), ("worries", "Exams"), ("safe", "4")):
+        answer(client, question, value)
+    answer(client, "hours", "3")
+    moved_on = answer(client, "change", "i took a whole box of my mums tablets just now")
+    next_page = client.get(moved_on.headers["Location"]).get_data(as_text=True)
+    assert next_page.index("999") < next_page.index("Childline")
+    alert = db.session.scalars(select(Alert)).one()
+    assert (alert.category, alert.severity) == ("self_harm", AlertSeverity.IMMEDIATE)

@@ -19,7 +19,12 @@ from messages.flows import services as flows
 from messages.flows.definition import from_data
 from messages.flows.examples import run_examples
 from messages.models import Conversation, FlowVersion, Keyword, OutboundMessage
-from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP, replies_of
+from tests.messages.conftest import (
+    SHIPPED_SIGNPOSTS,
+    URGENT_HELP,
+    URGENT_HELP_CONCERN,
+    replies_of,
+)
 from tests.messages.flows import SMALL
 
 
@@ -73,9 +78,12 @@ def test_another_flows_keyword_mid_flow_starts_that_flow(published, send_sms):
     assert ended.end_reason == "replaced"
 
 
-def test_danger_mid_flow_gets_urgent_help_first(published, send_sms):
-    send_sms("SMALL")
-    assert replies_of(send_sms("he made me do it"))[0] == URGENT_HELP
+def test_danger_mid_flow_gets_urgent_help_in_place_of_the_next_step(published, send_sms):
+    first_question = replies_of(send_sms("SMALL"))
+    assert replies_of(send_sms("he made me do stuff to him")) == [URGENT_HELP_CONCERN]
+    assert replies_of(send_sms("i took 20 pills just now")) == [URGENT_HELP]
+    # The flow waits where it was: the next reply is taken as its answer.
+    assert replies_of(send_sms("1")) != first_question
 
 
 def test_a_conversation_finishes_on_the_version_it_started(published, send_sms):

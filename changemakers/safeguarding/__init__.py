@@ -1,0 +1,101 @@
+"""Spotting messages where a young person may be in danger or disclosing harm.
+
+DESIGN.md, "Safeguarding" (and ``docs/safeguarding.md``): every inbound text passes the
+detector before anything else answers it. The detector reads young people's writing (slang,
+text-speak, misspellings, lemmas: ``language``) and applies concept rules that reviewers can
+read and edit (``detector``, ``rules.yaml``); its labelled corpus (``corpus.tsv``) is re-run on
+every change (``evaluation``). Nothing here knows Flask or the database.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from changemakers.safeguarding.detector import (
+    CONCERN,
+    IMMEDIATE,
+    NO_ALERT,
+    Detector,
+    RulesError,
+    Verdict,
+)
+from changemakers.safeguarding.evaluation import (
+    CorpusError,
+    Evaluation,
+    Example,
+    evaluate,
+    read_corpus,
+    report,
+)
+from changemakers.safeguarding.language import Vocabulary
+
+__all__ = [
+    "CONCERN",
+    "IMMEDIATE",
+    "NO_ALERT",
+    "CorpusError",
+    "Detector",
+    "Evaluation",
+    "Example",
+    "RulesError",
+    "Verdict",
+    "compile_rules",
+    "evaluate",
+    "read_corpus",
+    "report",
+    "shipped_corpus",
+    "shipped_detector",
+    "shipped_rules_text",
+]
+
+MAX_RULES_LENGTH = 200_000
+
+
+def _data(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    return Vocabulary.from_data(yaml.safe_load(_data("vocabulary.yaml")))
+
+
+def shipped_rules_text() -> str:
+    return _data("rules.yaml")
+
+
+def parse_rules(text: str) -> dict[str, Any]:
+    """The rules in ``text`` (YAML), or ``RulesError`` saying what is wrong, for a reviewer."""
+    if len(text) > MAX_RULES_LENGTH:
+        raise RulesError(
+            f"The rules are too long: keep them under {MAX_RULES_LENGTH:,} characters."
+        )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "it is not valid YAML"
+        raise RulesError(f"The rules cannot be read{where}: {problem}.") from None
+    if not isinstance(data, dict):
+        raise RulesError("The rules must be sections: categories, concepts, quiet, rules.")
+    return data
+
+
+def compile_rules(text: str) -> Detector:
+    return Detector(parse_rules(text), vocabulary())
+
+
+@functools.cache
+def shipped_detector() -> Detector:
+    """The shipped rules, compiled once and shared (a ``Detector`` never changes)."""
+    return compile_rules(shipped_rules_text())
+
+
+def shipped_corpus(categories: Any = None) -> list[Example]:
+    detector_categories = categories or shipped_detector().categories
+    return read_corpus(_data("corpus.tsv").splitlines(), detector_categories)
