@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 import stat
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import rules
 from changemakers.cli import cli
 from changemakers.extensions import db
+from tests.conftest import with_rule
 
 CLEAN_ENV = {
     k: v
@@ -191,15 +191,7 @@ def test_safeguarding_check_uses_the_rules_in_force(app, make_staff):
     message = "im going to the woods"
     runner = app.test_cli_runner()
     assert runner.invoke(cli, ["safeguarding", "check", message]).output == "no alert\n"
-    rule = "  - name: the woods\n    category: missing\n    all: [woods]\n"
-    text = re.sub(
-        r"^concepts:.*\n",
-        r"\g<0>  woods: [going to the woods]\n",
-        rules.text_of(None),
-        count=1,
-        flags=re.M,
-    )
-    text = re.sub(r"^rules:.*\n", lambda found: found.group(0) + rule, text, count=1, flags=re.M)
+    text = with_rule(rules.text_of(None), "woods", "going to the woods", "missing")
     proposer = make_staff(Role.REVIEWER, email="proposer@example.org")
     proposal = rules.propose(text, "The woods", proposer, rules.SHIPPED)
     rules.approve(proposal.id, make_staff(Role.REVIEWER, email="approver@example.org"))

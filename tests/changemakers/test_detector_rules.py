@@ -17,7 +17,7 @@ from changemakers.alerts import rules
 from changemakers.alerts.models import Alert, RuleSet, RuleSetStatus
 from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form, sign_in, with_rule
 from tests.messages.conftest import send_sms  # noqa: F401  (texting the service)
 
 PAGE = "/alerts/rules"
@@ -44,9 +44,7 @@ def alerting_on_i(data: dict) -> None:
 
 def with_phone_rule(text: str) -> str:
     """``text`` with a concept and a rule for a phone taken, typed in as a reviewer would."""
-    text = re.sub(r"^concepts:.*\n", rf"\g<0>{PHONE_RULE}\n", text, count=1, flags=re.M)
-    rule = "  - name: phone taken\n    category: criminal_exploitation\n    all: [phone_taken]\n"
-    return re.sub(r"^rules:.*\n", lambda found: found.group(0) + rule, text, count=1, flags=re.M)
+    return with_rule(text, "phone_taken", "took my phone", "criminal_exploitation")
 
 
 def corpus_comparison(before: str, after: str) -> rules.Comparison:

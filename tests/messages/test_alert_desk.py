@@ -32,6 +32,7 @@ from tests.conftest import (
     migrated_app,
     post_form,
     sign_in,
+    with_rule,
 )
 from tests.messages.conftest import PHONE, a_contact, replies_of
 
@@ -226,15 +227,7 @@ def test_approved_rules_are_in_force_from_the_next_message(send_sms, reviewer, m
     """A text the rules in force leave alone alerts once a change catching it is approved."""
     send_sms("my bruv took my phone")
     assert db.session.scalar(select(func.count()).select_from(Alert)) == 0
-    rule = "  - name: phone taken\n    category: violence\n    all: [phone_taken]\n"
-    text = re.sub(
-        r"^concepts:.*\n",
-        r"\g<0>  phone_taken: [took my phone]\n",
-        rules.text_of(None),
-        count=1,
-        flags=re.M,
-    )
-    text = re.sub(r"^rules:.*\n", lambda found: found.group(0) + rule, text, count=1, flags=re.M)
+    text = with_rule(rules.text_of(None), "phone_taken", "took my phone", "violence")
     proposal = rules.propose(text, "Catches a phone taken", reviewer, rules.SHIPPED)
     rules.approve(proposal.id, make_staff(Role.REVIEWER, email="approver@example.org"))
     replies = replies_of(send_sms("my bruv took my phone"))
