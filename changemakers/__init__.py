@@ -183,6 +183,12 @@ def _register_blueprints(app: Flask) -> None:
             "Safeguarding alerts",
             "alerts.queue",
             "messages that suggest a young person is in danger",
+            alert_services.desk_badge,
+        ),
+        NavItem(
+            "Desk rota",
+            "alerts.rota",
+            "who is on duty, to be told at once of a young person in danger",
         ),
         NavItem(
             "Safeguarding phrase list",

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
-from messages import outbox
+from messages import outbox, signposting
 from messages.models import Contact, OutboxPurpose
-from messages.services import conversation_history
+from messages.services import conversation_history, current_signposts
 
 
 class SmsAlertChannel:
@@ -25,7 +25,7 @@ class SmsAlertChannel:
 
     def reply(self, pseudonym: str, body: str) -> int:
         """A reviewer's reply is an answer to someone who reached out: it goes at once, even in
-        quiet hours."""
+        quiet hours. ``{childline}`` and the like insert the signposting directory's entries."""
         contact = db.session.scalars(
             select(Contact).where(Contact.pseudonym == pseudonym).with_for_update()
         ).first()
@@ -34,7 +34,11 @@ class SmsAlertChannel:
         if contact.opted_out or contact.number_encrypted is None:
             raise CannotReply("This young person texted STOP, so the service must not text them.")
         message = outbox.enqueue(
-            contact.id, body, OutboxPurpose.STAFF_REPLY, utcnow(), hold_in_quiet_hours=False
+            contact.id,
+            signposting.render(body, current_signposts()),
+            OutboxPurpose.STAFF_REPLY,
+            utcnow(),
+            hold_in_quiet_hours=False,
         )
         db.session.flush()
         return message.id

@@ -11,9 +11,11 @@ Order (a safeguarding reply always comes first among the replies):
    Changemakers, sent as broadcasts)
 3. safeguarding: urgent help and an alert, then routing goes on
 4. opted out: someone who texted STOP is only told how to come back
-5. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
-6. the active conversation takes the message
-7. the default reply
+5. the safeguarding desk: once a reviewer has written, the young person's texts go to the
+   thread of their alert (never to a keyword or the menu) until the thread ends
+6. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
+7. the active conversation takes the message
+8. the default reply
 """
 
 from __future__ import annotations
@@ -104,6 +106,11 @@ class RouterContext(Protocol):
         """Replies from the active conversation, or ``None`` if there is none."""
         ...
 
+    def continue_desk_thread(self, text: str) -> list[str] | None:
+        """Replies once the text is in the open thread of the sender's alert (often none: a
+        person will answer), or ``None`` if there is no such thread."""
+        ...
+
     def keywords(self) -> list[str]: ...
 
     def signposted(self, text: str) -> str:
@@ -172,6 +179,11 @@ def opted_out(message: Inbound, context: RouterContext) -> Answer | None:
     return None
 
 
+def desk_thread(message: Inbound, context: RouterContext) -> Answer | None:
+    replies = context.continue_desk_thread(message.text)
+    return None if replies is None else Answer(replies)
+
+
 def keywords(message: Inbound, context: RouterContext) -> Answer | None:
     replies = context.start_keyword(message.word)
     return None if replies is None else Answer(replies)
@@ -191,6 +203,7 @@ STAGES: tuple[Stage, ...] = (
     reserved_keywords,
     safeguarding,
     opted_out,
+    desk_thread,
     keywords,
     active_conversation,
     default,

@@ -408,6 +408,10 @@ class DatabaseContext:
         alerts.raise_alert("sms", self.pseudonym, self.redacted_text, matched)
         log.warning("safeguarding alert raised (phrases: %s)", ", ".join(matched))
 
+    def continue_desk_thread(self, text: str) -> list[str] | None:
+        replies = alerts.take_into_thread(self.pseudonym, self.redacted_text, self.now)
+        return None if replies is None else [self.signposted(reply) for reply in replies]
+
     def is_keyword(self, word: str) -> bool:
         return word in current_keywords()
 
@@ -579,6 +583,7 @@ def opt_out_participant(contact_id: int, pseudonym: str, now: datetime) -> None:
     _end_open_conversations(contact_id, "opted_out", now)
     outbox.cancel_pending(contact_id, now)
     _execute("forget_bodies", sender=pseudonym)
+    alerts.end_threads_of(pseudonym, "opted_out", now)
 
 
 def opted_out_at_twilio(contact_id: int, now: datetime) -> None:

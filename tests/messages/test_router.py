@@ -48,6 +48,9 @@ class FakeContext:
     def continue_conversation(self, text):
         return self.conversation_reply
 
+    def continue_desk_thread(self, text):
+        return None
+
     def keywords(self):
         return sorted(self.keyword_replies)
 
