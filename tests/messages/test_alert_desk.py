@@ -286,8 +286,14 @@ def test_replies_sent_at_the_same_moment_from_two_tabs_are_one_text(tmp_path):
             thread.join()
         assert failures == []
         with app.app_context():
-            assert db.session.scalar(select(func.count()).select_from(AlertReply)) == 2
-            assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 2
+            replies = db.session.scalars(select(AlertReply).order_by(AlertReply.id)).all()
+            assert len(replies) == 2
+            outbox_ids = db.session.scalars(
+                select(OutboundMessage.id).order_by(OutboundMessage.id)
+            ).all()
+            # The desk's opening text once, then both reviewers' replies, in the order taken.
+            assert len(outbox_ids) == 3
+            assert [reply.outbox_id for reply in replies] == outbox_ids[1:]
             assert db.session.get(Alert, alert_id).status is AlertStatus.IN_HAND
             db.session.remove()
     finally:

@@ -17,6 +17,7 @@ class FakeContext:
     alert_phrases: tuple[str, ...] = ("kill myself",)
     keyword_replies: dict[str, list[str]] = field(default_factory=lambda: {"FRIEND": ["Hi!"]})
     conversation_reply: list[str] | None = None
+    desk_thread: list[str] | None = None  # replies when a reviewer's thread is open
     events: list[str] = field(default_factory=list)
 
     def opt_out(self):
@@ -49,7 +50,9 @@ class FakeContext:
         return self.conversation_reply
 
     def continue_desk_thread(self, text):
-        return None
+        if self.desk_thread is not None:
+            self.events.append(f"thread:{text}")
+        return self.desk_thread
 
     def keywords(self):
         return sorted(self.keyword_replies)
@@ -197,3 +200,20 @@ def test_channel_texts_fit_in_two_sms_segments():
         texts.MEDIA_ONLY,
     ):
         assert text.isascii() and len(text) <= 306, text
+
+
+def test_in_a_desk_thread_texts_go_to_the_reviewer_not_a_keyword_or_conversation():
+    context = FakeContext(desk_thread=[], conversation_reply=["next step"])
+    assert route(Inbound("FRIEND"), context) == []
+    assert route(Inbound("my step dad shouts"), context) == []
+    assert context.events == ["thread:FRIEND", "thread:my step dad shouts"]
+
+
+def test_in_a_desk_thread_reserved_words_and_the_detector_come_first():
+    context = FakeContext(desk_thread=[])
+    assert route(Inbound("STOP"), context) == [texts.STOPPED]
+    assert context.events == ["opt_out"]
+    context = FakeContext(desk_thread=[])
+    replies = route(Inbound("i want to kill myself"), context)
+    assert replies == [render(texts.urgent_help(""), SHIPPED_SIGNPOSTS)]
+    assert context.events == ["alert:kill myself", "thread:i want to kill myself"]
