@@ -598,6 +598,29 @@ def admins() -> list[str]:
     return [user.email for user in _active_with_role(Role.ADMIN)]
 
 
+# Figures for the board -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertFigure:
+    """One alert as the board's desk figures count it: no words, no person."""
+
+    created_at: datetime
+    first_response_at: datetime | None
+    severity: AlertSeverity
+    category: str
+
+
+def alert_figures() -> list[AlertFigure]:
+    """Every alert kept (closed ones go after ``ALERT_RETENTION_DAYS``), oldest first."""
+    rows = db.session.execute(
+        select(Alert.created_at, Alert.first_response_at, Alert.severity, Alert.category).order_by(
+            Alert.created_at
+        )
+    )
+    return [AlertFigure(*row) for row in rows]
+
+
 # Subject access and erasure ----------------------------------------------------------------
 
 
