@@ -120,7 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     import surveys.demo
     from changemakers import accounts, alerts, audit, main, subject_access
     from changemakers.alerts import services as alert_services
-    from changemakers.alerts.retention import CLOSED_ALERTS
+    from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
     from changemakers.database import utcnow
     from changemakers.navigation import HomeNotice, NavItem
     from changemakers.retention import services as retention
@@ -148,7 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     alert_services.register_channel(app, web_alerts.CHANNEL, web_alerts.WebSurveyAlerts())
     for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
         participant_data.register(app, part)
-    for task in (*SMS_RETENTION, CLOSED_ALERTS, STRAY_PARTICIPATIONS):
+    for task in (*SMS_RETENTION, CLOSED_ALERTS, SENT_NOTIFICATIONS, STRAY_PARTICIPATIONS):
         retention.register(app, task)
     for command in (
         messages.cli.contacts,

@@ -15,8 +15,8 @@ from bench.common import fresh_database
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import phrases
-from changemakers.alerts import texts as desk_texts
 from changemakers.alerts import services as alert_services
+from changemakers.alerts import texts as desk_texts
 from changemakers.alerts.models import Alert, AlertReply, AlertStatus
 from changemakers.audit.models import AuditEvent
 from changemakers.database import utcnow
