@@ -33,6 +33,7 @@ class SmsAlertChannel:
             raise CannotReply("This young person erased their data, so the service cannot reply.")
         if contact.opted_out or contact.number_encrypted is None:
             raise CannotReply("This young person texted STOP, so the service must not text them.")
+        contact.in_desk_thread = True  # their next text looks for the alert's thread
         message = outbox.enqueue(
             contact.id,
             signposting.render(body, current_signposts()),

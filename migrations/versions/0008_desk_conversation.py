@@ -1,5 +1,6 @@
-"""The desk holds a conversation: each alert's thread with the young person, the reviewers on
-duty, and the notifications that tell them of new alerts.
+"""The desk holds a conversation: each alert's thread with the young person (and a flag on the
+contact while one may be open), the reviewers on duty, and the notifications that tell them of
+new alerts.
 
 Revision ID: 0008
 Revises: 0007
@@ -31,6 +32,12 @@ def _enum(name: str, *values: str) -> sa.Enum:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("in_desk_thread", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.alter_column("in_desk_thread", server_default=None)
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         for name in _ALERT_TIMES:
             batch_op.add_column(sa.Column(name, sa.DateTime(timezone=True), nullable=True))
@@ -113,3 +120,5 @@ def downgrade() -> None:
         batch_op.drop_column("thread_end_reason")
         for name in reversed(_ALERT_TIMES):
             batch_op.drop_column(name)
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_column("in_desk_thread")

@@ -19,7 +19,7 @@ from changemakers.extensions import db
 from changemakers.office_hours import DAY_NAMES, LONDON, OfficeHours
 from messages import services as sms_services
 from messages import texts
-from messages.models import InboundMessage, OutboundMessage
+from messages.models import Contact, InboundMessage, OutboundMessage
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.messages.conftest import PHONE, replies_of
 
@@ -167,7 +167,11 @@ def test_closing_sends_signposts_and_the_next_text_goes_to_the_router(client, se
     closing = outbox_bodies()[-1]
     assert closing.startswith("Our team has ended this chat.") and CHILDLINE in closing
     assert "{" not in closing
+    contact = db.session.scalars(select(Contact)).one()
+    assert contact.in_desk_thread  # until their next text finds the thread ended
     assert replies_of(send_sms("thanks")) == [ROUTER_DEFAULT]
+    db.session.refresh(contact)
+    assert not contact.in_desk_thread
 
 
 def test_a_quiet_thread_ends_by_itself(app, send_sms, thread):
