@@ -81,6 +81,7 @@ class Alert(Model):
     thread_ended_at: Mapped[datetime | None]
     thread_end_reason: Mapped[str | None] = mapped_column(String(16))
     last_message_at: Mapped[datetime | None]  # the thread's latest text, either way
+    awaiting_reply_since: Mapped[datetime | None]  # the young person wrote; no reviewer since
     acknowledged_at: Mapped[datetime | None]  # the latest out-of-hours acknowledgement
     flagged_at: Mapped[datetime | None]  # a text in the thread set the detector off again
     # The notifier: told the people on duty (or put in a digest), then escalated if not picked up.

@@ -390,7 +390,7 @@ def reply(alert_id: int, reviewer: StaffUser, body: str, form_token: str) -> Ale
         _take(alert, reviewer)
     alert.first_response_at = alert.first_response_at or now
     alert.last_message_at = now
-    alert.flagged_at = None
+    alert.flagged_at = alert.awaiting_reply_since = None
     sent = AlertReply(
         alert_id=alert.id,
         author_id=reviewer.id,
@@ -448,6 +448,7 @@ def _end_thread(alert: Alert, reason: str, closing_text: str | None, now: dateti
     """End the thread; ``closing_text`` tells the young person, where they can be texted."""
     alert.thread_ended_at = now
     alert.thread_end_reason = reason
+    alert.awaiting_reply_since = None
     channel = _channel(alert.channel)
     if closing_text is None or channel is None or alert.pseudonym is None:
         return
@@ -482,6 +483,7 @@ def _take_into_thread(alert: Alert, excerpt: str, now: datetime) -> None:
         ThreadMessage(alert_id=alert.id, from_young_person=True, body=excerpt, created_at=now)
     )
     alert.last_message_at = now
+    alert.awaiting_reply_since = alert.awaiting_reply_since or now
 
 
 def take_into_thread(pseudonym: str, excerpt: str, now: datetime) -> list[str] | None:

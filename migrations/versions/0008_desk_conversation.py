@@ -20,6 +20,7 @@ _ALERT_TIMES = (
     "thread_opened_at",
     "thread_ended_at",
     "last_message_at",
+    "awaiting_reply_since",
     "acknowledged_at",
     "flagged_at",
     "notified_at",

@@ -74,7 +74,11 @@ def test_before_a_reviewer_writes_texts_go_to_the_router(send_sms, alert):
 
 def test_once_a_reviewer_writes_the_young_persons_texts_go_to_the_thread(client, send_sms, thread):
     answer = "my step dad shouts and throws things"
+    assert thread.awaiting_reply_since is None
     assert replies_of(send_sms(answer)) == []  # a person is reading; no keyword menu
+    db.session.refresh(thread)
+    assert thread.awaiting_reply_since is not None
+    assert "Young person waiting" in client.get("/alerts/").get_data(as_text=True)
     page = client.get(f"/alerts/{thread.id}").get_data(as_text=True)
     assert answer in page and "Can you tell us more?" in page
     assert PHONE not in page and "07700 900123" not in page
@@ -84,6 +88,8 @@ def test_once_a_reviewer_writes_the_young_persons_texts_go_to_the_thread(client,
     assert replies_of(send_sms("hello")) == []
     kept = db.session.scalars(select(ThreadMessage.body).where(ThreadMessage.from_young_person))
     assert list(kept) == [answer, "hello"]
+    write(client, thread.id, "Thank you for telling us.")
+    assert thread.awaiting_reply_since is None
 
 
 def test_the_first_reply_says_once_who_is_reading_how_to_stop_and_the_limits(
