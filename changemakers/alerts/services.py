@@ -227,12 +227,15 @@ def desk_counts(now: datetime) -> DeskCounts:
 
 
 def desk_badge() -> str:
-    """The desk's counts as the navigation shows them: "2 new, 1 overdue"; "" when quiet."""
+    """The desk's counts as the navigation shows them: "2 new, 1 in hand, 1 overdue" (those
+    that are not 0); "" when there is nothing."""
     counts = desk_counts(utcnow())
-    parts = [f"{counts.new} new"] if counts.new else []
-    if counts.overdue:
-        parts.append(f"{counts.overdue} overdue")
-    return ", ".join(parts)
+    parts = (
+        (counts.new, "new"),
+        (counts.in_hand, "in hand"),
+        (counts.overdue, "overdue"),
+    )
+    return ", ".join(f"{count} {label}" for count, label in parts if count)
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,10 @@ def test_every_reviewer_sees_new_in_hand_and_overdue_counts(client, make_staff, 
     desk = home[home.index("Safeguarding desk") :]
     shown = re.findall(r'<strong class="count">(\d+)</strong> (new|in hand|overdue)', desk)
     assert shown == [("2", "new"), ("1", "in hand"), (str(counts.overdue), "overdue")]
-    assert 'Safeguarding alerts <span class="nav-count">(2 new' in home
+    in_navigation = (
+        f"(2 new, 1 in hand, {counts.overdue} overdue)" if counts.overdue else "(2 new, 1 in hand)"
+    )
+    assert f'Safeguarding alerts <span class="nav-count">{in_navigation}</span>' in home
     board = make_staff(Role.BOARD, email="board@example.org")
     post_form(client, "/logout")
     sign_in(client, board.email)
