@@ -23,6 +23,11 @@ class SmsAlertChannel:
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]:
         return conversation_history(pseudonym)
 
+    def hold(self, pseudonym: str) -> None:
+        db.session.execute(
+            select(Contact.id).where(Contact.pseudonym == pseudonym).with_for_update()
+        )
+
     def reply(self, pseudonym: str, body: str) -> int:
         """A reviewer's reply is an answer to someone who reached out: it goes at once, even in
         quiet hours. ``{childline}`` and the like insert the signposting directory's entries."""

@@ -73,6 +73,12 @@ class AlertChannel(Protocol):
 
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]: ...
 
+    def hold(self, pseudonym: str) -> None:
+        """Lock what the channel keeps of the participant until commit, as their own messages
+        do before they reach the desk, so that the desk and their messages take their locks
+        in the same order and never wait for each other."""
+        ...
+
     def reply(self, pseudonym: str, body: str) -> int:
         """Queue ``body`` for the participant; the outbox id. Raises ``CannotReply``."""
         ...
@@ -271,14 +277,20 @@ def thread_lines(alert: Alert) -> list[ConversationLine]:
         .outerjoin(StaffUser, StaffUser.id == AlertReply.author_id)
         .where(AlertReply.alert_id == alert.id)
     ).all()
-    kept = db.session.scalars(select(ThreadMessage).where(ThreadMessage.alert_id == alert.id))
+    kept = db.session.scalars(
+        select(ThreadMessage)
+        .where(ThreadMessage.alert_id == alert.id)
+        .order_by(ThreadMessage.created_at, ThreadMessage.id)
+    )
+    # The service's own texts first: the opening goes before the reviewer's first reply, which
+    # has the same time. (sorted() is stable.)
     lines = [
-        ConversationLine(at, False, body, who=email or "A former reviewer")
-        for at, body, email in replies
-    ]
-    lines += [
         ConversationLine(message.created_at, message.from_young_person, message.body)
         for message in kept
+    ]
+    lines += [
+        ConversationLine(at, False, body, who=email or "A former reviewer")
+        for at, body, email in replies
     ]
     return sorted(lines, key=lambda line: line.at)
 
@@ -315,7 +327,16 @@ def alert_page(alert_id: int, now: datetime, show_all: bool = False) -> AlertPag
 
 
 def _locked(alert_id: int) -> Alert:
-    """The alert, locked until commit, so two reviewers' actions on it happen one at a time."""
+    """The alert, locked until commit, so two reviewers' actions on it happen one at a time;
+    the young person first (``AlertChannel.hold``), as their own texts lock them first."""
+    found = db.session.execute(
+        select(Alert.channel, Alert.pseudonym).where(Alert.id == alert_id)
+    ).first()
+    if found is None:
+        raise AlertError("There is no such alert.")
+    channel = _channel(found.channel)
+    if channel is not None and found.pseudonym is not None:
+        channel.hold(found.pseudonym)
     alert = db.session.scalars(select(Alert).where(Alert.id == alert_id).with_for_update()).first()
     if alert is None:
         raise AlertError("There is no such alert.")
@@ -535,20 +556,21 @@ def quiet_time() -> timedelta:
 def end_quiet_threads(now: datetime, batch: int = 100) -> int:
     """End threads where nobody has texted for the quiet time, telling the young person; the
     worker runs this."""
-    quiet = db.session.scalars(
-        select(Alert)
-        .where(
-            Alert.thread_opened_at.is_not(None),
-            Alert.thread_ended_at.is_(None),
-            Alert.last_message_at < now - quiet_time(),
-        )
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for alert in quiet:
-        _end_thread(alert, "quiet", texts.THREAD_QUIET, now)
-    db.session.commit()
-    return len(quiet)
+    still_quiet = (
+        Alert.thread_opened_at.is_not(None),
+        Alert.thread_ended_at.is_(None),
+        Alert.last_message_at < now - quiet_time(),
+    )
+    quiet = db.session.scalars(select(Alert.id).where(*still_quiet).limit(batch)).all()
+    db.session.rollback()
+    ended = 0
+    for alert_id in quiet:
+        alert = _locked(alert_id)
+        if db.session.scalar(select(Alert.id).where(Alert.id == alert_id, *still_quiet)):
+            _end_thread(alert, "quiet", texts.THREAD_QUIET, now)
+            ended += 1
+        db.session.commit()  # one at a time: another worker may end the same thread first
+    return ended
 
 
 # The rota ----------------------------------------------------------------------------------

@@ -4,24 +4,42 @@ the detector still runs, and the thread ends on closing, quiet, STOP or DELETE."
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from changemakers.accounts.models import Role
+from bench.common import fresh_database
+from changemakers.accounts import services as accounts
+from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import services as alert_services
 from changemakers.alerts import texts as desk_texts
-from changemakers.alerts.models import Alert, AlertSeverity, AlertStatus, ThreadMessage
+from changemakers.alerts.models import (
+    Alert,
+    AlertReply,
+    AlertSeverity,
+    AlertStatus,
+    ThreadMessage,
+)
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import DAY_NAMES, LONDON, OfficeHours
 from messages import services as sms_services
 from messages import texts
 from messages.models import Contact, InboundMessage, OutboundMessage
-from tests.conftest import csrf_token, post_form, sign_in
-from tests.messages.conftest import PHONE, replies_of
+from messages.services import ReceivedSms
+from tests.conftest import (
+    TEST_PASSWORD,
+    csrf_token,
+    dispose_engines,
+    migrated_app,
+    post_form,
+    sign_in,
+)
+from tests.messages.conftest import PHONE, new_sid, replies_of
 
 DANGER = "he made me send pics"
 ALWAYS_OPEN = OfficeHours.parse("Mon-Sun 00:00-24:00")
@@ -273,3 +291,68 @@ def test_reviewers_mark_themselves_on_duty(client, make_staff, reviewer):
     assert refused.status_code == 200 and alert_services.to_tell() == sorted(
         [reviewer.email, other.email]
     )
+
+
+@pytest.mark.postgres
+def test_a_young_persons_text_and_a_reviewers_reply_at_the_same_moment_both_go(tmp_path):
+    """Their text locks them, then the alert; the desk locks them first too, so neither waits
+    for the other in a circle (PostgreSQL would abort one as a deadlock)."""
+    postgres_url = os.environ.get("TEST_DATABASE_URL")
+    if not postgres_url:
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
+    app = migrated_app(
+        fresh_database("postgres", postgres_url, tmp_path, "changemakers_desk_both"), tmp_path
+    )
+    try:
+        with app.app_context():
+            reviewer = accounts.create_user(
+                "reviewer@example.org", [Role.REVIEWER], None, TEST_PASSWORD
+            )
+            sms_services.receive_sms(ReceivedSms(new_sid(), PHONE, DANGER))
+            alert_id = db.session.scalars(select(Alert.id)).one()
+            alert_services.reply(alert_id, reviewer, "Can you tell us more?", "first")
+            reviewer_id = reviewer.id
+            db.session.remove()
+        rounds = 5
+        barrier = threading.Barrier(2)
+        failures: list[BaseException] = []
+
+        def young_person() -> None:
+            with app.app_context():
+                for turn in range(rounds):
+                    barrier.wait()
+                    try:
+                        sms_services.receive_sms(ReceivedSms(new_sid(), PHONE, f"text {turn}"))
+                    except BaseException as error:  # noqa: BLE001 - reported below
+                        failures.append(error)
+
+        def reviewer_writes() -> None:
+            with app.app_context():
+                for turn in range(rounds):
+                    barrier.wait()
+                    try:
+                        alert_services.reply(
+                            alert_id,
+                            db.session.get(StaffUser, reviewer_id),
+                            f"reply {turn}",
+                            f"token-{turn}",
+                        )
+                    except BaseException as error:  # noqa: BLE001 - reported below
+                        failures.append(error)
+                        db.session.rollback()
+
+        threads = [threading.Thread(target=young_person), threading.Thread(target=reviewer_writes)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        with app.app_context():
+            kept = db.session.scalars(
+                select(ThreadMessage.body).where(ThreadMessage.from_young_person)
+            ).all()
+            assert sorted(kept) == [f"text {turn}" for turn in range(rounds)]
+            assert db.session.scalar(select(func.count()).select_from(AlertReply)) == rounds + 1
+            db.session.remove()
+    finally:
+        dispose_engines(app)
