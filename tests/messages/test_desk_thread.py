@@ -313,7 +313,7 @@ def test_a_young_persons_text_and_a_reviewers_reply_at_the_same_moment_both_go(t
             alert_services.reply(alert_id, reviewer, "Can you tell us more?", "first")
             reviewer_id = reviewer.id
             db.session.remove()
-        rounds = 5
+        rounds = 40
         barrier = threading.Barrier(2)
         failures: list[BaseException] = []
 
@@ -351,7 +351,7 @@ def test_a_young_persons_text_and_a_reviewers_reply_at_the_same_moment_both_go(t
             kept = db.session.scalars(
                 select(ThreadMessage.body).where(ThreadMessage.from_young_person)
             ).all()
-            assert sorted(kept) == [f"text {turn}" for turn in range(rounds)]
+            assert sorted(kept) == sorted(f"text {turn}" for turn in range(rounds))
             assert db.session.scalar(select(func.count()).select_from(AlertReply)) == rounds + 1
             db.session.remove()
     finally:
