@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 from changemakers.office_hours import OfficeHours
+from changemakers.privacy import InvalidNumber, normalise_number
 
 REQUIRED_SECRETS = ("SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY")
 SMS_GATEWAYS = ("console", "twilio")
@@ -59,6 +60,7 @@ SETTINGS = (
     Setting(
         "ALERT_THREAD_QUIET_HOURS", "48", "hours without a text before a desk conversation ends"
     ),
+    Setting("ALERT_SMS_TO", None, "staff on-call phone texted of each immediate danger (optional)"),
     Setting("PRIVACY_NOTICE_URL", None, "the published privacy notice, linked in the desk's texts"),
     Setting("SMTP_HOST", None, "mail server for alert notifications; unset: written to the log"),
     Setting("SMTP_PORT", "587", "mail server port"),
@@ -146,6 +148,12 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
     raw["SMTP_STARTTLS"] = starttls == "true"
     if raw["SMTP_HOST"] and not raw["SMTP_FROM"]:
         problems.append("SMTP_HOST needs SMTP_FROM, the address notifications come from")
+
+    if raw["ALERT_SMS_TO"]:
+        try:
+            raw["ALERT_SMS_TO"] = normalise_number(str(raw["ALERT_SMS_TO"]))
+        except InvalidNumber:
+            problems.append("ALERT_SMS_TO must be a phone number, such as +447700900123")
 
     if raw["PUBLIC_BASE_URL"]:
         raw["PUBLIC_BASE_URL"] = str(raw["PUBLIC_BASE_URL"]).rstrip("/")

@@ -3,16 +3,21 @@ reviewer's reply sent through the outbox (the desk never handles a number)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 
+from changemakers import privacy
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import outbox, signposting
 from messages.models import Contact, OutboxPurpose
-from messages.services import conversation_history, current_signposts
+from messages.services import conversation_history, current_signposts, lock_contact
+
+log = logging.getLogger(__name__)
 
 
 class SmsAlertChannel:
@@ -48,3 +53,14 @@ class SmsAlertChannel:
         )
         db.session.flush()
         return message.id
+
+
+def text_staff_on_call(number: str, body: str, now: datetime) -> None:
+    """An alert's text to the staff on-call phone, through the outbox like any text, at once
+    even in quiet hours. The phone is kept as a contact (its number encrypted, never in
+    clear); if it texted STOP, it is not texted."""
+    contact = lock_contact(privacy.pseudonym(number), number, now)
+    if contact.opted_out:
+        log.warning("the staff on-call phone (ALERT_SMS_TO) texted STOP: it is not texted")
+        return
+    outbox.enqueue(contact.id, body, OutboxPurpose.STAFF_ALERT, now, hold_in_quiet_hours=False)

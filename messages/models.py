@@ -127,6 +127,7 @@ class OutboxPurpose(enum.StrEnum):
     BROADCAST = "broadcast"
     STAFF_REPLY = "staff_reply"
     LATE_REPLY = "late_reply"  # the reply to a message found by reconcile
+    STAFF_ALERT = "staff_alert"  # to the staff on-call phone: an alert needs a person now
 
 
 class OutboundMessage(Model):

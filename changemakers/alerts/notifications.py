@@ -14,7 +14,9 @@ are due; one the mail server does not take stays queued and is tried again later
 2 min … 10 min), so a mail server that is down delays a notification but never drops it.
 
 An email holds a link to the desk and nothing else: no words of the message, no number, no
-category (it may be read on a lock screen).
+category (it may be read on a lock screen). With ``ALERT_SMS_TO`` set, a new immediate danger and
+its escalation are also texted to that staff on-call phone, with the same link, through the SMS
+channel's outbox (the channel registers ``STAFF_SMS``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from changemakers.alerts import services
@@ -82,6 +84,33 @@ class LogMailer:
 
     def send(self, recipient: str, subject: str, body: str) -> None:
         log.warning("notification (SMTP_HOST is not set, so not emailed): %s", subject)
+
+
+class StaffSms(Protocol):
+    def __call__(self, number: str, body: str, now: datetime) -> None:
+        """Queue ``body`` for a member of staff's phone, in the caller's transaction."""
+        ...
+
+
+STAFF_SMS = "staff_sms"  # app.extensions: the StaffSms of the SMS channel
+
+
+def register_staff_sms(app: Flask, send: StaffSms) -> None:
+    app.extensions[STAFF_SMS] = send
+
+
+def _text_on_call(alert_id: int, reminder: bool, now: datetime) -> None:
+    number = current_app.config["ALERT_SMS_TO"]
+    send = current_app.extensions.get(STAFF_SMS)
+    if not number or send is None:
+        return
+    base_url = current_app.config["PUBLIC_BASE_URL"] or LOCAL_ADDRESS
+    still = "still " if reminder else ""
+    send(
+        number,
+        f"Changemakers desk: an alert {still}needs a person now. {base_url}/alerts/{alert_id}",
+        now,
+    )
 
 
 def mailer_from_config(config: Mapping[str, Any]) -> Mailer:
@@ -148,6 +177,7 @@ def plan(now: datetime) -> int:
     recipients = services.to_tell() if untold else []
     for alert in immediate:
         _queue(NotificationKind.IMMEDIATE, recipients, now, alert.id, 1)
+        _text_on_call(alert.id, False, now)
         alert.notified_at = now
     digest_due = now - timedelta(minutes=config["ALERT_DIGEST_MINUTES"])
     digested = concern if concern and concern[0].created_at <= digest_due else []
@@ -171,6 +201,7 @@ def plan(now: datetime) -> int:
         everyone = [*services.to_tell(), *services.admins()]
         for alert in waiting:
             _queue(NotificationKind.REMINDER, everyone, now, alert.id, 1)
+            _text_on_call(alert.id, True, now)
             alert.escalated_at = now
     db.session.commit()
     return len(immediate) + len(digested) + len(waiting)

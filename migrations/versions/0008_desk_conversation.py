@@ -1,6 +1,6 @@
 """The desk holds a conversation: each alert's thread with the young person (and a flag on the
-contact while one may be open), the reviewers on duty, and the notifications that tell them of
-new alerts.
+contact while one may be open), the reviewers on duty, the notifications that tell them of new
+alerts, and the outbox's texts to the staff on-call phone.
 
 Revision ID: 0008
 Revises: 0007
@@ -28,11 +28,23 @@ _ALERT_TIMES = (
 )
 
 
+_PURPOSES = ("follow_up", "broadcast", "staff_reply", "late_reply")
+
+
+def _purposes(*values: str) -> sa.TextClause:
+    return sa.text("purpose IN (" + ", ".join(f"'{value}'" for value in values) + ")")
+
+
 def _enum(name: str, *values: str) -> sa.Enum:
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=16)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_outbox_outbox_purpose"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_outbox_outbox_purpose"), _purposes(*_PURPOSES, "staff_alert")
+        )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("in_desk_thread", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -123,3 +135,9 @@ def downgrade() -> None:
             batch_op.drop_column(name)
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_column("in_desk_thread")
+    op.execute("DELETE FROM outbox WHERE purpose = 'staff_alert'")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_outbox_outbox_purpose"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_outbox_outbox_purpose"), _purposes(*_PURPOSES)
+        )

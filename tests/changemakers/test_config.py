@@ -55,6 +55,7 @@ def test_several_contact_keys_for_rotation():
         ("SUPPRESSION_THRESHOLD", "0", "SUPPRESSION_THRESHOLD must be at least 1"),
         ("PUBLIC_BASE_URL", "example.org", "PUBLIC_BASE_URL must start with https://"),
         ("SMTP_STARTTLS", "maybe", "SMTP_STARTTLS must be true or false"),
+        ("ALERT_SMS_TO", "on call", "ALERT_SMS_TO must be a phone number"),
         ("SMTP_PORT", "smtp", "SMTP_PORT must be a whole number"),
         ("ALERT_ESCALATE_MINUTES", "0", "ALERT_ESCALATE_MINUTES must be at least 1"),
         ("ALERT_THREAD_QUIET_HOURS", "two days", "ALERT_THREAD_QUIET_HOURS must be a whole"),
@@ -82,3 +83,8 @@ def test_alert_emails_need_a_sender_and_default_to_starttls():
     )
     assert (settings["SMTP_PORT"], settings["SMTP_STARTTLS"]) == (587, True)
     assert load_settings({**SECRETS, "SMTP_STARTTLS": "False"}, {})["SMTP_STARTTLS"] is False
+
+
+def test_the_on_call_phone_is_kept_in_e164():
+    settings = load_settings({**SECRETS, "ALERT_SMS_TO": "07700 900777"}, {})
+    assert settings["ALERT_SMS_TO"] == "+447700900777"
