@@ -119,14 +119,15 @@ def _register_blueprints(app: Flask) -> None:
     import surveys.cli
     import surveys.demo
     from changemakers import accounts, alerts, audit, main, subject_access
+    from changemakers.alerts import notifications
     from changemakers.alerts import services as alert_services
-    from changemakers.alerts.retention import CLOSED_ALERTS
+    from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
     from changemakers.database import utcnow
     from changemakers.navigation import HomeNotice, NavItem
     from changemakers.retention import services as retention
     from changemakers.subject_access import services as participant_data
     from messages import conversations, signpost_services
-    from messages.alert_channel import SmsAlertChannel
+    from messages.alert_channel import SmsAlertChannel, text_staff_on_call
     from messages.flows.services import FlowConversation
     from messages.personal_data import SMS_DATA
     from messages.retention import TASKS as SMS_RETENTION
@@ -145,10 +146,11 @@ def _register_blueprints(app: Flask) -> None:
     conversations.register(FlowConversation())
     conversations.register(SurveyConversation())
     alert_services.register_channel(app, "sms", SmsAlertChannel())
+    notifications.register_staff_sms(app, text_staff_on_call)
     alert_services.register_channel(app, web_alerts.CHANNEL, web_alerts.WebSurveyAlerts())
     for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
         participant_data.register(app, part)
-    for task in (*SMS_RETENTION, CLOSED_ALERTS, STRAY_PARTICIPATIONS):
+    for task in (*SMS_RETENTION, CLOSED_ALERTS, SENT_NOTIFICATIONS, STRAY_PARTICIPATIONS):
         retention.register(app, task)
     for command in (
         messages.cli.contacts,
@@ -183,6 +185,12 @@ def _register_blueprints(app: Flask) -> None:
             "Safeguarding alerts",
             "alerts.queue",
             "messages that suggest a young person is in danger",
+            alert_services.desk_badge,
+        ),
+        NavItem(
+            "Desk rota",
+            "alerts.rota",
+            "who is on duty, to be told at once of a young person in danger",
         ),
         NavItem(
             "Detector rules",

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 from changemakers.office_hours import OfficeHours
+from changemakers.privacy import InvalidNumber, normalise_number
 
 REQUIRED_SECRETS = ("SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY")
 SMS_GATEWAYS = ("console", "twilio")
@@ -52,6 +53,23 @@ SETTINGS = (
     Setting("ALERT_RETENTION_DAYS", "365", "days a closed safeguarding alert is kept"),
     Setting("OFFICE_HOURS", "Mon-Fri 09:00-17:00", "when reviewers read alerts (Europe/London)"),
     Setting("ALERT_TARGET_MINUTES", "60", "working minutes before a new alert is overdue"),
+    Setting(
+        "ALERT_ESCALATE_MINUTES", "10", "minutes before an immediate danger not picked up escalates"
+    ),
+    Setting("ALERT_DIGEST_MINUTES", "60", "how often alerts of concern are emailed, together"),
+    Setting(
+        "ALERT_THREAD_QUIET_HOURS", "48", "hours without a text before a desk conversation ends"
+    ),
+    Setting("ALERT_SMS_TO", None, "staff on-call phone texted of each immediate danger (optional)"),
+    Setting("PRIVACY_NOTICE_URL", None, "the published privacy notice, linked in the desk's texts"),
+    Setting("SMTP_HOST", None, "mail server for alert notifications; unset: written to the log"),
+    Setting("SMTP_PORT", "587", "mail server port"),
+    Setting("SMTP_FROM", None, "sender address of alert notifications (needed with SMTP_HOST)"),
+    Setting("SMTP_USERNAME", None, "mail server login, if it needs one"),
+    Setting("SMTP_PASSWORD", None, "mail server password, if it needs one"),
+    Setting(
+        "SMTP_STARTTLS", "true", "`true`: STARTTLS before logging in; `false` for a local relay"
+    ),
     Setting("SUPPRESSION_THRESHOLD", "10", "counts below this are hidden in findings"),
     Setting(
         "RATELIMIT_STORAGE_URI", "memory://", "rate-limit store; `redis://…` for several processes"
@@ -104,6 +122,10 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
         ("CONTACT_RETENTION_DAYS", 1),
         ("ALERT_RETENTION_DAYS", 1),
         ("ALERT_TARGET_MINUTES", 1),
+        ("ALERT_ESCALATE_MINUTES", 1),
+        ("ALERT_DIGEST_MINUTES", 1),
+        ("ALERT_THREAD_QUIET_HOURS", 1),
+        ("SMTP_PORT", 1),
         ("SUPPRESSION_THRESHOLD", 1),
         ("TRUSTED_PROXY_COUNT", 0),
     ):
@@ -119,6 +141,19 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
         raw["OFFICE_HOURS"] = OfficeHours.parse(str(raw["OFFICE_HOURS"]))
     except ValueError as error:
         problems.append(f"OFFICE_HOURS {error}")
+
+    starttls = str(raw["SMTP_STARTTLS"]).strip().lower()
+    if starttls not in ("true", "false"):
+        problems.append("SMTP_STARTTLS must be true or false")
+    raw["SMTP_STARTTLS"] = starttls == "true"
+    if raw["SMTP_HOST"] and not raw["SMTP_FROM"]:
+        problems.append("SMTP_HOST needs SMTP_FROM, the address notifications come from")
+
+    if raw["ALERT_SMS_TO"]:
+        try:
+            raw["ALERT_SMS_TO"] = normalise_number(str(raw["ALERT_SMS_TO"]))
+        except InvalidNumber:
+            problems.append("ALERT_SMS_TO must be a phone number, such as +447700900123")
 
     if raw["PUBLIC_BASE_URL"]:
         raw["PUBLIC_BASE_URL"] = str(raw["PUBLIC_BASE_URL"]).rstrip("/")

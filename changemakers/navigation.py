@@ -19,6 +19,8 @@ class NavItem:
     label: str
     endpoint: str
     description: str
+    # What is waiting there, shown beside the link ("2 new, 1 overdue"); "" for nothing.
+    badge: Callable[[], str] | None = None
 
 
 def items_for() -> list[NavItem]:

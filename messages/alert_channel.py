@@ -3,16 +3,21 @@ reviewer's reply sent through the outbox (the desk never handles a number)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 
+from changemakers import privacy
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
-from messages import outbox
+from messages import outbox, signposting
 from messages.models import Contact, OutboxPurpose
-from messages.services import conversation_history
+from messages.services import conversation_history, current_signposts, lock_contact
+
+log = logging.getLogger(__name__)
 
 
 class SmsAlertChannel:
@@ -23,9 +28,14 @@ class SmsAlertChannel:
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]:
         return conversation_history(pseudonym)
 
+    def hold(self, pseudonym: str) -> None:
+        db.session.execute(
+            select(Contact.id).where(Contact.pseudonym == pseudonym).with_for_update()
+        )
+
     def reply(self, pseudonym: str, body: str) -> int:
         """A reviewer's reply is an answer to someone who reached out: it goes at once, even in
-        quiet hours."""
+        quiet hours. ``{childline}`` and the like insert the signposting directory's entries."""
         contact = db.session.scalars(
             select(Contact).where(Contact.pseudonym == pseudonym).with_for_update()
         ).first()
@@ -33,8 +43,24 @@ class SmsAlertChannel:
             raise CannotReply("This young person erased their data, so the service cannot reply.")
         if contact.opted_out or contact.number_encrypted is None:
             raise CannotReply("This young person texted STOP, so the service must not text them.")
+        contact.in_desk_thread = True  # their next text looks for the alert's thread
         message = outbox.enqueue(
-            contact.id, body, OutboxPurpose.STAFF_REPLY, utcnow(), hold_in_quiet_hours=False
+            contact.id,
+            signposting.render(body, current_signposts()),
+            OutboxPurpose.STAFF_REPLY,
+            utcnow(),
+            hold_in_quiet_hours=False,
         )
         db.session.flush()
         return message.id
+
+
+def text_staff_on_call(number: str, body: str, now: datetime) -> None:
+    """An alert's text to the staff on-call phone, through the outbox like any text, at once
+    even in quiet hours. The phone is kept as a contact (its number encrypted, never in
+    clear); if it texted STOP, it is not texted."""
+    contact = lock_contact(privacy.pseudonym(number), number, now)
+    if contact.opted_out:
+        log.warning("the staff on-call phone (ALERT_SMS_TO) texted STOP: it is not texted")
+        return
+    outbox.enqueue(contact.id, body, OutboxPurpose.STAFF_ALERT, now, hold_in_quiet_hours=False)

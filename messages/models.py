@@ -28,6 +28,9 @@ class Contact(Model):
     opted_out_at: Mapped[datetime | None]
     # True while a conversation may be active, so most messages need not look for one.
     in_conversation: Mapped[bool] = mapped_column(default=False)
+    # True while a reviewer's conversation with them on the safeguarding desk may be open, so
+    # most messages need not look for one.
+    in_desk_thread: Mapped[bool] = mapped_column(default=False)
     wants_updates: Mapped[bool] = mapped_column(default=False)  # texted UPDATES: broadcasts
     language: Mapped[str] = mapped_column(String(8), default="en")
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -124,6 +127,7 @@ class OutboxPurpose(enum.StrEnum):
     BROADCAST = "broadcast"
     STAFF_REPLY = "staff_reply"
     LATE_REPLY = "late_reply"  # the reply to a message found by reconcile
+    STAFF_ALERT = "staff_alert"  # to the staff on-call phone: an alert needs a person now
 
 
 class OutboundMessage(Model):

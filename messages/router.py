@@ -10,11 +10,15 @@ Order (a safeguarding reply always comes first among the replies):
    MYDATA (a reference for asking what we hold), UPDATES / UPDATES OFF (news from the
    Changemakers, sent as broadcasts)
 3. safeguarding: urgent help and an alert, and nothing else: never a flow's next step or the
-   keyword menu after it (the conversation waits where it was for the next text)
+   keyword menu after it (the conversation waits where it was for the next text); in a desk
+   conversation a concern goes to the reviewer reading it (the alert flagged), while immediate
+   danger still gets urgent help at once
 4. opted out: someone who texted STOP is only told how to come back
-5. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
-6. the active conversation takes the message
-7. the default reply
+5. the safeguarding desk: once a reviewer has written, the young person's texts go to the
+   thread of their alert (never to a keyword or the menu) until the thread ends
+6. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
+7. the active conversation takes the message
+8. the default reply
 """
 
 from __future__ import annotations
@@ -88,7 +92,10 @@ class RouterContext(Protocol):
         """The detector's verdict on ``text`` (truthy when it suggests danger)."""
         ...
 
-    def raise_alert(self, verdict: Verdict) -> None: ...
+    def raise_alert(self, verdict: Verdict) -> bool:
+        """Raise the alert ``verdict`` calls for; whether the text went instead into a desk
+        conversation a reviewer holds with the young person (the alert is flagged)."""
+        ...
 
     def when_read(self) -> str:
         """When a person will read an alert raised now ("9am tomorrow"); "" in office hours."""
@@ -106,6 +113,11 @@ class RouterContext(Protocol):
 
     def continue_conversation(self, text: str) -> list[str] | None:
         """Replies from the active conversation, or ``None`` if there is none."""
+        ...
+
+    def continue_desk_thread(self, text: str) -> list[str] | None:
+        """Replies once the text is in the open thread of the sender's alert (often none: a
+        person will answer), or ``None`` if there is no such thread."""
         ...
 
     def keywords(self) -> list[str]: ...
@@ -166,8 +178,10 @@ def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     verdict = context.safeguarding_matches(message.text)
     if not verdict:
         return None
-    context.raise_alert(verdict)
+    in_desk_thread = context.raise_alert(verdict)
     immediate = verdict.severity == IMMEDIATE
+    if in_desk_thread and not immediate:
+        return None  # a person is reading this conversation: the thread takes the text
     return Answer([context.signposted(texts.urgent_help(context.when_read(), immediate))])
 
 
@@ -175,6 +189,11 @@ def opted_out(message: Inbound, context: RouterContext) -> Answer | None:
     if context.opted_out:
         return Answer([texts.STILL_OPTED_OUT])
     return None
+
+
+def desk_thread(message: Inbound, context: RouterContext) -> Answer | None:
+    replies = context.continue_desk_thread(message.text)
+    return None if replies is None else Answer(replies)
 
 
 def keywords(message: Inbound, context: RouterContext) -> Answer | None:
@@ -196,6 +215,7 @@ STAGES: tuple[Stage, ...] = (
     reserved_keywords,
     safeguarding,
     opted_out,
+    desk_thread,
     keywords,
     active_conversation,
     default,

@@ -171,6 +171,7 @@ def _statements(dialect: str) -> SimpleNamespace:
         number_encrypted=bindparam("number_encrypted"),
         opted_out=False,
         in_conversation=False,
+        in_desk_thread=False,
         language="en",
         first_seen_at=bindparam("now"),
         last_seen_at=bindparam("now"),
@@ -215,9 +216,11 @@ def _statements(dialect: str) -> SimpleNamespace:
             contacts.c.id,
             contacts.c.opted_out,
             contacts.c.in_conversation,
+            contacts.c.in_desk_thread,
             stored_replies.label("stored_replies"),
         ),
         update_contact_flag=change_contact(in_conversation=bindparam("flag")),
+        left_desk_thread=change_contact(in_desk_thread=False),
         set_wants_updates=change_contact(wants_updates=bindparam("wanted")),
         opt_in_contact=change_contact(
             opted_out=False, opted_out_at=None, number_encrypted=bindparam("number_encrypted")
@@ -290,6 +293,7 @@ class ContactState:
     id: int
     opted_out: bool
     in_conversation: bool
+    in_desk_thread: bool = False
     stored_replies: list[str] | None = None
 
 
@@ -306,7 +310,9 @@ def lock_contact(pseudonym: str, number: str, now: datetime, message_sid: str = 
             "message_sid": message_sid,
         },
     ).one()
-    return ContactState(row.id, row.opted_out, row.in_conversation, row.stored_replies)
+    return ContactState(
+        row.id, row.opted_out, row.in_conversation, row.in_desk_thread, row.stored_replies
+    )
 
 
 def _stored_replies(message_sid: str) -> list[str] | None:
@@ -405,9 +411,21 @@ class DatabaseContext:
     def data_reference(self) -> str:
         return subject_access.format_reference(subject_access.issue_reference(self.pseudonym))
 
-    def raise_alert(self, verdict: Verdict) -> None:
-        alerts.raise_alert_for("sms", self.pseudonym, self.redacted_text, verdict)
+    def raise_alert(self, verdict: Verdict) -> bool:
+        alert = alerts.raise_alert_for("sms", self.pseudonym, self.redacted_text, verdict)
         log.warning("safeguarding alert raised (%s, %s)", verdict.category, verdict.severity)
+        return bool(alert.thread_open)
+
+    def continue_desk_thread(self, text: str) -> list[str] | None:
+        contact = self._contact
+        if contact is None or not contact.in_desk_thread:
+            return None  # most messages: no need to look
+        replies = alerts.take_into_thread(self.pseudonym, self.redacted_text, self.now)
+        if replies is None:
+            _execute("left_desk_thread", contact_id=contact.id)
+            contact.in_desk_thread = False
+            return None
+        return [self.signposted(reply) for reply in replies]
 
     def is_keyword(self, word: str) -> bool:
         return word in current_keywords()
@@ -580,6 +598,7 @@ def opt_out_participant(contact_id: int, pseudonym: str, now: datetime) -> None:
     _end_open_conversations(contact_id, "opted_out", now)
     outbox.cancel_pending(contact_id, now)
     _execute("forget_bodies", sender=pseudonym)
+    alerts.end_threads_of(pseudonym, "opted_out", now)
 
 
 def opted_out_at_twilio(contact_id: int, now: datetime) -> None:

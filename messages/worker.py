@@ -4,8 +4,10 @@ Each round it settles messages whose fate is unknown (asking Twilio), writes the
 any broadcast being sent, then claims due messages and sends them, several at a time. Results
 are recorded one by one as they come back, so a worker killed mid-batch leaves at most the
 messages in flight unsettled, and the next round (of any worker) settles them. Several workers
-may run at once, on one machine or many. Every few minutes a worker also asks whether today's
-retention purge has run (``changemakers.retention``); one worker a day runs it.
+may run at once, on one machine or many. Each round also tells reviewers of new alerts by email
+(``changemakers.alerts.notifications``) and ends desk conversations gone quiet. Every few
+minutes a worker also asks whether today's retention purge has run (``changemakers.retention``);
+one worker a day runs it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
+from changemakers.alerts import notifications
+from changemakers.alerts import services as alerts
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.retention import services as retention
@@ -47,9 +51,11 @@ class Dispatcher:
         lease: timedelta = outbox.SENDING_LEASE,
         idle_wait: float = 1.0,
         name: str | None = None,
+        mailer: notifications.Mailer | None = None,
     ) -> None:
         self.app = app
         self.gateway = gateway
+        self.mailer = mailer or notifications.mailer_from_config(app.config)
         self.batch_size = batch_size
         self.lease = lease
         self.idle_wait = idle_wait
@@ -88,6 +94,8 @@ class Dispatcher:
                 done = self.settle(now)
                 done += services.expire_conversations(now)
                 done += broadcasts.enqueue_next_batch(now)
+                done += self.tell_reviewers(now)
+                done += alerts.end_quiet_threads(now)
                 done += self.send_due(now)
                 self.run_daily_jobs(now)
                 return done
@@ -105,6 +113,16 @@ class Dispatcher:
         except Exception:
             db.session.rollback()
             log.exception("retention purge failed; it will be tried again later")
+
+    def tell_reviewers(self, now: datetime) -> int:
+        """Notifications of new alerts; a failure is logged and the messages go on being sent
+        (what was not sent stays queued)."""
+        try:
+            return notifications.run(now, self.mailer)
+        except Exception:
+            db.session.rollback()
+            log.exception("alert notifications failed; they will be tried again shortly")
+            return 0
 
     def settle(self, now: datetime) -> int:
         """Ask Twilio about messages whose outcome is unknown; resend only those it never had."""

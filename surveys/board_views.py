@@ -15,11 +15,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from changemakers.access import roles_allowed
+from changemakers.alerts import services as alerts
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import Role
 from surveys import bp, services
 from surveys.definition import SurveyDefinition
+from surveys.desk_findings import desk_findings
 from surveys.findings import count_shown, csv_rows, headlines
 from surveys.models import Survey
 
@@ -91,6 +93,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         headlines=headlines(data),
         report=report,
         compare=None if report or len(answered) < 2 else (answered[-2], answered[-1]),
+        desk=desk_findings(alerts.alert_figures(), _threshold()) if report else None,
     )
 
 
@@ -178,4 +181,16 @@ def flow_findings() -> ResponseReturnValue:
     """How each message flow is used, per published version, small numbers hidden."""
     return render_template(
         "surveys/board/flows.html", flows=services.flow_findings_for(_threshold())
+    )
+
+
+@bp.route("/findings/desk")
+@roles_allowed(*READERS)
+def desk_figures() -> ResponseReturnValue:
+    """How fast a person answered young people who may be in danger, and what alerts were
+    about, small numbers hidden; ``?print=1`` for board papers."""
+    return render_template(
+        "surveys/board/desk.html",
+        desk=desk_findings(alerts.alert_figures(), _threshold()),
+        report=request.args.get("print") == "1",
     )

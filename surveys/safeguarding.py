@@ -55,5 +55,8 @@ class WebSurveyAlerts:
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]:
         return []
 
+    def hold(self, pseudonym: str) -> None:
+        """Nothing to hold: nobody is known."""
+
     def reply(self, pseudonym: str, body: str) -> int:
         raise CannotReply(f"The service cannot reply: {self.no_reply}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from changemakers.alerts.rules import NOTE_MAX_LENGTH, SUMMARY_MAX_LENGTH
 from changemakers.alerts.services import CLOSE_NOTE_MAX_LENGTH, REPLY_MAX_LENGTH
@@ -35,6 +35,12 @@ class CloseForm(FlaskForm):
             Length(max=CLOSE_NOTE_MAX_LENGTH),
         ],
     )
+
+
+class OnDutyForm(FlaskForm):
+    """The rota's button: ``yes`` puts the reviewer on duty, ``no`` takes them off."""
+
+    on_duty = HiddenField(validators=[AnyOf(("yes", "no"))])
 
 
 class DetectorRulesForm(FlaskForm):

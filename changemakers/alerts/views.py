@@ -15,6 +15,7 @@ from changemakers.alerts import bp, rules, services
 from changemakers.alerts.forms import (
     CloseForm,
     DetectorRulesForm,
+    OnDutyForm,
     ReplyForm,
     RuleSetDecisionForm,
 )
@@ -31,6 +32,7 @@ def queue() -> ResponseReturnValue:
     return render_template(
         "alerts/queue.html",
         alerts=services.queue(show_closed, now),
+        counts=services.desk_counts(now),
         show_closed=show_closed,
         office_hours=services.office_hours(),
         target_minutes=int(services.target().total_seconds() // 60),
@@ -40,7 +42,7 @@ def queue() -> ResponseReturnValue:
 def _render_alert(
     alert_id: int, reply_form: ReplyForm | None = None, close_form: CloseForm | None = None
 ) -> ResponseReturnValue:
-    page = services.alert_page(alert_id, utcnow())
+    page = services.alert_page(alert_id, utcnow(), show_all=request.args.get("all") == "1")
     if page is None:
         abort(404)
     reply_form = reply_form or ReplyForm(form_token=secrets.token_hex(16))
@@ -103,6 +105,31 @@ def close(alert_id: int) -> ResponseReturnValue:
             flash("Alert closed.")
             return redirect(url_for("alerts.queue"))
     return _render_alert(alert_id, close_form=form)
+
+
+@bp.route("/rota", methods=["GET", "POST"])
+@roles_allowed(Role.REVIEWER)
+def rota() -> ResponseReturnValue:
+    form = OnDutyForm()
+    if form.validate_on_submit():
+        on_duty = form.on_duty.data == "yes"
+        services.set_on_duty(current_user, on_duty)
+        flash(
+            "You are on duty: you will be emailed at once of a young person in danger."
+            if on_duty
+            else "You are off duty."
+        )
+        return redirect(url_for("alerts.rota"))
+    lines = services.rota()
+    return render_template(
+        "alerts/rota.html",
+        lines=lines,
+        form=form,
+        me_on_duty=any(
+            line.reviewer.id == current_user.id and line.on_duty_since for line in lines
+        ),
+        nobody_on_duty=not any(line.on_duty_since for line in lines),
+    )
 
 
 def _render_rules(

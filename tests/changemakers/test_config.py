@@ -54,6 +54,11 @@ def test_several_contact_keys_for_rotation():
         ("RETENTION_DAYS", "a month", "RETENTION_DAYS must be a whole number"),
         ("SUPPRESSION_THRESHOLD", "0", "SUPPRESSION_THRESHOLD must be at least 1"),
         ("PUBLIC_BASE_URL", "example.org", "PUBLIC_BASE_URL must start with https://"),
+        ("SMTP_STARTTLS", "maybe", "SMTP_STARTTLS must be true or false"),
+        ("ALERT_SMS_TO", "on call", "ALERT_SMS_TO must be a phone number"),
+        ("SMTP_PORT", "smtp", "SMTP_PORT must be a whole number"),
+        ("ALERT_ESCALATE_MINUTES", "0", "ALERT_ESCALATE_MINUTES must be at least 1"),
+        ("ALERT_THREAD_QUIET_HOURS", "two days", "ALERT_THREAD_QUIET_HOURS must be a whole"),
     ],
 )
 def test_malformed_settings_are_explained(name, value, message):
@@ -68,3 +73,18 @@ def test_twilio_gateway_needs_its_credentials():
     assert "TWILIO_ACCOUNT_SID" in message
     assert "TWILIO_AUTH_TOKEN" in message
     assert "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM" in message
+
+
+def test_alert_emails_need_a_sender_and_default_to_starttls():
+    with pytest.raises(ConfigError, match="SMTP_HOST needs SMTP_FROM"):
+        load_settings({**SECRETS, "SMTP_HOST": "mail.example.org"}, {})
+    settings = load_settings(
+        {**SECRETS, "SMTP_HOST": "mail.example.org", "SMTP_FROM": "desk@example.org"}, {}
+    )
+    assert (settings["SMTP_PORT"], settings["SMTP_STARTTLS"]) == (587, True)
+    assert load_settings({**SECRETS, "SMTP_STARTTLS": "False"}, {})["SMTP_STARTTLS"] is False
+
+
+def test_the_on_call_phone_is_kept_in_e164():
+    settings = load_settings({**SECRETS, "ALERT_SMS_TO": "07700 900777"}, {})
+    assert settings["ALERT_SMS_TO"] == "+447700900777"

@@ -17,6 +17,7 @@ from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import rules
 from changemakers.alerts import services as alert_services
+from changemakers.alerts import texts as desk_texts
 from changemakers.alerts.models import Alert, AlertReply, AlertStatus
 from changemakers.audit.models import AuditEvent
 from changemakers.database import utcnow
@@ -83,7 +84,7 @@ def test_only_reviewers_see_the_desk(client, make_staff, alert):
 def test_a_new_alert_is_overdue_after_the_target_in_office_hours(
     client, reviewer, alert, app, monkeypatch
 ):
-    assert "overdue" not in client.get("/").get_data(as_text=True)
+    assert "alert(s) overdue" not in client.get("/").get_data(as_text=True)
     alert.created_at = utcnow() - timedelta(minutes=61)
     db.session.commit()
     home = client.get("/").get_data(as_text=True)
@@ -95,7 +96,7 @@ def test_a_new_alert_is_overdue_after_the_target_in_office_hours(
     monkeypatch.setitem(
         app.config, "OFFICE_HOURS", OfficeHours.parse(f"{DAY_NAMES[closed_today]} 09:00-17:00")
     )
-    assert "overdue" not in client.get("/").get_data(as_text=True)
+    assert "alert(s) overdue" not in client.get("/").get_data(as_text=True)
 
 
 def test_an_alert_in_hand_is_never_overdue(client, reviewer, alert):
@@ -103,7 +104,7 @@ def test_an_alert_in_hand_is_never_overdue(client, reviewer, alert):
     db.session.commit()
     post_form(client, f"/alerts/{alert.id}/pick-up", page=f"/alerts/{alert.id}")
     assert alert.status is AlertStatus.IN_HAND and alert.assigned_to_id == reviewer.id
-    assert "overdue" not in client.get("/").get_data(as_text=True)
+    assert "alert(s) overdue" not in client.get("/").get_data(as_text=True)
     assert reviewer.email in client.get(f"/alerts/{alert.id}").get_data(as_text=True)
 
 
@@ -136,7 +137,9 @@ def test_a_reply_goes_to_the_young_persons_phone_without_staff_seeing_it(
         },
     )
     assert response.status_code == 302
-    queued = db.session.scalars(select(OutboundMessage)).one()
+    # The first reply comes after the desk's opening text: a person is reading, how to stop.
+    opening, queued = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id))
+    assert opening.body == desk_texts.opening(None)
     assert (queued.purpose, queued.body, queued.hold_in_quiet_hours) == (
         OutboxPurpose.STAFF_REPLY,
         body,
@@ -151,10 +154,13 @@ def test_a_reply_goes_to_the_young_persons_phone_without_staff_seeing_it(
 
     worker = Dispatcher(app, gateway, name="test-worker")
     try:
+        # One message a participant at a time, in order.
+        assert worker.send_due(utcnow()) == 1
         assert worker.send_due(utcnow()) == 1
     finally:
         worker.close()
-    [sent] = fake_twilio.state.messages
+    first, sent = fake_twilio.state.messages
+    assert (first.to, first.body) == (PHONE, opening.body)
     assert (sent.to, sent.body) == (PHONE, body)
 
 
@@ -168,7 +174,8 @@ def test_the_same_reply_sent_twice_is_one_text(client, reviewer, alert):
     second = client.post(f"/alerts/{alert.id}/reply", data=form)
     assert first.status_code == second.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(AlertReply)) == 1
-    assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 1
+    bodies = db.session.scalars(select(OutboundMessage.body).order_by(OutboundMessage.id)).all()
+    assert bodies == [desk_texts.opening(None), form["body"]]
 
 
 def test_no_reply_to_someone_who_texted_stop_or_delete(client, reviewer, alert, send_sms):
@@ -280,8 +287,14 @@ def test_replies_sent_at_the_same_moment_from_two_tabs_are_one_text(tmp_path):
             thread.join()
         assert failures == []
         with app.app_context():
-            assert db.session.scalar(select(func.count()).select_from(AlertReply)) == 2
-            assert db.session.scalar(select(func.count()).select_from(OutboundMessage)) == 2
+            replies = db.session.scalars(select(AlertReply).order_by(AlertReply.id)).all()
+            assert len(replies) == 2
+            outbox_ids = db.session.scalars(
+                select(OutboundMessage.id).order_by(OutboundMessage.id)
+            ).all()
+            # The desk's opening text once, then both reviewers' replies, in the order taken.
+            assert len(outbox_ids) == 3
+            assert [reply.outbox_id for reply in replies] == outbox_ids[1:]
             assert db.session.get(Alert, alert_id).status is AlertStatus.IN_HAND
             db.session.remove()
     finally:

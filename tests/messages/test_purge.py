@@ -12,7 +12,14 @@ from sqlalchemy.exc import OperationalError
 
 from changemakers import privacy
 from changemakers.alerts import services as alert_services
-from changemakers.alerts.models import Alert, AlertReply, AlertStatus
+from changemakers.alerts.models import (
+    Alert,
+    AlertReply,
+    AlertStatus,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from changemakers.audit.models import AuditEvent
 from changemakers.cli import cli
 from changemakers.database import utcnow
@@ -298,6 +305,30 @@ def test_closed_alerts_past_retention_go_with_their_replies_and_open_ones_never(
     }
 
 
+def test_notifications_sent_long_ago_go_and_waiting_ones_stay(app, db_session):
+    days = app.config["ALERT_RETENTION_DAYS"]
+    now = utcnow()
+    for status, sent_days_ago in (
+        (NotificationStatus.SENT, days + 1),
+        (NotificationStatus.SENT, days - 1),
+        (NotificationStatus.QUEUED, None),
+    ):
+        db.session.add(
+            Notification(
+                kind=NotificationKind.DIGEST,
+                recipient="reviewer@example.org",
+                status=status,
+                sent_at=None if sent_days_ago is None else now - sent_days_ago * DAY,
+                created_at=now - 2 * days * DAY,
+                next_attempt_at=now,
+            )
+        )
+    db.session.commit()
+    assert retention.purge(now)["alert_notifications"] == 1
+    left = db.session.scalars(select(Notification.status).order_by(Notification.id)).all()
+    assert left == [NotificationStatus.SENT, NotificationStatus.QUEUED]
+
+
 # The purge as a whole ---------------------------------------------------------------------
 
 
@@ -309,6 +340,7 @@ def test_every_area_registers_its_tasks(app):
         "silent_participants",
         "stray_mydata_references",
         "closed_alerts",
+        "alert_notifications",
         "stray_survey_participations",
     ]
 
@@ -326,6 +358,7 @@ def test_logs_and_the_audit_log_carry_counts_only(app, send_sms, caplog):
         "silent_participants": 1,
         "stray_mydata_references": 0,
         "closed_alerts": 0,
+        "alert_notifications": 0,
         "stray_survey_participations": 0,
     }
     assert "inbound_words 1, conversation_answers 0, silent_participants 1" in caplog.text

@@ -17,6 +17,7 @@ class FakeContext:
     read_at: str = ""  # office hours
     keyword_replies: dict[str, list[str]] = field(default_factory=lambda: {"FRIEND": ["Hi!"]})
     conversation_reply: list[str] | None = None
+    desk_thread: list[str] | None = None  # replies when a reviewer's thread is open
     events: list[str] = field(default_factory=list)
 
     def opt_out(self):
@@ -35,6 +36,7 @@ class FakeContext:
 
     def raise_alert(self, verdict):
         self.events.append(f"alert:{verdict.category}:{verdict.severity}")
+        return self.desk_thread is not None
 
     def is_keyword(self, word):
         return word in self.keyword_replies
@@ -47,6 +49,11 @@ class FakeContext:
 
     def continue_conversation(self, text):
         return self.conversation_reply
+
+    def continue_desk_thread(self, text):
+        if self.desk_thread is not None:
+            self.events.append(f"thread:{text}")
+        return self.desk_thread
 
     def keywords(self):
         return sorted(self.keyword_replies)
@@ -196,6 +203,7 @@ def test_a_picture_without_text_gets_a_polite_reply():
 def test_channel_texts_fit_in_two_sms_segments():
     for text in (
         URGENT_HELP,
+        URGENT_HELP_CONCERN,
         texts.HELP,
         texts.STOPPED,
         texts.STARTED,
@@ -204,3 +212,22 @@ def test_channel_texts_fit_in_two_sms_segments():
         texts.MEDIA_ONLY,
     ):
         assert text.isascii() and len(text) <= 306, text
+
+
+def test_in_a_desk_thread_texts_go_to_the_reviewer_not_a_keyword_or_conversation():
+    context = FakeContext(desk_thread=[], conversation_reply=["next step"])
+    assert route(Inbound("FRIEND"), context) == []
+    assert route(Inbound("my step dad shouts"), context) == []
+    assert context.events == ["thread:FRIEND", "thread:my step dad shouts"]
+
+
+def test_in_a_desk_thread_reserved_words_and_the_detector_come_first():
+    context = FakeContext(desk_thread=[])
+    assert route(Inbound("STOP"), context) == [texts.STOPPED]
+    assert context.events == ["opt_out"]
+    context = FakeContext(desk_thread=[])
+    assert route(Inbound("i want to kill myself"), context) == []  # a person is reading
+    assert context.events == ["alert:self_harm:concern", "thread:i want to kill myself"]
+    context = FakeContext(desk_thread=[])
+    assert route(Inbound("i took all my pills just now"), context) == [URGENT_HELP]
+    assert context.events == ["alert:self_harm:immediate"]

@@ -1,0 +1,119 @@
+"""The safeguarding desk's figures for the board: time to first human response (median and
+90th percentile) per month and by severity, and alerts by category.
+
+Plain functions over ``alerts.services.AlertFigure``. Every count passes ``_protected``, the
+one place this module calls the board's disclosure gate, so small numbers are hidden as in all
+findings; a median or percentile is given only over a count the gate shows and at least the
+threshold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from changemakers.alerts.models import AlertSeverity
+from changemakers.alerts.services import AlertFigure
+from changemakers.office_hours import LONDON
+from surveys.disclosure import one_way
+from surveys.findings import hidden
+
+SEVERITIES = (
+    (AlertSeverity.IMMEDIATE, "Immediate danger"),
+    (AlertSeverity.CONCERN, "Concern"),
+)
+_ALL = "__all__"
+
+
+def _protected(counts: Mapping[str, int], base: str, threshold: int) -> dict[str, int | str]:
+    """Counts that add up to ``base``, as the board may see them (a hidden one is "<10")."""
+    hide = one_way(counts, base, threshold)
+    return {key: hidden(threshold) if key in hide else value for key, value in counts.items()}
+
+
+def minutes_in_words(minutes: float) -> str:
+    """A response time as a board member reads it: "45 min", "3 h 20 min", "2 days 4 h"."""
+    whole = round(minutes)
+    if whole < 60:
+        return f"{whole} min"
+    if whole < 24 * 60:
+        return f"{whole // 60} h {whole % 60} min"
+    days, hours = divmod(whole // 60, 24)
+    return f"{days} day{'s' if days != 1 else ''} {hours} h"
+
+
+def _times(values: Sequence[float], shown: int | str, threshold: int) -> dict[str, str | None]:
+    if not isinstance(shown, int) or shown < threshold:
+        return {"median": None, "p90": None}
+    return {
+        "median": minutes_in_words(float(np.median(values))),
+        "p90": minutes_in_words(float(np.percentile(values, 90))),
+    }
+
+
+def category_label(category: str) -> str:
+    return category.replace("_", " ").capitalize()
+
+
+def desk_findings(figures: Sequence[AlertFigure], threshold: int) -> dict[str, Any]:
+    """The desk's tables, suppressed: ``months`` (newest first), each with a row for every
+    severity and one for all alerts, and ``categories`` with their total."""
+    by_month: dict[str, list[AlertFigure]] = defaultdict(list)
+    for figure in figures:
+        by_month[figure.created_at.astimezone(LONDON).strftime("%Y-%m")].append(figure)
+    months = []
+    for month in sorted(by_month, reverse=True):
+        alerts = by_month[month]
+        raised = _protected(
+            {
+                **{str(s): sum(1 for a in alerts if a.severity is s) for s, _ in SEVERITIES},
+                _ALL: len(alerts),
+            },
+            _ALL,
+            threshold,
+        )
+        answered = [a for a in alerts if a.first_response_at is not None]
+        waits: dict[str, list[float]] = {
+            str(s): [_minutes(a) for a in answered if a.severity is s] for s, _ in SEVERITIES
+        }
+        waits[_ALL] = [_minutes(a) for a in answered]
+        responded = _protected({key: len(values) for key, values in waits.items()}, _ALL, threshold)
+        rows = [
+            {
+                "label": label,
+                "alerts": raised[key],
+                "responded": responded[key],
+                **_times(waits[key], responded[key], threshold),
+            }
+            for key, label in [*((str(s), label) for s, label in SEVERITIES), (_ALL, "All")]
+        ]
+        months.append({"month": _month_name(month), "rows": rows})
+    counts: dict[str, int] = defaultdict(int)
+    for figure in figures:
+        counts[figure.category] += 1
+    shown = _protected({**counts, _ALL: len(figures)}, _ALL, threshold)
+    categories = [
+        {"label": category_label(category), "count": shown[category]}
+        for category in sorted(counts)  # not by size: the order would tell hidden counts apart
+    ]
+    return {
+        "threshold": threshold,
+        "months": months,
+        "categories": {"rows": categories, "total": shown[_ALL]},
+    }
+
+
+def _minutes(figure: AlertFigure) -> float:
+    assert figure.first_response_at is not None
+    return (figure.first_response_at - figure.created_at).total_seconds() / 60
+
+
+def _month_name(month: str) -> str:
+    year, number = month.split("-")
+    names = (
+        "January February March April May June July August September October November December"
+    ).split()
+    return f"{names[int(number) - 1]} {year}"
