@@ -12,12 +12,13 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
 from changemakers.lifecycle import VersionedContent
+from surveys.gate import new_record_key
 
 
 class Survey(Model):
@@ -58,6 +59,9 @@ class SurveyResponse(Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     started_on: Mapped[date]
     completed_on: Mapped[date | None]
+    # Drawn where the response is made, whichever way it is inserted: the disclosure gate's
+    # record key (``surveys.gate``), never shown.
+    record_key: Mapped[int] = mapped_column(SmallInteger, default=new_record_key)
 
 
 class SurveyParticipation(Model):

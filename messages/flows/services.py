@@ -3,11 +3,14 @@ keyword each published flow answers to, and the conversation kind that runs them
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, delete, select
 
 from changemakers import cache, lifecycle
@@ -198,13 +201,25 @@ def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
         )
     }
     rows = db.session.execute(
-        select(Conversation.state, Conversation.end_reason, Conversation.ended_at).where(
-            and_(Conversation.kind == KIND, Conversation.ref == str(flow.id))
-        )
+        select(
+            Conversation.id, Conversation.state, Conversation.end_reason, Conversation.ended_at
+        ).where(and_(Conversation.kind == KIND, Conversation.ref == str(flow.id)))
     )
     return analytics_module.summarise(
-        ((row.state, row.end_reason, row.ended_at is not None) for row in rows), numbers
+        (
+            (row.state, row.end_reason, row.ended_at is not None, _record_key(row.id))
+            for row in rows
+        ),
+        numbers,
     )
+
+
+def _record_key(conversation_id: int) -> int:
+    """A conversation's record key for the board's disclosure gate (0 to 255): the same for
+    the same conversation every time, and unknown to anyone without the app's secret key."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, b"record-key:%d" % conversation_id, hashlib.sha256).digest()
+    return digest[0]
 
 
 def _definition(version_id: int) -> FlowDefinition | None:
