@@ -123,8 +123,7 @@ def perturb(cells: Iterable[Cell], threshold: int) -> list[int]:
 
 
 def _exposed(hidden_keys: list[Key], equations: Sequence[Equation], among: set[Key]) -> list[Key]:
-    """Hidden entries (of ``among``) that the equations fix, given every shown value: those
-    on which every solution of the homogeneous system is zero (its null space)."""
+    """Hidden entries (of ``among``) that the equations fix, given every shown value."""
     if not hidden_keys:
         return []
     index = {key: n for n, key in enumerate(hidden_keys)}
@@ -138,14 +137,12 @@ def _exposed(hidden_keys: list[Key], equations: Sequence[Equation], among: set[K
             rows.append(row)
     if not rows:
         return []
-    _, singular, vt = np.linalg.svd(np.array(rows))
-    rank = int((singular > 1e-9).sum())
-    null = vt[rank:]
-    return [
-        key
-        for key, n in index.items()
-        if key in among and (null.shape[0] == 0 or np.all(np.abs(null[:, n]) < 1e-9))
-    ]
+    # A hidden entry is fixed when its unit vector lies in the row space of the system: when
+    # its projection on an orthonormal basis of that space (the SVD's) has length one.
+    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=False)
+    basis = vt[: int((singular > 1e-9).sum())]
+    length = (basis**2).sum(axis=0)
+    return [key for key, n in index.items() if key in among and length[n] > 1 - 1e-9]
 
 
 def suppress(
@@ -165,6 +162,8 @@ def suppress(
     small = {k for k, v in values.items() if v < threshold and k not in never_shown}
     protect = {k for k, v in values.items() if 0 < v < threshold}
     withheld: set[Key] = set()
+    if not protect:
+        return small, withheld
     while True:
         unknown = sorted(small | withheld | never_shown, key=repr)
         exposed = _exposed(unknown, equations, protect)
