@@ -17,8 +17,7 @@ from changemakers.access import roles_allowed
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import Role
-from surveys import bp, services
-from surveys import exports
+from surveys import bp, exports, services
 from surveys.definition import SurveyDefinition
 from surveys.findings import csv_rows, headlines
 from surveys.models import Survey

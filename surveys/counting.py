@@ -74,7 +74,7 @@ def count(
     answer = f"CASE WHEN a.key IN ({texts}) THEN '' ELSE {value} END"
     queries = (
         (
-            [f"a.key", answer, kind],
+            ["a.key", answer, kind],
             f"FROM {source} WHERE a.key IN ({asked}) AND {kind} <> 'null'",
         ),
         (["r.channel", "r.done"], f"FROM {responses}"),
@@ -128,9 +128,6 @@ def _grouped(
         return
     positions = ", ".join(str(n + 1) for n in range(width))
     for split, column in [(None, "NULL"), *zip(splits, columns, strict=True)]:
-        sql = (
-            f"SELECT {first}, {column}, {measures} {source} "
-            f"GROUP BY {positions}, {width + 1}"
-        )
+        sql = f"SELECT {first}, {column}, {measures} {source} GROUP BY {positions}, {width + 1}"
         for row in db.session.execute(text(sql), parameters):
             yield tuple(row[:width]), split, row[width], int(row[-2]), int(row[-1] or 0)

@@ -202,13 +202,17 @@ def _system(
                     never.add(where)
             if adds_up and rows:
                 equations.append(
-                    [*(((split, group, r), 1) for r in rows if (split, group, r) in values),
-                     (total, -1)]
+                    [
+                        *(((split, group, r), 1) for r in rows if (split, group, r) in values),
+                        (total, -1),
+                    ]
                 )
         for row in rows:
             equations.append(
-                [*(((split, g, row), 1) for g in groups if (split, g, row) in values),
-                 ((None, None, row), -1)]
+                [
+                    *(((split, g, row), 1) for g in groups if (split, g, row) in values),
+                    ((None, None, row), -1),
+                ]
             )
         equations.append([*(((split, g, None), 1) for g in groups), (EVERYONE, -1)])
     if question.id == STATUS:  # completed = on the web + by SMS, in every view
@@ -419,7 +423,10 @@ def compare(published: Published, first: int, second: int) -> dict[str, Any]:
             "kind": question.kind,
         }
         sides = {}
-        for side, number, asked in (("first", first, before_question), ("second", second, question)):
+        for side, number, asked in (
+            ("first", first, before_question),
+            ("second", second, question),
+        ):
             found = question_table(asked, published, VERSION, number, choices=())
             sides[side] = {k: v for k, v in found.items() if k in ("base", "mean", "median")}
         entry.update(sides)
@@ -430,10 +437,12 @@ def compare(published: Published, first: int, second: int) -> dict[str, Any]:
             )
         if question.kind in TABLE_KINDS:
             rows = []
-            choices = [*question.choices, *(c for c in before_question.choices if c not in
-                                            question.choices)]
+            choices = [
+                *question.choices,
+                *(c for c in before_question.choices if c not in question.choices),
+            ]
             for choice in choices:
-                cells = {}
+                cells: dict[str, dict[str, Any] | None] = {}
                 for side, number, asked in (
                     ("first", first, before_question),
                     ("second", second, question),
@@ -449,8 +458,9 @@ def compare(published: Published, first: int, second: int) -> dict[str, Any]:
                     )
                 rows.append(
                     {
-                        "answer": (question if choice in question.choices else before_question)
-                        .label_of(choice),
+                        "answer": (
+                            question if choice in question.choices else before_question
+                        ).label_of(choice),
                         **cells,
                         "change": _change(
                             (cells["first"] or {}).get("percent"),
@@ -532,26 +542,59 @@ def csv_rows(findings: Mapping[str, Any]) -> list[list[Any]]:
     for table in findings["questions"]:
         for row in table.get("rows", []):
             rows.append(
-                [table["text"], *view, row["answer"], row["count"], _blank(row["percent"]),
-                 table["base"], "", ""]
+                [
+                    table["text"],
+                    *view,
+                    row["answer"],
+                    row["count"],
+                    _blank(row["percent"]),
+                    table["base"],
+                    "",
+                    "",
+                ]
             )
         for theme in table.get("themes", []):
             rows.append(
-                [table["text"], *view, theme["theme"], theme["count"], _blank(theme["percent"]),
-                 table["base"], "", ""]
+                [
+                    table["text"],
+                    *view,
+                    theme["theme"],
+                    theme["count"],
+                    _blank(theme["percent"]),
+                    table["base"],
+                    "",
+                    "",
+                ]
             )
         if "mean" in table:
             rows.append(
-                [table["text"], *view, "all answers", "", "", table["base"],
-                 _blank(table["mean"]), _blank(table["median"])]
+                [
+                    table["text"],
+                    *view,
+                    "all answers",
+                    "",
+                    "",
+                    table["base"],
+                    _blank(table["mean"]),
+                    _blank(table["median"]),
+                ]
             )
     for cross in findings["crosstabs"]:
         text = next(t["text"] for t in findings["questions"] if t["id"] == cross["question"])
         for column_index, column in enumerate(cross["columns"]):
             for row in cross["rows"]:
                 rows.append(
-                    [text, f"by {cross['by_text']}", column["group"], row["answer"],
-                     row["cells"][column_index], "", column["total"], "", ""]
+                    [
+                        text,
+                        f"by {cross['by_text']}",
+                        column["group"],
+                        row["answer"],
+                        row["cells"][column_index],
+                        "",
+                        column["total"],
+                        "",
+                        "",
+                    ]
                 )
     return _as_words(rows)
 

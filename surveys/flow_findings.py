@@ -136,8 +136,8 @@ def version_findings(
         step = definition.steps.get(step_id)
         ending = _ending_of(step) if step else None
         if ending is not None and ending in hidden_endings:
-            reached[step_id] = gate.WITHHELD if reach.count(step_id) is not None else (
-                reach.show(step_id)
+            reached[step_id] = (
+                gate.WITHHELD if reach.count(step_id) is not None else (reach.show(step_id))
             )
         else:
             reached[step_id] = reach.show(step_id)

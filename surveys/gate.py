@@ -35,9 +35,10 @@ Plain functions over plain data; ``docs/disclosure.md`` explains the method for 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ NOISE_SHARES = {-3: 0.05, -2: 0.10, -1: 0.20, 0: 0.30, 1: 0.20, 2: 0.10, 3: 0.05
 WITHHELD = "withheld"
 NOTE = "Figures are rounded and slightly adjusted to protect young people."
 
-Key = Hashable
+Key = Any  # any hashable: an entry's name in its system of tables
 # An equation: the entries it adds up, with their signs (a row: cells +1, its total -1).
 Equation = Sequence[tuple[Key, int]]
 

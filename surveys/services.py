@@ -412,9 +412,9 @@ class GroupTooSmall(Exception):
     """A group of fewer people than the threshold: its findings cannot be opened."""
 
 
-def published_findings(survey_id: int, definition: SurveyDefinition, threshold: int) -> (
-    findings.Published
-):
+def published_findings(
+    survey_id: int, definition: SurveyDefinition, threshold: int
+) -> findings.Published:
     """Every count of a survey's findings through the disclosure gate: what every page,
     filter, comparison and export of it reads."""
     versions = answerable_versions(survey_id)

@@ -94,9 +94,7 @@ def _choice(question: Question, label: str) -> str:
     return next(c for c in question.choices if question.label_of(c) == label)
 
 
-def read_export(
-    rows: list[list[Any]], survey: SurveyDefinition, fetched: Fetched
-) -> list[Any]:
+def read_export(rows: list[list[Any]], survey: SurveyDefinition, fetched: Fetched) -> list[Any]:
     """The findings CSV (or the XLSX read back as rows) into cells; returns every count."""
     by_text = {q.text: q for q in survey.questions}
     by_caption = {f"by {q.text}": q for q in survey.questions}
@@ -114,8 +112,12 @@ def read_export(
         count, base = row[column["count"]], row[column["base"]]
         counts.append(count)
         if text == "Responses":
-            names = {"started": None, "completed": "completed",
-                     "completed on the web": "web", "completed by text": "sms"}
+            names = {
+                "started": None,
+                "completed": "completed",
+                "completed on the web": "web",
+                "completed by text": "sms",
+            }
             fetched.add((STATUS, split, in_group, names[answer]), count)
             continue
         question = by_text[text]
@@ -154,7 +156,9 @@ def fetch_everything(client, app, survey: SurveyDefinition) -> Fetched:
     fetched = Fetched()
     runner = app.test_cli_runner()
     groups = [
-        f"{q.id}:{choice}" for q in survey.questions if q.kind == "demographic"
+        f"{q.id}:{choice}"
+        for q in survey.questions
+        if q.kind == "demographic"
         for choice in q.choices
     ]
     for group in [None, *groups]:
@@ -220,8 +224,14 @@ class Attack:
                 if self.several:
                     self._variable((split, group, None))
                     for answer in answers:
-                        self.constrain({self.index[split, group, answer]: 1,
-                                        self.index[split, group, None]: -1}, None, 0)
+                        self.constrain(
+                            {
+                                self.index[split, group, answer]: 1,
+                                self.index[split, group, None]: -1,
+                            },
+                            None,
+                            0,
+                        )
         first, *others = splits
         for other in others:
             for answer in [*answers, *([None] if self.several else [])]:
@@ -238,8 +248,9 @@ class Attack:
         return self.index[key]
 
     def constrain(self, terms: dict[int, float], low: float | None, high: float | None) -> None:
-        self.rows.append((dict(terms), -math.inf if low is None else low,
-                          math.inf if high is None else high))
+        self.rows.append(
+            (dict(terms), -math.inf if low is None else low, math.inf if high is None else high)
+        )
 
     def cell(self, split: str | None, group: Any, answer: str | None) -> dict[int, float]:
         """The true count of a published cell as a sum of variables: ``split`` None is
@@ -309,7 +320,10 @@ class Attack:
         found = []
         for sign in (1, -1):
             result = linprog(
-                [sign * w for w in objective], A_ub=matrix, b_ub=highs, bounds=self.bounds,
+                [sign * w for w in objective],
+                A_ub=matrix,
+                b_ub=highs,
+                bounds=self.bounds,
                 method="highs",
             )
             assert result.status == 0, result.message

@@ -15,8 +15,8 @@ from sqlalchemy import insert
 from changemakers.accounts.models import Role
 from changemakers.cli import cli
 from changemakers.extensions import db
+from surveys import gate
 from surveys.definition import from_data
-from surveys import findings, gate
 from surveys.findings import Response, compare, count_responses, publish
 from surveys.models import SurveyResponse
 
@@ -99,8 +99,12 @@ def test_answers_line_up_and_a_changed_option_is_not_asked_never_zero():
     purple, blue = colour["rows"][2], colour["rows"][3]
     assert purple["first"] is None and purple["second"]["count"] == "<10"
     assert blue["second"] is None and blue["first"]["count"] == "<10"
-    truth = {("Red", "first"): 30, ("Green", "first"): 20, ("Red", "second"): 12,
-             ("Green", "second"): 25}
+    truth = {
+        ("Red", "first"): 30,
+        ("Green", "first"): 20,
+        ("Red", "second"): 12,
+        ("Green", "second"): 25,
+    }
     for row in colour["rows"][:2]:
         for side in ("first", "second"):
             shown = row[side]["count"]
@@ -270,5 +274,3 @@ def test_the_command_line_compares_two_versions(app, two_waves):
     unknown = runner.invoke(cli, ["findings", "waves", "--compare", "1", "9"])
     assert unknown.exit_code == 1
     assert "has no version 9" in unknown.output
-
-

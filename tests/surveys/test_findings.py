@@ -109,8 +109,7 @@ def test_multiple_choice_counts_each_option_chosen():
 def test_no_number_under_the_threshold_is_ever_shown(threshold):
     chooser = random.Random(threshold)
     answers = [
-        {"colour": chooser.choice(COLOUR.choices), "age": chooser.choice(AGES)}
-        for _ in range(150)
+        {"colour": chooser.choice(COLOUR.choices), "age": chooser.choice(AGES)} for _ in range(150)
     ]
     found = json.loads(json.dumps(summary(published(made(*answers), threshold))))
     counts = [r["count"] for t in found["questions"] for r in t.get("rows", [])]
