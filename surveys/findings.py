@@ -136,7 +136,7 @@ def _status_question() -> Question:
     return Question(STATUS, "single_choice", "Responses", options=STATUSES)
 
 
-def _system(
+def system_of(
     question: Question,
     cells: Mapping[Where, Cell],
     survey: SurveyDefinition,
@@ -242,7 +242,7 @@ def publish(
     """Every question's counts (and the responses' own) through the gate."""
     tables = {}
     for question in [STATUS_QUESTION, *survey.questions]:
-        cells, equations, never, totals = _system(
+        cells, equations, never, totals = system_of(
             question, counted.of(question.id), survey, versions
         )
         tables[question.id] = gate.protect(cells, equations, threshold, never, totals)

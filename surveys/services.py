@@ -24,7 +24,7 @@ from messages.flows.analytics import VersionFigures
 from messages.models import Flow, FlowVersion, Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import counting, editing, findings, flow_findings, gate
+from surveys import coding, counting, editing, findings, flow_findings, gate
 from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
 
@@ -413,11 +413,14 @@ class GroupTooSmall(Exception):
 
 
 def published_findings(
-    survey_id: int, definition: SurveyDefinition, threshold: int
+    survey_id: int,
+    definition: SurveyDefinition,
+    threshold: int,
+    versions: list[AnsweredVersion] | None = None,
 ) -> findings.Published:
     """Every count of a survey's findings through the disclosure gate: what every page,
     filter, comparison and export of it reads."""
-    versions = answerable_versions(survey_id)
+    versions = answerable_versions(survey_id) if versions is None else versions
     counted = counting.count(
         survey_id, definition.questions, {v.version_id: v.number for v in versions}
     )
@@ -435,10 +438,19 @@ def findings_for(
     survey = live(slug)
     if survey is None:
         return None
-    published = published_findings(survey.survey_id, survey.definition, threshold)
+    versions = answerable_versions(survey.survey_id)
+    published = published_findings(survey.survey_id, survey.definition, threshold, versions)
     if only is not None and not findings.openable(published, *only):
         raise GroupTooSmall(f"Fewer than {threshold} young people are in this group.")
-    return findings.summary(published, only)
+    themes = coding.themes_for(
+        survey.survey_id,
+        survey.definition,
+        published.versions,
+        {v.version_id: v.number for v in versions},
+        threshold,
+        only,
+    )
+    return findings.summary(published, only, themes)
 
 
 @dataclass(frozen=True)
