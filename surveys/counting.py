@@ -1,8 +1,8 @@
 """The database counts a survey's responses for its findings (``findings.Counts``), so a
 survey of 100,000 responses is not fetched row by row: one pass over the answers with
-``json_each``, grouped by each answer alone, beside each demographic answer and beside the
-version answered (GROUPING SETS on PostgreSQL, a query per grouping on SQLite), each count with
-the sum of its responses' record keys for the disclosure gate. Free-text answers are only
+``json_each``, grouped by each answer beside every demographic answer and the version
+answered at once, then added up here by each in turn, each count with the sum of its
+responses' record keys for the disclosure gate. Free-text answers are only
 counted. ``findings.count_responses`` counts the same from responses in memory; the tests hold
 the two to the same figures.
 """
@@ -10,14 +10,15 @@ the two to the same figures.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import text
 
 from changemakers.extensions import db
 from surveys.definition import Question
-from surveys.findings import STATUS, VERSION, Counts, add_answer, status_of
+from surveys.findings import STATUS, VERSION, Counts, Where, status_of
+from surveys.gate import Cell
 
 
 def _answer_of(dialect: str, document: str, key: str) -> str:
@@ -53,14 +54,25 @@ def count(
     splits = [*demographics, VERSION]
     columns = [f"g{n}" for n in range(len(demographics))] + ["version_id"]
     demographic_names = {f"demographic{n}": d for n, d in enumerate(demographics)}
-    read = "".join(
-        f", {_answer_of(dialect, 'r.answers', f':{name}')} AS {column}"
-        for name, column in zip(demographic_names, columns, strict=False)
-    )
+    if dialect == "postgresql":
+        # Each response's demographic answers read in one pass over its document (a function
+        # in FROM runs once a response), not once for each of its answers.
+        quoted = ['"' + d.replace('"', '""') + '"' for d in demographics]
+        fields = ", ".join(f"{name} text" for name in quoted) or '"-" text'
+        read = "".join(
+            f", d.{name} AS {column}" for name, column in zip(quoted, columns, strict=False)
+        )
+        within = f"CROSS JOIN LATERAL json_to_record(r.answers) AS d({fields}) "
+    else:
+        read = "".join(
+            f", {_answer_of(dialect, 'r.answers', f':{name}')} AS {column}"
+            for name, column in zip(demographic_names, columns, strict=False)
+        )
+        within = ""
     responses = (
         "(SELECT r.answers, r.record_key, r.version_id, r.channel, "
         f"r.completed_on IS NOT NULL AS done{read} "
-        "FROM survey_responses r WHERE r.survey_id = :survey_id) r"
+        f"FROM survey_responses r {within}WHERE r.survey_id = :survey_id) r"
     )
     asked, asked_names = _listed([q.id for q in questions], "key")
     texts, text_names = _listed([q.id for q in questions if q.kind == "free_text"], "text")
@@ -79,55 +91,51 @@ def count(
         ),
         (["r.channel", "r.done"], f"FROM {responses}"),
     )
-    counted = Counts()
+    totals: dict[str, dict[Where, list[int]]] = {}
+    options_of: dict[tuple[Any, ...], tuple[str | None, ...]] = {}
     for leading, where in queries:
-        for row, split, group, people, keys in _grouped(
-            dialect, leading, where, columns, splits, parameters
-        ):
-            if split == VERSION:
-                group = version_numbers.get(int(group)) if group is not None else None
-            elif group is not None:
-                group = str(group)
-            if len(row) == 2:  # a response: how it went
-                options = [status_of(str(row[0]), bool(row[1]))]
-                question = STATUS
-            else:
-                question, given, json_kind = row
-                options = json.loads(given) if json_kind == "array" else [given]
-            add_answer(counted, question, split, group, options, people, keys)
+        width = len(leading)
+        for row in _grouped(leading, where, columns, parameters):
+            lead, groups, people, keys = row[:width], row[width:-2], int(row[-2]), int(row[-1] or 0)
+            if lead not in options_of:
+                if width == 2:  # a response: how it went
+                    options_of[lead] = (None, status_of(str(lead[0]), bool(lead[1])))
+                else:
+                    given, json_kind = lead[1], lead[2]
+                    listed = json.loads(given) if json_kind == "array" else [given]
+                    chosen = dict.fromkeys(str(o) for o in listed if str(o) != "")
+                    options_of[lead] = (None, *chosen)
+            cells = totals.setdefault(STATUS if width == 2 else str(lead[0]), {})
+            version = groups[-1]
+            views: list[tuple[str | None, Any]] = [
+                (None, None),
+                *((s, None if g is None else str(g)) for s, g in zip(splits, groups, strict=True)),
+            ]
+            views[-1] = (VERSION, version_numbers.get(int(version)) if version else None)
+            for split, group in views:
+                for option in options_of[lead]:
+                    entry = cells.get((split, group, option))
+                    if entry is None:
+                        cells[split, group, option] = [people, keys]
+                    else:
+                        entry[0] += people
+                        entry[1] += keys
+    counted = Counts(
+        {q: {where: Cell(*entry) for where, entry in cells.items()} for q, cells in totals.items()}
+    )
     return counted
 
 
 def _grouped(
-    dialect: str,
-    leading: list[str],
-    source: str,
-    columns: list[str],
-    splits: list[str],
-    parameters: dict[str, Any],
-) -> Iterator[tuple[tuple[Any, ...], str | None, Any, int, int]]:
-    """Rows counted by ``leading`` alone and beside each of ``columns`` (the split it stands
-    for): (the leading values, the split or None, its group, people, sum of record keys)."""
-    first = ", ".join(leading)
-    width = len(leading)
-    measures = "count(*), sum(r.record_key)"
-    if dialect == "postgresql":
-        every = ", ".join(columns)
-        sets = ", ".join([f"({first})", *(f"({first}, {column})" for column in columns)])
-        sql = (
-            f"SELECT {first}, GROUPING({every}), {every}, {measures} {source} "
-            f"GROUP BY GROUPING SETS ({sets})"
-        )
-        for row in db.session.execute(text(sql), parameters):
-            mask, grouped = row[width], row[width + 1 : width + 1 + len(columns)]
-            split, group = None, None
-            for n, name in enumerate(splits):
-                if not mask & (1 << (len(columns) - 1 - n)):
-                    split, group = name, grouped[n]
-            yield tuple(row[:width]), split, group, int(row[-2]), int(row[-1] or 0)
-        return
-    positions = ", ".join(str(n + 1) for n in range(width))
-    for split, column in [(None, "NULL"), *zip(splits, columns, strict=True)]:
-        sql = f"SELECT {first}, {column}, {measures} {source} GROUP BY {positions}, {width + 1}"
-        for row in db.session.execute(text(sql), parameters):
-            yield tuple(row[:width]), split, row[width], int(row[-2]), int(row[-1] or 0)
+    leading: list[str], source: str, columns: list[str], parameters: dict[str, Any]
+) -> Any:
+    """Rows counted by ``leading`` beside every one of ``columns`` at once, with the sum of
+    their record keys: one GROUP BY (a hash aggregate PostgreSQL shares among its parallel
+    workers), whose few thousand rows ``count`` then adds up by each column in turn, which is
+    cheaper than GROUPING SETS over every answer (never run in parallel)."""
+    every = [*leading, *columns]
+    sql = (
+        f"SELECT {', '.join(every)}, count(*), sum(r.record_key) {source} "
+        f"GROUP BY {', '.join(str(n + 1) for n in range(len(every)))}"
+    )
+    return db.session.execute(text(sql), parameters)
