@@ -250,8 +250,10 @@ def publish(
 
 
 def _mean_and_median(
-    question: Question, table: Protected, split: str | None, group: Any, base: int | str
+    table: Protected, split: str | None, group: Any, base: int | str
 ) -> dict[str, float | None]:
+    """From the perturbed counts of every value in the view (the hidden ones too, whose
+    perturbed counts are never shown), on a shown base only."""
     if not isinstance(base, int):
         return {"mean": None, "median": None}
     rows = [a for s, g, a in table.perturbed if s == split and g == group and a is not None]
@@ -278,7 +280,7 @@ def question_table(
         "base": base,
     }
     if question.kind in ("scale", "number"):
-        found.update(_mean_and_median(question, table, split, group, base))
+        found.update(_mean_and_median(table, split, group, base))
     if question.kind in TABLE_KINDS:
         found["rows"] = [
             {
