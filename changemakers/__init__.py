@@ -173,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
         NavItem("Surveys", "surveys.survey_list", "write and review surveys for the web and SMS"),
         NavItem("Findings", "surveys.findings_list", "what young people told us, safely totalled"),
+        NavItem("Coding", "surveys.coding_list", "read young people's own words and code themes"),
         NavItem(
             "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
         ),

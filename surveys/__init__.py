@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 
-from surveys import board_views, editor_views, views  # noqa: E402,F401
+from surveys import board_views, coding_views, editor_views, views  # noqa: E402,F401

@@ -8,7 +8,6 @@ import csv
 import io
 from typing import Any
 
-import pandas as pd
 from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -19,10 +18,10 @@ from changemakers.alerts import services as alerts
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import Role
-from surveys import bp, services
+from surveys import bp, exports, services
 from surveys.definition import SurveyDefinition
 from surveys.desk_findings import desk_findings
-from surveys.findings import count_shown, csv_rows, headlines
+from surveys.findings import csv_rows, headlines
 from surveys.models import Survey
 
 READERS = (Role.BOARD, Role.REVIEWER, Role.ADMIN)
@@ -41,12 +40,18 @@ def _filter(definition: SurveyDefinition) -> tuple[str, str] | None:
     return question_id, answer
 
 
-def _findings(slug: str) -> tuple[SurveyDefinition, dict[str, Any], tuple[str, str] | None]:
+def _findings(
+    slug: str,
+) -> tuple[SurveyDefinition, dict[str, Any] | None, tuple[str, str] | None]:
+    """The findings as the board sees them; None for a group too small to open."""
     survey = services.live(slug)
     if survey is None:
         abort(404)
     only = _filter(survey.definition)
-    data = services.findings_for(slug, _threshold(), only)
+    try:
+        data = services.findings_for(slug, _threshold(), only)
+    except services.GroupTooSmall:
+        return survey.definition, None, only
     assert data is not None
     return survey.definition, data, only
 
@@ -55,9 +60,9 @@ def _findings(slug: str) -> tuple[SurveyDefinition, dict[str, Any], tuple[str, s
 @roles_allowed(*READERS)
 def findings_list() -> ResponseReturnValue:
     surveys = db.session.scalars(select(Survey).order_by(Survey.title)).all()
-    completed = services.completed_responses()
+    completed = services.completed_responses(_threshold())
     counts = {
-        survey.slug: count_shown(completed.get(survey.id, 0), _threshold())
+        survey.slug: completed.get(survey.id, f"<{_threshold()}")
         if services.live(survey.slug)
         else None
         for survey in surveys
@@ -74,7 +79,7 @@ def findings_page(slug: str) -> ResponseReturnValue:
 @bp.route("/findings/<slug>/report")
 @roles_allowed(*READERS)
 def findings_report(slug: str) -> ResponseReturnValue:
-    """The same findings as a printable report for board papers."""
+    """The same findings as a printable report for board papers, with a dated cover."""
     return _render(slug, report=True)
 
 
@@ -82,6 +87,20 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
     definition, data, only = _findings(slug)
     survey = services.live(slug)
     assert survey is not None
+    if data is None:
+        everyone = services.findings_for(slug, _threshold())
+        return render_template(
+            "surveys/board/findings.html",
+            survey=definition,
+            slug=slug,
+            findings=everyone,
+            too_small=only,
+            only=None,
+            report=False,
+            headlines=[],
+            compare=None,
+            cover=None,
+        ), 404
     answered = [v for v in services.answerable_versions(survey.survey_id) if v.responses]
     return render_template(
         "surveys/board/findings.html",
@@ -89,19 +108,23 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         slug=slug,
         findings=data,
         only=only,
-        groups=[] if report else [q for q in definition.questions if q.kind == "demographic"],
+        too_small=None,
         headlines=headlines(data),
         report=report,
         compare=None if report or len(answered) < 2 else (answered[-2], answered[-1]),
         desk=desk_findings(alerts.alert_figures(), _threshold()) if report else None,
+        cover=services.report_cover(survey, data) if report else None,
     )
 
 
 @bp.route("/findings/<slug>/findings.<any(csv, xlsx):file_format>")
 @roles_allowed(*READERS)
 def findings_export(slug: str, file_format: str) -> ResponseReturnValue:
-    """The suppressed tables (never the responses), logged in the audit log."""
+    """The tables of the page, breakdowns included (never the responses), logged in the
+    audit log."""
     definition, data, only = _findings(slug)
+    if data is None:
+        abort(404)
     rows = csv_rows(data)
     name = f"{slug}-findings" + (f"-{only[1].lower().replace(' ', '-')}" if only else "")
     audit.record(current_user, "findings.export", "survey", slug, format=file_format, group=only)
@@ -114,10 +137,8 @@ def findings_export(slug: str, file_format: str) -> ResponseReturnValue:
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    buffer = io.BytesIO()
-    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(buffer, index=False, sheet_name="Findings")
     return Response(
-        buffer.getvalue(),
+        exports.workbook(rows, data["threshold"]),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

@@ -42,6 +42,12 @@ def export_survey(slug: str, file_format: str) -> None:
 
 @click.command("findings")
 @click.argument("slug")
+@click.option(
+    "--group",
+    metavar="QUESTION_ID:ANSWER",
+    default=None,
+    help="Only one group, such as age:14 to 15 (a demographic question and one answer).",
+)
 @click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json")
 @click.option(
     "--compare",
@@ -52,8 +58,11 @@ def export_survey(slug: str, file_format: str) -> None:
     help="Compare version A with version B (waves of the survey) instead.",
 )
 @with_appcontext
-def findings(slug: str, output_format: str, compare: tuple[int, int] | None) -> None:
-    """Print the findings of the survey at /s/SLUG, suppressed as the board sees them."""
+def findings(
+    slug: str, group: str | None, output_format: str, compare: tuple[int, int] | None
+) -> None:
+    """Print the findings of the survey at /s/SLUG through the disclosure gate, exactly as
+    the board sees them."""
     threshold = current_app.config["SUPPRESSION_THRESHOLD"]
     if compare:
         try:
@@ -62,9 +71,24 @@ def findings(slug: str, output_format: str, compare: tuple[int, int] | None) -> 
             raise click.ClickException(str(problem)) from None
         rows = comparison_csv_rows(data)
     else:
-        found = services.findings_for(slug, threshold)
-        if found is None:
+        survey = services.live(slug)
+        if survey is None:
             raise click.ClickException(f"no survey is live at /s/{slug}")
+        only = None
+        if group is not None:
+            question_id, _, answer = group.partition(":")
+            question = survey.definition.question(question_id)
+            if question is None or question.kind != "demographic" or answer not in question.choices:
+                raise click.ClickException(
+                    f"{group!r} is not a group: give a demographic question's id and one of its "
+                    "answers, such as age:14 to 15"
+                )
+            only = (question_id, answer)
+        try:
+            found = services.findings_for(slug, threshold, only)
+        except services.GroupTooSmall as problem:
+            raise click.ClickException(f"{problem} Its findings cannot be shown.") from None
+        assert found is not None
         data, rows = found, csv_rows(found)
     if output_format == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

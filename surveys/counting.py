@@ -1,45 +1,24 @@
-"""The database counts a survey's responses for its findings (``findings.Tallies``), so a
+"""The database counts a survey's responses for its findings (``findings.Counts``), so a
 survey of 100,000 responses is not fetched row by row: one pass over the answers with
-``json_each``, grouped by each answer and by each demographic answer beside it (GROUPING SETS on
-PostgreSQL, a query per grouping on SQLite). Only free-text answers come back as they are, for
-their themes. ``findings.tally`` counts the same from responses in memory; the tests hold the
-two to the same figures.
+``json_each``, grouped by each answer beside every demographic answer and the version
+answered at once, then added up here by each in turn, each count with the sum of its
+responses' record keys for the disclosure gate. Free-text answers are only
+counted. ``findings.count_responses`` counts the same from responses in memory; the tests hold
+the two to the same figures.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import text
 
 from changemakers.extensions import db
 from surveys.definition import Question
-from surveys.findings import Tallies, Tally, crosstabbed
-
-
-@dataclass(frozen=True)
-class Among:
-    """Which responses to count: a survey's, and optionally only those who gave (or did not
-    give) one answer to a question, such as an age band."""
-
-    survey_id: int
-    question: str | None = None
-    answer: str | None = None
-    giving_it: bool = True
-
-    def where(self, dialect: str) -> tuple[str, dict[str, Any]]:
-        clauses = ["r.survey_id = :survey_id"]
-        values: dict[str, Any] = {"survey_id": self.survey_id}
-        if self.question is not None:
-            given = _answer_of(dialect, "r.answers", ":among_question")
-            compare = "=" if self.giving_it else _not_equal(dialect)
-            clauses.append(f"{given} {compare} :among_answer")
-            values.update(among_question=self.question, among_answer=self.answer)
-        return " AND ".join(clauses), values
+from surveys.findings import STATUS, VERSION, Counts, Where, status_of
+from surveys.gate import Cell
 
 
 def _answer_of(dialect: str, document: str, key: str) -> str:
@@ -47,47 +26,6 @@ def _answer_of(dialect: str, document: str, key: str) -> str:
     if dialect == "postgresql":
         return f"({document} ->> {key})"
     return f"json_extract({document}, '$.\"' || {key} || '\"')"
-
-
-def _not_equal(dialect: str) -> str:
-    """Differs, a missing answer included."""
-    return "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
-
-
-def count(questions: Sequence[Question], among: Among) -> Tallies:
-    """The responses ``among`` selects, counted for ``questions``."""
-    dialect = db.session.get_bind().dialect.name
-    where, values = among.where(dialect)
-    counted = Tallies()
-    for channel, completed, people in db.session.execute(
-        text(
-            f"SELECT r.channel, r.completed_on IS NOT NULL, count(*) "
-            f"FROM survey_responses r WHERE {where} GROUP BY 1, 2"
-        ),
-        values,
-    ):
-        counted.started += people
-        if completed:
-            counted.completed[str(channel)] += people
-    for question in questions:
-        if question.kind == "free_text":
-            answer = _answer_of(dialect, "r.answers", ":question")
-            query = (
-                f"SELECT {answer}, count(*) FROM survey_responses r "
-                f"WHERE {where} AND {answer} IS NOT NULL GROUP BY 1"
-            )
-            texts = Counter(
-                {
-                    str(written): people
-                    for written, people in db.session.execute(
-                        text(query), {**values, "question": question.id}
-                    )
-                }
-            )
-            counted.questions[question.id] = Tally(sum(texts.values()), texts=texts)
-    _count_answers(dialect, [q for q in questions if q.kind != "free_text"], where, values, counted)
-    _count_pairs(dialect, crosstabbed(questions), where, values, counted)
-    return counted
 
 
 def _each_answer(dialect: str, responses: str) -> tuple[str, str, str]:
@@ -101,80 +39,103 @@ def _each_answer(dialect: str, responses: str) -> tuple[str, str, str]:
     return f"{responses}, json_each(r.answers) a", "a.value", "a.type"
 
 
-def _keys(questions: Sequence[Question], prefix: str) -> tuple[str, dict[str, str]]:
-    names = {f"{prefix}{n}": q.id for n, q in enumerate(questions)}
-    return ", ".join(f":{name}" for name in names), names
+def _listed(ids: Sequence[str], prefix: str) -> tuple[str, dict[str, str]]:
+    names = {f"{prefix}{n}": value for n, value in enumerate(ids)}
+    return ", ".join(f":{name}" for name in names) or "NULL", names
 
 
-def _count_answers(
-    dialect: str,
-    questions: Sequence[Question],
-    where: str,
-    values: dict[str, Any],
-    counted: Tallies,
-) -> None:
-    """How many gave each answer to each question (each option, for multiple choice)."""
-    if not questions:
-        return
-    listed, keys = _keys(questions, "key")
-    source, value, kind = _each_answer(dialect, "survey_responses r")
-    query = (
-        f"SELECT a.key, {value}, {kind}, count(*) FROM {source} "
-        f"WHERE {where} AND a.key IN ({listed}) AND {kind} <> 'null' GROUP BY 1, 2, 3"
-    )
-    for key, answer, json_kind, people in db.session.execute(text(query), {**values, **keys}):
-        tally = counted.questions.setdefault(key, Tally())
-        tally.base += people
-        options = json.loads(answer) if json_kind == "array" else [answer]
-        for option in options:
-            tally.counts[str(option)] += people
-
-
-def _count_pairs(
-    dialect: str,
-    pairs: Sequence[tuple[Question, Question]],
-    where: str,
-    values: dict[str, Any],
-    counted: Tallies,
-) -> None:
-    """How many gave each answer to a question beside each answer to a demographic question.
-    Each response's demographic answers are read once (a subquery), then grouped by each in
-    turn: one pass with GROUPING SETS on PostgreSQL, a query each on SQLite."""
-    if not pairs:
-        return
-    asked = list({q.id: q for q, _ in pairs}.values())
-    demographics = list(dict.fromkeys(by.id for _, by in pairs))
-    listed, keys = _keys(asked, "key")
-    groups = {f"demographic{n}": d for n, d in enumerate(demographics)}
-    columns = [f"g{n}" for n in range(len(groups))]
-    read = ", ".join(
-        f"{_answer_of(dialect, 'r.answers', f':{name}')} AS {column}"
-        for name, column in zip(groups, columns, strict=True)
-    )
-    responses = f"(SELECT r.answers, {read} FROM survey_responses r WHERE {where}) r"
-    source, value, _ = _each_answer(dialect, responses)
-    parameters = {**values, **keys, **groups}
-    base = f"FROM {source} WHERE a.key IN ({listed})"
-    wanted = {(q.id, by.id) for q, by in pairs}
-
-    def add(key: str, answer: Any, demographic: str, group: Any, people: int) -> None:
-        # A skipped answer (JSON null) comes back as None, and is no answer.
-        if answer is not None and group is not None and (key, demographic) in wanted:
-            counted.pairs.setdefault((key, demographic), Counter())[str(answer), str(group)] += (
-                people
-            )
-
+def count(
+    survey_id: int, questions: Sequence[Question], version_numbers: Mapping[int, int]
+) -> Counts:
+    """A survey's responses counted for ``questions``, for everyone, by each demographic
+    question and by version (``version_numbers``: version id → number)."""
+    dialect = db.session.get_bind().dialect.name
+    demographics = [q.id for q in questions if q.kind == "demographic"]
+    splits = [*demographics, VERSION]
+    columns = [f"g{n}" for n in range(len(demographics))] + ["version_id"]
+    demographic_names = {f"demographic{n}": d for n, d in enumerate(demographics)}
     if dialect == "postgresql":
-        sets = ", ".join(f"(a.key, {value}, {column})" for column in columns)
-        every = ", ".join(columns)
-        query = f"SELECT a.key, {value}, {every}, GROUPING({every}), count(*) {base} "
-        query += f"GROUP BY GROUPING SETS ({sets})"
-        for key, answer, *grouped, mask, people in db.session.execute(text(query), parameters):
-            for n, demographic in enumerate(demographics):
-                if not mask & (1 << (len(columns) - 1 - n)):  # grouped by this one
-                    add(key, answer, demographic, grouped[n], people)
-        return
-    for column, demographic in zip(columns, demographics, strict=True):
-        query = f"SELECT a.key, {value}, {column}, count(*) {base} GROUP BY 1, 2, 3"
-        for key, answer, group, people in db.session.execute(text(query), parameters):
-            add(key, answer, demographic, group, people)
+        # Each response's demographic answers read in one pass over its document (a function
+        # in FROM runs once a response), not once for each of its answers.
+        quoted = ['"' + d.replace('"', '""') + '"' for d in demographics]
+        fields = ", ".join(f"{name} text" for name in quoted) or '"-" text'
+        read = "".join(
+            f", d.{name} AS {column}" for name, column in zip(quoted, columns, strict=False)
+        )
+        within = f"CROSS JOIN LATERAL json_to_record(r.answers) AS d({fields}) "
+    else:
+        read = "".join(
+            f", {_answer_of(dialect, 'r.answers', f':{name}')} AS {column}"
+            for name, column in zip(demographic_names, columns, strict=False)
+        )
+        within = ""
+    responses = (
+        "(SELECT r.answers, r.record_key, r.version_id, r.channel, "
+        f"r.completed_on IS NOT NULL AS done{read} "
+        f"FROM survey_responses r {within}WHERE r.survey_id = :survey_id) r"
+    )
+    asked, asked_names = _listed([q.id for q in questions], "key")
+    texts, text_names = _listed([q.id for q in questions if q.kind == "free_text"], "text")
+    source, value, kind = _each_answer(dialect, responses)
+    parameters: dict[str, Any] = {
+        "survey_id": survey_id,
+        **demographic_names,
+        **asked_names,
+        **text_names,
+    }
+    answer = f"CASE WHEN a.key IN ({texts}) THEN '' ELSE {value} END"
+    queries = (
+        (
+            ["a.key", answer, kind],
+            f"FROM {source} WHERE a.key IN ({asked}) AND {kind} <> 'null'",
+        ),
+        (["r.channel", "r.done"], f"FROM {responses}"),
+    )
+    totals: dict[str, dict[Where, list[int]]] = {}
+    options_of: dict[tuple[Any, ...], tuple[str | None, ...]] = {}
+    for leading, where in queries:
+        width = len(leading)
+        for row in _grouped(leading, where, columns, parameters):
+            lead, groups, people, keys = row[:width], row[width:-2], int(row[-2]), int(row[-1] or 0)
+            if lead not in options_of:
+                if width == 2:  # a response: how it went
+                    options_of[lead] = (None, status_of(str(lead[0]), bool(lead[1])))
+                else:
+                    given, json_kind = lead[1], lead[2]
+                    listed = json.loads(given) if json_kind == "array" else [given]
+                    chosen = dict.fromkeys(str(o) for o in listed if str(o) != "")
+                    options_of[lead] = (None, *chosen)
+            cells = totals.setdefault(STATUS if width == 2 else str(lead[0]), {})
+            version = groups[-1]
+            views: list[tuple[str | None, Any]] = [
+                (None, None),
+                *((s, None if g is None else str(g)) for s, g in zip(splits, groups, strict=True)),
+            ]
+            views[-1] = (VERSION, version_numbers.get(int(version)) if version else None)
+            for split, group in views:
+                for option in options_of[lead]:
+                    entry = cells.get((split, group, option))
+                    if entry is None:
+                        cells[split, group, option] = [people, keys]
+                    else:
+                        entry[0] += people
+                        entry[1] += keys
+    counted = Counts(
+        {q: {where: Cell(*entry) for where, entry in cells.items()} for q, cells in totals.items()}
+    )
+    return counted
+
+
+def _grouped(
+    leading: list[str], source: str, columns: list[str], parameters: dict[str, Any]
+) -> Any:
+    """Rows counted by ``leading`` beside every one of ``columns`` at once, with the sum of
+    their record keys: one GROUP BY (a hash aggregate PostgreSQL shares among its parallel
+    workers), whose few thousand rows ``count`` then adds up by each column in turn, which is
+    cheaper than GROUPING SETS over every answer (never run in parallel)."""
+    every = [*leading, *columns]
+    sql = (
+        f"SELECT {', '.join(every)}, count(*), sum(r.record_key) {source} "
+        f"GROUP BY {', '.join(str(n + 1) for n in range(len(every)))}"
+    )
+    return db.session.execute(text(sql), parameters)

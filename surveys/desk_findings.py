@@ -2,9 +2,10 @@
 90th percentile) per month and by severity, and alerts by category.
 
 Plain functions over ``alerts.services.AlertFigure``. Every count passes ``_protected``, the
-one place this module calls the board's disclosure gate, so small numbers are hidden as in all
-findings; a median or percentile is given only over a count the gate shows and at least the
-threshold.
+one place this module calls the board's disclosure gate (``surveys.gate``: cell key
+perturbation, each alert's record key a keyed hash of its id), so small numbers are hidden and
+counts adjusted as in all findings; a median or percentile is given only over a count the gate
+shows and at least the threshold.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import numpy as np
 from changemakers.alerts.models import AlertSeverity
 from changemakers.alerts.services import AlertFigure
 from changemakers.office_hours import LONDON
-from surveys.disclosure import one_way
-from surveys.findings import hidden
+from surveys import gate
 
 SEVERITIES = (
     (AlertSeverity.IMMEDIATE, "Immediate danger"),
@@ -28,10 +28,21 @@ SEVERITIES = (
 _ALL = "__all__"
 
 
-def _protected(counts: Mapping[str, int], base: str, threshold: int) -> dict[str, int | str]:
-    """Counts that add up to ``base``, as the board may see them (a hidden one is "<10")."""
-    hide = one_way(counts, base, threshold)
-    return {key: hidden(threshold) if key in hide else value for key, value in counts.items()}
+def _protected(
+    groups: Mapping[str, Sequence[AlertFigure]], base: str, threshold: int
+) -> dict[str, int | str]:
+    """Counts of alerts in groups that add up to ``base``, as the board may see them (through
+    the gate: adjusted, "<10" or "withheld")."""
+
+    def cell(alerts: Sequence[AlertFigure]) -> gate.Cell:
+        return gate.Cell(len(alerts), sum(alert.record_key for alert in alerts))
+
+    protected = gate.one_way(
+        {key: cell(alerts) for key, alerts in groups.items() if key != base},
+        cell(groups[base]),
+        threshold,
+    )
+    return {key: protected.show("total" if key == base else key) for key in groups}
 
 
 def minutes_in_words(minutes: float) -> str:
@@ -67,20 +78,16 @@ def desk_findings(figures: Sequence[AlertFigure], threshold: int) -> dict[str, A
     months = []
     for month in sorted(by_month, reverse=True):
         alerts = by_month[month]
-        raised = _protected(
-            {
-                **{str(s): sum(1 for a in alerts if a.severity is s) for s, _ in SEVERITIES},
-                _ALL: len(alerts),
-            },
-            _ALL,
-            threshold,
-        )
-        answered = [a for a in alerts if a.first_response_at is not None]
-        waits: dict[str, list[float]] = {
-            str(s): [_minutes(a) for a in answered if a.severity is s] for s, _ in SEVERITIES
+        by_severity: dict[str, list[AlertFigure]] = {
+            str(s): [a for a in alerts if a.severity is s] for s, _ in SEVERITIES
         }
-        waits[_ALL] = [_minutes(a) for a in answered]
-        responded = _protected({key: len(values) for key, values in waits.items()}, _ALL, threshold)
+        raised = _protected({**by_severity, _ALL: alerts}, _ALL, threshold)
+        answered = {
+            key: [a for a in group if a.first_response_at is not None]
+            for key, group in {**by_severity, _ALL: alerts}.items()
+        }
+        waits = {key: [_minutes(a) for a in group] for key, group in answered.items()}
+        responded = _protected(answered, _ALL, threshold)
         rows = [
             {
                 "label": label,
@@ -91,13 +98,13 @@ def desk_findings(figures: Sequence[AlertFigure], threshold: int) -> dict[str, A
             for key, label in [*((str(s), label) for s, label in SEVERITIES), (_ALL, "All")]
         ]
         months.append({"month": _month_name(month), "rows": rows})
-    counts: dict[str, int] = defaultdict(int)
+    by_category: dict[str, list[AlertFigure]] = defaultdict(list)
     for figure in figures:
-        counts[figure.category] += 1
-    shown = _protected({**counts, _ALL: len(figures)}, _ALL, threshold)
+        by_category[figure.category].append(figure)
+    shown = _protected({**by_category, _ALL: list(figures)}, _ALL, threshold)
     categories = [
         {"label": category_label(category), "count": shown[category]}
-        for category in sorted(counts)  # not by size: the order would tell hidden counts apart
+        for category in sorted(by_category)  # not by size: the order would tell hidden counts
     ]
     return {
         "threshold": threshold,

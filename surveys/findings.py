@@ -1,37 +1,41 @@
-"""Findings for the board: what young people answered, counted and made safe by disclosure
-control before anything leaves this module.
+"""Findings for the board: what young people answered, counted, then passed through the
+disclosure gate (``surveys.gate``) before anything leaves this module.
 
-Plain functions over plain data: a survey's definition and its anonymous responses counted
-(``Tallies``), by pandas here (``tally``) or by the database for the board's pages
-(``surveys.counting``), which the tests hold to the same figures. Every
-count, percentage and average comes out already suppressed: a hidden count is the string
-``"<10"`` (for the threshold in force), a percentage or average on a base under the threshold
-is ``None``. Pages, exports and the command line only ever see this.
+Plain functions over plain data. A survey's responses are counted (``Counts``: for everyone,
+beside each demographic answer and beside the version answered, each count with the sum of its
+responses' record keys), by the database for the board's pages (``surveys.counting``) or here
+in memory (``count_responses``), which the tests hold to the same figures. Each question's
+counts in every view (everyone, each group, each version) add up to one another, so they go
+through the gate together (``publish``): every view of the same people shows the same figure,
+and no view can be taken from another to work out a small count. The pages, exports and the
+command line then only read what the gate let out (``summary``, ``compare``): a count is a
+perturbed number, ``"<10"`` (under the threshold in force) or ``"withheld"``; a percentage,
+mean or median that cannot be given is ``None``.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-import pandas as pd
-
+from surveys import gate
 from surveys.definition import Question, SurveyDefinition
-from surveys.disclosure import one_way, suppress, two_way, within_group
+from surveys.gate import Cell, Protected
 
-TABLE_KINDS = ("single_choice", "scale", "demographic")
-STOP_WORDS = frozenset(
-    """a about all also am an and any are as at be because been but by can could do does
-    don't for from get got had has have he her him his how i i'm if in into is it it's its
-    just like me more most my no not of on one or our out people really she so some that the
-    their them then there they this to too up us very was we were what when where which who
-    why will with would you your young""".split()
-)
-_TAG = re.compile(r"\[[a-z_]+\]")
-_WORD = re.compile(r"[a-z][a-z']+")
+TABLE_KINDS = ("single_choice", "scale", "demographic", "multiple_choice")
+VERSION = "__version__"  # a split by the version of the survey answered (a wave)
+STATUS = "__status__"  # a response's own table: completed on the web, by SMS, or not
+STATUSES = ("web", "sms", "incomplete")
+COMPLETED = "completed"
+# (split, group, answer): split None is everyone; answer None is the base (people who
+# answered), or for STATUS everyone who started.
+Where = tuple[str | None, Any, str | None]
+EVERYONE: Where = (None, None, None)
+
+
+def status_of(channel: str, completed: bool) -> str:
+    return channel if completed else "incomplete"
 
 
 @dataclass(frozen=True)
@@ -41,63 +45,273 @@ class Response:
     answers: Mapping[str, Any]
     channel: str
     completed: bool
-
-
-def hidden(threshold: int) -> str:
-    return f"<{threshold}"
-
-
-def _shown(value: int, is_hidden: bool, threshold: int) -> int | str:
-    return hidden(threshold) if is_hidden else int(value)
-
-
-def count_shown(value: int, threshold: int) -> int | str:
-    """A count standing on its own: hidden when it is under the threshold."""
-    return _shown(value, 0 < value < threshold, threshold)
-
-
-def _percent(value: int, base: int, is_hidden: bool, threshold: int) -> float | None:
-    if is_hidden or base < threshold or base == 0:
-        return None
-    return round(100 * value / base, 1)
+    record_key: int = 0
+    version: int = 1
 
 
 @dataclass
-class Tally:
-    """One question's answers, counted: what its table is made of."""
+class Counts:
+    """A survey's responses counted: question → (split, group, answer) → Cell."""
 
-    base: int = 0  # people who answered
-    counts: Counter[str] = field(default_factory=Counter)  # answer as text → people
-    texts: Counter[str] = field(default_factory=Counter)  # free text as written → people
+    cells: dict[str, dict[Where, Cell]] = field(default_factory=dict)
 
-
-@dataclass
-class Tallies:
-    """A set of responses, counted: all the findings need, and no response itself. Made here
-    from responses with pandas (``tally``), or by the database (``surveys.services``)."""
-
-    started: int = 0
-    completed: Counter[str] = field(default_factory=Counter)  # channel → completed responses
-    questions: dict[str, Tally] = field(default_factory=dict)
-    # (question, demographic question) → (answer, group) → people who answered both
-    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
-
-    def of(self, question: Question) -> Tally:
-        return self.questions.get(question.id) or Tally()
+    def of(self, question: str) -> dict[Where, Cell]:
+        return self.cells.get(question, {})
 
 
-def answers_frame(
-    responses: Sequence[Response], survey_questions: Sequence[Question]
-) -> pd.DataFrame:
-    """One row a response, one column a question (missing and skipped answers are empty)."""
-    # Column by column as objects: a whole number stays one (4, not 4.0) beside missing answers.
-    return pd.DataFrame(
-        {
-            q.id: pd.Series([r.answers.get(q.id) for r in responses], dtype=object)
-            for q in survey_questions
-        },
-        columns=[q.id for q in survey_questions],
-    )
+def add_answer(
+    counted: Counts,
+    question: str,
+    split: str | None,
+    group: Any,
+    options: Iterable[Any],
+    people: int,
+    keys: int,
+) -> None:
+    """``people`` who gave ``options`` (one answer, or several for multiple choice; a
+    free-text answer is ``""``), with the sum of their record keys."""
+    cells = counted.cells.setdefault(question, {})
+    added = Cell(people, keys)
+    where: Where = (split, group, None)
+    cells[where] = cells.get(where, Cell()) + added
+    for option in dict.fromkeys(str(o) for o in options):
+        if option == "":
+            continue
+        where = (split, group, option)
+        cells[where] = cells.get(where, Cell()) + added
+
+
+def count_responses(responses: Sequence[Response], questions: Sequence[Question]) -> Counts:
+    """Responses counted in memory, as the database counts them (``surveys.counting``)."""
+    demographics = [q.id for q in questions if q.kind == "demographic"]
+    counted = Counts()
+    for response in responses:
+        splits: list[tuple[str | None, Any]] = [(None, None), (VERSION, response.version)]
+        for demographic in demographics:
+            given = response.answers.get(demographic)
+            splits.append((demographic, None if given is None else str(given)))
+        for split, group in splits:
+            status = [status_of(response.channel, response.completed)]
+            add_answer(counted, STATUS, split, group, status, 1, response.record_key)
+            for question in questions:
+                value = response.answers.get(question.id)
+                if value is None:
+                    continue
+                options = (
+                    [""]
+                    if question.kind == "free_text"
+                    else value
+                    if isinstance(value, list)
+                    else [value]
+                )
+                add_answer(counted, question.id, split, group, options, 1, response.record_key)
+    return counted
+
+
+def _numbers(rows: Iterable[str]) -> dict[float, str]:
+    found = {}
+    for row in rows:
+        try:
+            found[float(row)] = row
+        except ValueError:
+            continue
+    return found
+
+
+@dataclass(frozen=True)
+class Published:
+    """A survey's counts through the gate: each question's system of tables (``STATUS``
+    included), and what the pages need to lay them out."""
+
+    survey: SurveyDefinition
+    versions: Mapping[int, SurveyDefinition]  # number → what that version asked
+    tables: Mapping[str, Protected]
+    threshold: int
+
+    def of(self, question: str) -> Protected:
+        return self.tables[question]
+
+
+def _status_question() -> Question:
+    return Question(STATUS, "single_choice", "Responses", options=STATUSES)
+
+
+def system_of(
+    question: Question,
+    cells: Mapping[Where, Cell],
+    survey: SurveyDefinition,
+    versions: Mapping[int, SurveyDefinition],
+) -> tuple[dict[Where, Cell], list[gate.Equation], frozenset[Where], frozenset[Where]]:
+    """One question's counts in every view, with the sums that tie them: each answer's count
+    for everyone is the sum of its counts in each group of a split (the people in no group
+    shown included); and, when each person gives one answer, the answers add up to the base.
+    Returns the cells, the equations, the entries never shown and the totals (hidden last)."""
+    demographics = [q for q in survey.questions if q.kind == "demographic" and q.id != question.id]
+    shown_rows = set(question.choices) if question.kind in TABLE_KINDS else set()
+    if question.id == STATUS:
+        shown_rows = {"web", "sms"}
+    rows = list(dict.fromkeys([*shown_rows, *(a for _, _, a in cells if a is not None)]))
+    splits: dict[str, dict[Any, set[str] | None]] = {}
+    for demographic in demographics:
+        splits[demographic.id] = {g: shown_rows for g in demographic.choices}
+    version_rows: dict[Any, set[str] | None] = {}
+    for number, definition in versions.items():
+        asked = STATUS_QUESTION if question.id == STATUS else definition.question(question.id)
+        if asked is None or asked.kind != question.kind:
+            version_rows[number] = None  # not asked, or asked as another kind of question
+        elif question.id == STATUS:
+            version_rows[number] = shown_rows
+        else:
+            version_rows[number] = set(asked.choices) if asked.kind in TABLE_KINDS else set()
+    splits[VERSION] = version_rows
+    seen_groups: dict[str, set[Any]] = {}
+    for split, group, _ in cells:
+        if split is not None:
+            seen_groups.setdefault(split, set()).add(group)
+    values: dict[Where, Cell] = {EVERYONE: cells.get(EVERYONE, Cell())}
+    never: set[Where] = set()
+    totals: set[Where] = {EVERYONE}
+    equations: list[gate.Equation] = []
+    for row in rows:
+        values[None, None, row] = cells.get((None, None, row), Cell())
+        totals.add((None, None, row))
+        if row not in shown_rows:
+            never.add((None, None, row))
+    adds_up = question.kind not in ("multiple_choice", "free_text")
+    if adds_up and rows:
+        equations.append([*(((None, None, row), 1) for row in rows), (EVERYONE, -1)])
+    for split, shown_groups in splits.items():
+        groups = list(dict.fromkeys([*shown_groups, *seen_groups.get(split, ())]))
+        if split != VERSION:
+            groups = list(dict.fromkeys([*groups, None]))
+        for group in groups:
+            offered = shown_groups.get(group)
+            total: Where = (split, group, None)
+            values[total] = cells.get(total, Cell())
+            totals.add(total)
+            if offered is None:
+                never.add(total)
+            for row in rows:
+                where: Where = (split, group, row)
+                value = cells.get(where, Cell())
+                if split == VERSION and offered is not None and row not in offered:
+                    if value.people == 0:
+                        continue  # not offered in that version: known to be none
+                values[where] = value
+                if offered is None or row not in offered:
+                    never.add(where)
+            if adds_up and rows:
+                equations.append(
+                    [
+                        *(((split, group, r), 1) for r in rows if (split, group, r) in values),
+                        (total, -1),
+                    ]
+                )
+        for row in rows:
+            equations.append(
+                [
+                    *(((split, g, row), 1) for g in groups if (split, g, row) in values),
+                    ((None, None, row), -1),
+                ]
+            )
+        equations.append([*(((split, g, None), 1) for g in groups), (EVERYONE, -1)])
+    if question.id == STATUS:  # completed = on the web + by SMS, in every view
+        for split, group, answer in list(values):
+            if answer is None:
+                web, sms = (values.get((split, group, s), Cell()) for s in ("web", "sms"))
+                done: Where = (split, group, COMPLETED)
+                values[done] = web + sms
+                totals.add(done)
+                if (split, group, None) in never:
+                    never.add(done)
+                equations.append(
+                    [((split, group, "web"), 1), ((split, group, "sms"), 1), (done, -1)]
+                )
+    return values, equations, frozenset(never), frozenset(totals)
+
+
+STATUS_QUESTION = _status_question()
+
+
+def publish(
+    survey: SurveyDefinition,
+    versions: Mapping[int, SurveyDefinition],
+    counted: Counts,
+    threshold: int,
+) -> Published:
+    """Every question's counts (and the responses' own) through the gate."""
+    tables = {}
+    for question in [STATUS_QUESTION, *survey.questions]:
+        cells, equations, never, totals = system_of(
+            question, counted.of(question.id), survey, versions
+        )
+        tables[question.id] = gate.protect(cells, equations, threshold, never, totals)
+    return Published(survey, versions, tables, threshold)
+
+
+def _mean_and_median(
+    table: Protected, split: str | None, group: Any, base: int | str
+) -> dict[str, float | None]:
+    """From the perturbed counts of every value in the view (the hidden ones too, whose
+    perturbed counts are never shown), on a shown base only."""
+    if not isinstance(base, int):
+        return {"mean": None, "median": None}
+    rows = [a for s, g, a in table.perturbed if s == split and g == group and a is not None]
+    distribution = table.distribution({v: (split, group, a) for v, a in _numbers(rows).items()})
+    return {"mean": gate.mean(distribution), "median": gate.median(distribution)}
+
+
+def question_table(
+    question: Question,
+    published: Published,
+    split: str | None = None,
+    group: Any = None,
+    choices: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """One question's table in one view (everyone, a group, or a version): each answer's
+    count and percentage of those who answered, the base, a scale's or number's mean and
+    median, and a free-text question's themes (added by the caller)."""
+    table = published.of(question.id)
+    base = table.show((split, group, None))
+    found: dict[str, Any] = {
+        "id": question.id,
+        "text": question.text,
+        "kind": question.kind,
+        "base": base,
+    }
+    if question.kind in ("scale", "number"):
+        found.update(_mean_and_median(table, split, group, base))
+    if question.kind in TABLE_KINDS:
+        found["rows"] = [
+            {
+                "answer": question.label_of(choice),
+                "count": table.show((split, group, choice)),
+                "percent": table.percent((split, group, choice), (split, group, None)),
+            }
+            for choice in (choices if choices is not None else question.choices)
+        ]
+    return found
+
+
+def crosstab(question: Question, by: Question, published: Published) -> dict[str, Any]:
+    """A question's answers by a demographic question's: each group's counts, the group's
+    base, and everyone's (those who did not answer ``by`` included)."""
+    table = published.of(question.id)
+    return {
+        "question": question.id,
+        "by": by.id,
+        "by_text": by.text,
+        "columns": [{"group": g, "total": table.show((by.id, g, None))} for g in by.choices],
+        "rows": [
+            {
+                "answer": question.label_of(a),
+                "cells": [table.show((by.id, g, a)) for g in by.choices],
+                "total": table.show((None, None, a)),
+            }
+            for a in question.choices
+        ],
+        "total": table.show(EVERYONE),
+    }
 
 
 def crosstabbed(questions: Sequence[Question]) -> list[tuple[Question, Question]]:
@@ -111,260 +325,171 @@ def crosstabbed(questions: Sequence[Question]) -> list[tuple[Question, Question]
     ]
 
 
-def tally(responses: Sequence[Response], questions: Sequence[Question]) -> Tallies:
-    """Responses counted with pandas, as the database counts them for the board's pages."""
-    frame = answers_frame(responses, questions)
-    counted = Tallies(
-        started=len(responses),
-        completed=Counter(r.channel for r in responses if r.completed),
-    )
-    for question in questions:
-        answered = frame[question.id].dropna()
-        if question.kind == "free_text":
-            counted.questions[question.id] = Tally(
-                len(answered), texts=Counter(str(v) for v in answered)
-            )
-            continue
-        values = answered.explode() if question.kind == "multiple_choice" else answered
-        counts = values.dropna().astype(str).value_counts()
-        counted.questions[question.id] = Tally(
-            len(answered), Counter({str(k): int(v) for k, v in counts.items()})
-        )
-    for question, by in crosstabbed(questions):
-        both = frame[question.id].notna() & frame[by.id].notna()
-        table = pd.crosstab(frame[question.id][both].astype(str), frame[by.id][both].astype(str))
-        counted.pairs[question.id, by.id] = Counter(
-            {(str(a), str(g)): int(n) for (a, g), n in table.stack().items() if n}
-        )
-    return counted
+def openable(published: Published, question_id: str, answer: str) -> bool:
+    """Whether a group's findings can be shown: at least the threshold of people started."""
+    return isinstance(published.of(STATUS).show((question_id, answer, None)), int)
 
 
-def question_table(
-    question: Question, responses: Sequence[Response], threshold: int
-) -> dict[str, Any]:
-    """Counts and percentages of those who answered, with the base; mean and median for
-    scales and numbers when the base allows."""
-    return _question_table(question, tally(responses, [question]).of(question), threshold)
-
-
-BASE = "__base__"
-
-
-def _numbers(counts: Mapping[str, int]) -> list[tuple[float, int]]:
-    """The answers that are numbers, with how many gave each, smallest first."""
-    found = []
-    for text, people in counts.items():
-        try:
-            found.append((float(text), people))
-        except ValueError:
-            continue
-    return sorted(found)
-
-
-def _median(numbers: list[tuple[float, int]], count: int) -> float:
-    """The median of ``count`` values given as (value, how many), as pandas reckons it."""
-    middle = [(count - 1) // 2, count // 2]
-    found: list[float] = []
-    seen = 0
-    for value, people in numbers:
-        found += [value for position in middle if seen <= position < seen + people]
-        seen += people
-    return (found[0] + found[1]) / 2
-
-
-def _question_table(
-    question: Question, counted: Tally, threshold: int, rest: Tally | None = None
-) -> dict[str, Any]:
-    """``rest``: the same question counted among everyone outside the group ``counted`` is
-    of, when the table is for one group and the table for everyone is shown too."""
-    base = counted.base
-    table: dict[str, Any] = {
-        "id": question.id,
-        "text": question.text,
-        "kind": question.kind,
-        "base": base if base >= threshold or base == 0 else hidden(threshold),
-    }
-    if question.kind == "free_text":
-        table["themes"] = themes(
-            counted.texts, threshold, rest=None if rest is None else rest.texts
-        )
-        return table
-    if question.kind in ("scale", "number"):
-        numbers = _numbers(counted.counts)
-        count = sum(people for _, people in numbers)
-        enough = count >= threshold
-        if rest is not None:  # the rest's average must not be worked out from the two shown
-            rest_count = sum(people for _, people in _numbers(rest.counts))
-            enough = enough and not 0 < rest_count < threshold
-        mean = sum(value * people for value, people in numbers) / count if count else 0.0
-        table["mean"] = round(mean, 2) if enough else None
-        table["median"] = _median(numbers, count) if enough else None
-        if question.kind == "number":
-            return table
-    counts = {choice: counted.counts.get(choice, 0) for choice in question.choices}
-    one_answer_each = question.kind != "multiple_choice"
-    if rest is not None:
-        hide = within_group(
-            {**counts, BASE: base},
-            {**{c: rest.counts.get(c, 0) for c in question.choices}, BASE: rest.base},
-            BASE,
-            threshold,
-            adds_up=one_answer_each,
-        )
-        if BASE in hide:
-            table["base"] = hidden(threshold)
-    elif one_answer_each:
-        hide = one_way({**counts, BASE: base}, BASE, threshold)
-    else:
-        hide = suppress(counts, [], threshold)  # several answers each: no sums to protect
-        if 0 < base < threshold:
-            hide = set(counts)
-    table["rows"] = [
-        {
-            "answer": question.label_of(choice),
-            "count": _shown(counts[choice], choice in hide, threshold),
-            "percent": _percent(counts[choice], base, choice in hide, threshold),
-        }
-        for choice in question.choices
-    ]
-    return table
-
-
-def crosstab(
-    question: Question, by: Question, responses: Sequence[Response], threshold: int
-) -> dict[str, Any]:
-    """A question's answers by a demographic question's, among those who answered both."""
-    pairs = tally(responses, [question, by]).pairs[question.id, by.id]
-    return _crosstab(question, by, pairs, threshold)
-
-
-def _crosstab(
-    question: Question, by: Question, pairs: Mapping[tuple[str, str], int], threshold: int
-) -> dict[str, Any]:
-    rows, columns = list(question.choices), list(by.choices)
-    cells = {(a, g): pairs.get((a, g), 0) for a in rows for g in columns}
-    row_totals = {a: sum(cells[a, g] for g in columns) for a in rows}
-    column_totals = {g: sum(cells[a, g] for a in rows) for g in columns}
-    total = sum(pairs.values())
-    hide = two_way(cells, row_totals, column_totals, total, threshold)
+def _responses(published: Published, split: str | None, group: Any) -> dict[str, Any]:
+    table = published.of(STATUS)
     return {
-        "question": question.id,
-        "by": by.id,
-        "by_text": by.text,
-        "columns": [
-            {"group": g, "total": _shown(column_totals[g], ("col", g) in hide, threshold)}
-            for g in columns
-        ],
-        "rows": [
-            {
-                "answer": question.label_of(a),
-                "cells": [_shown(cells[a, g], (a, g) in hide, threshold) for g in columns],
-                "total": _shown(row_totals[a], ("row", a) in hide, threshold),
-            }
-            for a in rows
-        ],
-        "total": _shown(total, "total" in hide, threshold),
+        "started": table.show((split, group, None)),
+        "completed": table.show((split, group, COMPLETED)),
+        "completion_percent": table.percent((split, group, COMPLETED), (split, group, None)),
+        "channels": {name: table.show((split, group, name)) for name in ("web", "sms")},
     }
-
-
-def _terms_by_people(texts: Iterable[str] | Mapping[str, int]) -> Counter[str]:
-    """Each term and how many people used it; ``texts`` may say how many wrote each text."""
-    written = texts if isinstance(texts, Mapping) else Counter(texts)
-    people: Counter[str] = Counter()
-    for text, writers in written.items():
-        words = [w for w in _WORD.findall(_TAG.sub(" ", text.lower())) if w not in STOP_WORDS]
-        terms = {w for w in words if len(w) > 2}
-        terms |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
-        people.update(dict.fromkeys(terms, writers))
-    return people
-
-
-def themes(
-    texts: Iterable[str] | Mapping[str, int],
-    threshold: int,
-    limit: int = 20,
-    rest: Iterable[str] | Mapping[str, int] | None = None,
-) -> list[dict[str, Any]]:
-    """Frequent words and two-word phrases, counted once per person, stop words and redaction
-    tags left out, and any term fewer people used than the threshold dropped. ``rest``: the
-    texts of everyone outside this group, when everyone's themes are shown too; a term is then
-    also dropped when fewer than the threshold outside the group used it."""
-    people = _terms_by_people(texts)
-    outside = _terms_by_people(rest) if rest is not None else Counter()
-    common = [
-        (term, n)
-        for term, n in people.most_common()
-        if n >= threshold and not 0 < outside[term] < threshold
-    ]
-    return [{"term": term, "people": n} for term, n in common[:limit]]
-
-
-def _channel_counts(counted: Tallies) -> dict[str, int]:
-    web, sms = counted.completed.get("web", 0), counted.completed.get("sms", 0)
-    return {"web": web, "sms": sms, BASE: sum(counted.completed.values())}
 
 
 def summary(
-    survey: SurveyDefinition,
-    responses: Sequence[Response],
-    threshold: int,
-    rest: Sequence[Response] | None = None,
+    published: Published,
+    only: tuple[str, str] | None = None,
+    themes: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Every table of a survey's findings, suppressed (see ``summary_of``)."""
-    return summary_of(
-        survey,
-        tally(responses, survey.questions),
-        threshold,
-        None if rest is None else tally(rest, survey.questions),
-    )
-
-
-def summary_of(
-    survey: SurveyDefinition, counted: Tallies, threshold: int, rest: Tallies | None = None
-) -> dict[str, Any]:
-    """Every table of a survey's findings, suppressed: the questions, each question by each
-    demographic question, completion and the channels used.
-
-    ``rest``: everyone outside the group ``counted`` is of, for the findings of one group
-    while everyone's are shown too. Each table is then suppressed with the rest's in view
-    (``disclosure.within_group``), so no count of the rest can be worked out by taking the
-    group's figures from everyone's; the breakdowns by demographic are left out.
-    """
-    started = counted.started
-    channels = _channel_counts(counted)
-    completed = channels[BASE]
-    if rest is None:
-        hide = one_way(channels, BASE, threshold)
-        started_hidden = 0 < started < threshold
-    else:
-        hide = within_group(channels, _channel_counts(rest), BASE, threshold)
-        started_hidden = 0 < started < threshold or 0 < rest.started < threshold
+    """Every table of a survey's findings as the board sees them: for everyone (with each
+    question by each demographic question), or for one group (``only``: a demographic
+    question and one of its answers; the group must be ``openable``). ``themes``: each coded
+    free-text question's themes, through the gate already."""
+    survey = published.survey
+    split, group = only if only else (None, None)
+    questions = [q for q in survey.questions if not only or q.id != only[0]]
+    tables = [question_table(q, published, split, group) for q in questions]
+    for table in tables:
+        if table["kind"] == "free_text":
+            table["themes"] = (themes or {}).get(table["id"], [])
     return {
         "title": survey.title,
-        "threshold": threshold,
-        "within_group": rest is not None,
-        "responses": {
-            "started": _shown(started, started_hidden, threshold),
-            "completed": _shown(completed, BASE in hide or 0 < completed < threshold, threshold),
-            "completion_percent": (
-                round(100 * completed / started, 1)
-                if started >= threshold and not started_hidden and BASE not in hide
-                else None
-            ),
-            "channels": {
-                name: _shown(channels[name], name in hide, threshold) for name in ("web", "sms")
-            },
-        },
-        "questions": [
-            _question_table(q, counted.of(q), threshold, None if rest is None else rest.of(q))
+        "threshold": published.threshold,
+        "note": gate.NOTE,
+        "group": None if only is None else {"question": only[0], "answer": only[1]},
+        "responses": _responses(published, split, group),
+        "groups": [
+            {
+                "question": q.id,
+                "text": q.text,
+                "answers": [
+                    {"answer": choice, "openable": openable(published, q.id, choice)}
+                    for choice in q.choices
+                ],
+            }
             for q in survey.questions
+            if q.kind == "demographic"
         ],
+        "questions": tables,
         "crosstabs": []
-        if rest is not None
-        else [
-            _crosstab(q, by, counted.pairs.get((q.id, by.id), Counter()), threshold)
-            for q, by in crosstabbed(survey.questions)
+        if only
+        else [crosstab(q, by, published) for q, by in crosstabbed(survey.questions)],
+    }
+
+
+def headlines(findings: Mapping[str, Any], limit: int = 5) -> list[str]:
+    """The top findings in plain words, from the shown figures only."""
+    found = []
+    for table in findings["questions"]:
+        shown = [row for row in table.get("rows", []) if row["percent"] is not None]
+        if not shown:
+            continue
+        top = max(shown, key=lambda row: row["percent"])
+        found.append(
+            f"{top['percent']}% of the {table['base']} who answered “{table['text']}” "
+            f"said {top['answer']}."
+        )
+    return found[:limit]
+
+
+def _change(before: float | None, after: float | None, places: int) -> float | None:
+    """The difference, only when both figures are shown."""
+    if before is None or after is None:
+        return None
+    return round(after - before, places) if places else round(after - before)
+
+
+def compare(published: Published, first: int, second: int) -> dict[str, Any]:
+    """Two versions (waves) of a survey side by side, each read from the same gate as the
+    survey's own findings; the change (in percentage points, or in the average) is given
+    only where both waves' figures are shown. Questions asked in only one wave, or asked as a
+    different kind of question, are listed rather than compared."""
+    earlier_survey, later_survey = published.versions[first], published.versions[second]
+    earlier = {q.id: q for q in earlier_survey.questions}
+    later = {q.id: q for q in later_survey.questions}
+    both = [q for q in later_survey.questions if q.id in earlier]
+    live = {q.id: q.kind for q in published.survey.questions}
+    same = [q for q in both if earlier[q.id].kind == q.kind == live.get(q.id)]
+    status = published.of(STATUS)
+    compared = []
+    for question in same:
+        before_question, table = earlier[question.id], published.of(question.id)
+        entry: dict[str, Any] = {
+            "id": question.id,
+            "text": question.text,
+            "earlier_text": before_question.text if before_question.text != question.text else None,
+            "kind": question.kind,
+        }
+        sides = {}
+        for side, number, asked in (
+            ("first", first, before_question),
+            ("second", second, question),
+        ):
+            found = question_table(asked, published, VERSION, number, choices=())
+            sides[side] = {k: v for k, v in found.items() if k in ("base", "mean", "median")}
+        entry.update(sides)
+        if question.kind in ("scale", "number"):
+            alike = question.kind == "number" or before_question.choices == question.choices
+            entry["mean_change"] = (
+                _change(sides["first"]["mean"], sides["second"]["mean"], 2) if alike else None
+            )
+        if question.kind in TABLE_KINDS:
+            rows = []
+            choices = [
+                *question.choices,
+                *(c for c in before_question.choices if c not in question.choices),
+            ]
+            for choice in choices:
+                cells: dict[str, dict[str, Any] | None] = {}
+                for side, number, asked in (
+                    ("first", first, before_question),
+                    ("second", second, question),
+                ):
+                    where = (VERSION, number, choice)
+                    cells[side] = (
+                        {
+                            "count": table.show(where),
+                            "percent": table.percent(where, (VERSION, number, None)),
+                        }
+                        if choice in asked.choices
+                        else None
+                    )
+                rows.append(
+                    {
+                        "answer": (
+                            question if choice in question.choices else before_question
+                        ).label_of(choice),
+                        **cells,
+                        "change": _change(
+                            (cells["first"] or {}).get("percent"),
+                            (cells["second"] or {}).get("percent"),
+                            0,
+                        ),
+                    }
+                )
+            entry["rows"] = rows
+        compared.append(entry)
+
+    def listed(questions: Iterable[Question]) -> list[dict[str, str]]:
+        return [{"id": q.id, "text": q.text} for q in questions]
+
+    return {
+        "threshold": published.threshold,
+        "note": gate.NOTE,
+        "waves": [
+            {"label": f"Version {number}", "responses": status.show((VERSION, number, None))}
+            for number in (first, second)
         ],
+        "questions": compared,
+        "only_first": listed(q for q in earlier_survey.questions if q.id not in later),
+        "only_second": listed(q for q in later_survey.questions if q.id not in earlier),
+        "asked_differently": listed(
+            q for q in both if not earlier[q.id].kind == q.kind == live.get(q.id)
+        ),
     }
 
 
@@ -384,140 +509,96 @@ def _as_words(rows: list[list[Any]]) -> list[list[Any]]:
     ]
 
 
+EXPORT_HEADER = [
+    "question",
+    "breakdown",
+    "group",
+    "answer",
+    "count",
+    "percent",
+    "base",
+    "mean",
+    "median",
+]
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
 def csv_rows(findings: Mapping[str, Any]) -> list[list[Any]]:
-    """The question tables as rows for a spreadsheet (the same suppressed figures)."""
-    rows: list[list[Any]] = [["question", "answer", "count", "percent", "base"]]
+    """Every table of the findings, as on the page (the breakdowns included), one row per
+    figure: a hidden count is "<10" or "withheld" as on the page; means and medians have
+    their own columns."""
+    group = findings.get("group")
+    view = ("everyone", "") if not group else (group["question"], group["answer"])
+    rows: list[list[Any]] = [EXPORT_HEADER]
+    responses = findings["responses"]
+    for label, value, percent in (
+        ("started", responses["started"], None),
+        ("completed", responses["completed"], responses["completion_percent"]),
+        ("completed on the web", responses["channels"]["web"], None),
+        ("completed by text", responses["channels"]["sms"], None),
+    ):
+        rows.append(["Responses", *view, label, value, _blank(percent), "", "", ""])
     for table in findings["questions"]:
         for row in table.get("rows", []):
-            percent = "" if row["percent"] is None else row["percent"]
-            rows.append([table["text"], row["answer"], row["count"], percent, table["base"]])
+            rows.append(
+                [
+                    table["text"],
+                    *view,
+                    row["answer"],
+                    row["count"],
+                    _blank(row["percent"]),
+                    table["base"],
+                    "",
+                    "",
+                ]
+            )
         for theme in table.get("themes", []):
-            rows.append([table["text"], theme["term"], theme["people"], "", table["base"]])
-        if table.get("mean") is not None:
-            rows.append([table["text"], "mean", table["mean"], "", table["base"]])
-            rows.append([table["text"], "median", table["median"], "", table["base"]])
-    return _as_words(rows)
-
-
-def headlines(findings: Mapping[str, Any], limit: int = 5) -> list[str]:
-    """The top findings in plain words, from the suppressed tables only."""
-    found = []
-    for table in findings["questions"]:
-        shown = [row for row in table.get("rows", []) if row["percent"] is not None]
-        if not shown:
-            continue
-        top = max(shown, key=lambda row: row["percent"])
-        found.append(
-            f"{top['percent']:g}% of the {table['base']} who answered “{table['text']}” "
-            f"said {top['answer']}."
-        )
-    return found[:limit]
-
-
-class Wave(NamedTuple):
-    """One version of a survey as a wave of findings: its name on the page ("Version 2"), what
-    it asked and the responses given to it."""
-
-    label: str
-    definition: SurveyDefinition
-    responses: Sequence[Response]
-    # The survey's other responses: its page shows all of them together, so each wave is
-    # suppressed with the rest in view (``summary``'s ``rest``).
-    rest: Sequence[Response] | None = None
-
-
-def _change(before: float | None, after: float | None, places: int) -> float | None:
-    """The difference, only when both figures are shown."""
-    if before is None or after is None:
-        return None
-    return round(after - before, places)
-
-
-def _cell(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    return None if row is None else {"count": row["count"], "percent": row["percent"]}
-
-
-def _compared(
-    first: Question, second: Question, before: Mapping[str, Any], after: Mapping[str, Any]
-) -> dict[str, Any]:
-    """One question asked in both waves, from each wave's own suppressed table."""
-    compared: dict[str, Any] = {
-        "id": second.id,
-        "text": second.text,
-        "earlier_text": first.text if first.text != second.text else None,
-        "kind": second.kind,
-        "first": {"base": before["base"]},
-        "second": {"base": after["base"]},
-    }
-    if second.kind == "free_text":
-        compared["first"]["themes"] = before["themes"]
-        compared["second"]["themes"] = after["themes"]
-        return compared
-    if second.kind in ("scale", "number"):
-        for side, table in (("first", before), ("second", after)):
-            compared[side].update(mean=table["mean"], median=table["median"])
-        # A scale whose points changed (1–5 to 1–7) has averages that do not compare.
-        alike = second.kind == "number" or first.choices == second.choices
-        compared["mean_change"] = _change(before["mean"], after["mean"], 2) if alike else None
-        if second.kind == "number":
-            return compared
-    # Answers are matched by what was chosen; one offered in a single wave is None ("not
-    # asked") in the other, never a count of 0.
-    earlier = dict(zip(first.choices, before["rows"], strict=True))
-    later = dict(zip(second.choices, after["rows"], strict=True))
-    compared["rows"] = [
-        {
-            "answer": (later.get(choice) or earlier[choice])["answer"],
-            "first": _cell(earlier.get(choice)),
-            "second": _cell(later.get(choice)),
-            "change": _change(
-                earlier[choice]["percent"] if choice in earlier else None,
-                later[choice]["percent"] if choice in later else None,
-                1,
-            ),
-        }
-        for choice in [*second.choices, *(c for c in first.choices if c not in later)]
-    ]
-    return compared
-
-
-def compare(first: Wave, second: Wave, threshold: int) -> dict[str, Any]:
-    """Two waves of a survey side by side. Each wave is suppressed on its own, exactly as in
-    ``summary`` (with the survey's other responses in view, where the wave gives them); the
-    change (in percentage points, or in the average) is given only where both waves' figures
-    are shown. Questions asked in only one wave, or asked as a different kind
-    of question, are listed rather than compared."""
-    tables = []
-    for wave in (first, second):
-        counted = tally(wave.responses, wave.definition.questions)
-        rest = None if wave.rest is None else tally(wave.rest, wave.definition.questions)
-        tables.append(
-            {
-                q.id: _question_table(
-                    q, counted.of(q), threshold, None if rest is None else rest.of(q)
+            rows.append(
+                [
+                    table["text"],
+                    *view,
+                    theme["theme"],
+                    theme["count"],
+                    _blank(theme["percent"]),
+                    table["base"],
+                    "",
+                    "",
+                ]
+            )
+        if "mean" in table:
+            rows.append(
+                [
+                    table["text"],
+                    *view,
+                    "all answers",
+                    "",
+                    "",
+                    table["base"],
+                    _blank(table["mean"]),
+                    _blank(table["median"]),
+                ]
+            )
+    for cross in findings["crosstabs"]:
+        text = next(t["text"] for t in findings["questions"] if t["id"] == cross["question"])
+        for column_index, column in enumerate(cross["columns"]):
+            for row in cross["rows"]:
+                rows.append(
+                    [
+                        text,
+                        f"by {cross['by_text']}",
+                        column["group"],
+                        row["answer"],
+                        row["cells"][column_index],
+                        "",
+                        column["total"],
+                        "",
+                        "",
+                    ]
                 )
-                for q in wave.definition.questions
-            }
-        )
-    earlier = {q.id: q for q in first.definition.questions}
-    later = {q.id: q for q in second.definition.questions}
-    both = [q for q in second.definition.questions if q.id in earlier]
-    same = [q for q in both if earlier[q.id].kind == q.kind]
-
-    def listed(questions: Iterable[Question]) -> list[dict[str, str]]:
-        return [{"id": q.id, "text": q.text} for q in questions]
-
-    return {
-        "threshold": threshold,
-        "waves": [
-            {"label": wave.label, "responses": count_shown(len(wave.responses), threshold)}
-            for wave in (first, second)
-        ],
-        "questions": [_compared(earlier[q.id], q, tables[0][q.id], tables[1][q.id]) for q in same],
-        "only_first": listed(q for q in first.definition.questions if q.id not in later),
-        "only_second": listed(q for q in second.definition.questions if q.id not in earlier),
-        "asked_differently": listed(q for q in both if earlier[q.id].kind != q.kind),
-    }
+    return _as_words(rows)
 
 
 def comparison_csv_rows(comparison: Mapping[str, Any]) -> list[list[Any]]:
@@ -535,10 +616,6 @@ def comparison_csv_rows(comparison: Mapping[str, Any]) -> list[list[Any]]:
             "change (points)",
         ]
     ]
-
-    def blank(value: Any) -> Any:
-        return "" if value is None else value
-
     for table in comparison["questions"]:
         for row in table.get("rows", []):
             cells: list[Any] = [table["text"], row["answer"]]
@@ -546,18 +623,18 @@ def comparison_csv_rows(comparison: Mapping[str, Any]) -> list[list[Any]]:
                 if cell is None:
                     cells += ["not asked", ""]
                 else:
-                    cells += [cell["count"], blank(cell["percent"])]
-            rows.append([*cells, blank(row["change"])])
+                    cells += [cell["count"], _blank(cell["percent"])]
+            rows.append([*cells, _blank(row["change"])])
         if "mean_change" in table:
             rows.append(
                 [
                     table["text"],
                     "mean",
-                    blank(table["first"]["mean"]),
+                    _blank(table["first"]["mean"]),
                     "",
-                    blank(table["second"]["mean"]),
+                    _blank(table["second"]["mean"]),
                     "",
-                    blank(table["mean_change"]),
+                    _blank(table["mean_change"]),
                 ]
             )
     return _as_words(rows)

@@ -13,8 +13,8 @@ from typing import Any
 
 from messages.flows.analytics import VersionFigures
 from messages.flows.definition import FlowDefinition, Step
-from surveys.disclosure import one_way
-from surveys.findings import count_shown, hidden
+from surveys import gate
+from surveys.gate import Cell
 
 ENDINGS = (
     ("completed", "Reached the end"),
@@ -63,11 +63,11 @@ def _ending_of(step: Step) -> str | None:
     return None
 
 
-def _percent_of(count: int | str, started: int, threshold: int) -> float | None:
-    """A percentage of those who started, from a shown count on a shown base only."""
-    if not isinstance(count, int) or started < threshold or started == 0:
+def _percent_of(count: int | str, started: int | str) -> int | None:
+    """A whole percentage of those who started, from a shown count on a shown base only."""
+    if not isinstance(count, int) or not isinstance(started, int) or started == 0:
         return None
-    return round(100 * count / started, 1)
+    return round(100 * count / started)
 
 
 def _name(step_id: str) -> str:
@@ -84,7 +84,8 @@ def version_findings(
 ) -> dict[str, Any]:
     """The suppressed figures of one version of a flow.
 
-    How many started stands on its own (``count_shown``). How their conversations ended
+    Every figure passes the disclosure gate (``surveys.gate``): counts are perturbed, under
+    the threshold shown as "<10". How their conversations ended
     (completed, expired, opted out, still in progress, and any other ending, so that the list
     adds up to those who started) is a one-way table whose base is the number who started:
     primary and secondary suppression, so no hidden ending can be worked out from the others
@@ -100,37 +101,46 @@ def version_findings(
     to those who completed, the hand-overs to those who went on elsewhere), so when that
     ending is hidden, the counts of the steps where it happens are hidden too.
     """
-    started = figures.started
+    keys = figures.keys
     counts = {
-        "completed": figures.completed,
-        "expired": figures.expired,
-        "opted_out": figures.opted_out,
-        "in_progress": figures.in_progress,
+        name: Cell(getattr(figures, name), keys[name])
+        for name in ("completed", "expired", "opted_out", "in_progress")
     }
-    counts["other"] = max(0, started - sum(counts.values()))
-    hide = one_way({**counts, _BASE: started}, _BASE, threshold)
-    endings = []
-    for key, label in ENDINGS:
-        count = hidden(threshold) if key in hide else counts[key]
-        endings.append(
-            {
-                "key": key,
-                "label": label,
-                "count": count,
-                "percent": _percent_of(count, started, threshold),
-            }
-        )
+    started = Cell(figures.started, keys["started"])
+    counts["other"] = Cell(
+        max(0, started.people - sum(c.people for c in counts.values())),
+        keys["started"] - sum(c.keys for c in counts.values()),
+    )
+    table = gate.one_way(counts, started, threshold)
+    shown_started = table.show("total")
+    endings = [
+        {
+            "key": key,
+            "label": label,
+            "count": table.show(key),
+            "percent": _percent_of(table.show(key), shown_started),
+        }
+        for key, label in ENDINGS
+    ]
+    hidden_endings = {key for key in counts if not isinstance(table.show(key), int)}
     order = steps_in_order(definition)
     order += [step_id for step_id in sorted(figures.reached) if step_id not in definition.steps]
+    reach = gate.protect(
+        {s: Cell(figures.reached.get(s, 0), figures.step_keys.get(s, 0)) for s in order},
+        [],
+        threshold,
+    )
     reached: dict[str, int | str] = {}
     steps = []
     for step_id in order:
         step = definition.steps.get(step_id)
         ending = _ending_of(step) if step else None
-        if ending is not None and ending in hide:
-            reached[step_id] = hidden(threshold)
+        if ending is not None and ending in hidden_endings:
+            reached[step_id] = (
+                gate.WITHHELD if reach.count(step_id) is not None else (reach.show(step_id))
+            )
         else:
-            reached[step_id] = count_shown(figures.reached.get(step_id, 0), threshold)
+            reached[step_id] = reach.show(step_id)
         steps.append(
             {
                 "id": step_id,
@@ -138,10 +148,9 @@ def version_findings(
                 "kind": KIND_WORDS.get(step.kind, step.kind) if step else "",
                 "text": _excerpt(step.text) if step else "",
                 "reached": reached[step_id],
-                "percent": _percent_of(reached[step_id], started, threshold),
+                "percent": _percent_of(reached[step_id], shown_started),
             }
         )
-    shown_started = count_shown(started, threshold)
     return {
         "version": figures.version,
         "started": shown_started,
@@ -210,7 +219,7 @@ def where_people_left(
         exact = all(before.get(s) == {step_id} for s in following) and step_id not in (
             _reachable(definition, following)
         )
-        share = f"{round(100 * left / got_there, 1):g}%"
+        share = f"{round(100 * left / got_there)}%"
         found.append(
             f"{left} of the {got_there} who got to “{_name(step_id)}” ({share}) went no further "
             "there: they stopped replying, texted STOP or have yet to reply."

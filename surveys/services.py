@@ -24,7 +24,7 @@ from messages.flows.analytics import VersionFigures
 from messages.models import Flow, FlowVersion, Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import counting, editing, findings, flow_findings
+from surveys import coding, counting, editing, findings, flow_findings, gate
 from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
 
@@ -375,45 +375,82 @@ _SMS = {
 }
 
 
-def completed_responses() -> dict[int, int]:
-    """How many completed responses each survey has (by survey id), in one query."""
+def completed_responses(threshold: int) -> dict[int, int | str]:
+    """How many completed responses each survey has (by survey id), through the disclosure
+    gate, in one query: the same figure as on the survey's findings."""
     rows = db.session.execute(
-        select(SurveyResponse.survey_id, func.count())
+        select(SurveyResponse.survey_id, func.count(), func.sum(SurveyResponse.record_key))
         .where(SurveyResponse.completed_on.is_not(None))
         .group_by(SurveyResponse.survey_id)
+    ).all()
+    shown = gate.protect(
+        {survey_id: gate.Cell(int(people), int(keys or 0)) for survey_id, people, keys in rows},
+        [],
+        threshold,
     )
-    return {survey_id: count for survey_id, count in rows}
+    return {survey_id: shown.show(survey_id) for survey_id, _, _ in rows}
+
+
+def report_cover(survey: LiveSurvey, data: dict[str, Any]) -> dict[str, Any]:
+    """What the printed report's cover says: the survey, the days its responses span, how
+    many completed it (rounded, from the gate's figure) and the date it was printed."""
+    first, last = db.session.execute(
+        select(func.min(SurveyResponse.started_on), func.max(SurveyResponse.completed_on)).where(
+            SurveyResponse.survey_id == survey.survey_id
+        )
+    ).one()
+    return {
+        "title": survey.definition.title,
+        "first": first,
+        "last": last or first,
+        "responses": gate.rounded_total(data["responses"]["completed"]),
+        "printed": today(),
+    }
+
+
+class GroupTooSmall(Exception):
+    """A group of fewer people than the threshold: its findings cannot be opened."""
+
+
+def published_findings(
+    survey_id: int,
+    definition: SurveyDefinition,
+    threshold: int,
+    versions: list[AnsweredVersion] | None = None,
+) -> findings.Published:
+    """Every count of a survey's findings through the disclosure gate: what every page,
+    filter, comparison and export of it reads."""
+    versions = answerable_versions(survey_id) if versions is None else versions
+    counted = counting.count(
+        survey_id, definition.questions, {v.version_id: v.number for v in versions}
+    )
+    return findings.publish(
+        definition, {v.number: definition_of(v.version_id) for v in versions}, counted, threshold
+    )
 
 
 def findings_for(
     slug: str, threshold: int, only: tuple[str, str] | None = None
 ) -> dict[str, Any] | None:
-    """The suppressed findings of the survey live at ``slug``, from its responses; ``only``
-    (a question and an answer, such as an age band) narrows them, suppression applied anew."""
+    """The findings of the survey live at ``slug`` as the board sees them, for everyone or
+    ``only`` one group (a demographic question and an answer, such as an age band); a group
+    under the threshold raises ``GroupTooSmall``."""
     survey = live(slug)
     if survey is None:
         return None
-    questions = survey.definition.questions
-    if only is None:
-        everyone = counting.count(questions, counting.Among(survey.survey_id))
-        return findings.summary_of(survey.definition, everyone, threshold)
-    group, rest = (
-        counting.count(questions, counting.Among(survey.survey_id, *only, giving_it=gives))
-        for gives in (True, False)
+    versions = answerable_versions(survey.survey_id)
+    published = published_findings(survey.survey_id, survey.definition, threshold, versions)
+    if only is not None and not findings.openable(published, *only):
+        raise GroupTooSmall(f"Fewer than {threshold} young people are in this group.")
+    themes = coding.themes_for(
+        survey.survey_id,
+        survey.definition,
+        published.versions,
+        {v.version_id: v.number for v in versions},
+        threshold,
+        only,
     )
-    return findings.summary_of(survey.definition, group, threshold, rest)
-
-
-def _responses(*where: Any) -> list[findings.Response]:
-    rows = db.session.execute(
-        select(SurveyResponse.answers, SurveyResponse.channel, SurveyResponse.completed_on).where(
-            *where
-        )
-    )
-    return [
-        findings.Response(row.answers, str(row.channel), row.completed_on is not None)
-        for row in rows
-    ]
+    return findings.summary(published, only, themes)
 
 
 @dataclass(frozen=True)
@@ -462,7 +499,8 @@ class NotComparable(Exception):
 
 
 def comparison_for(slug: str, first: int, second: int, threshold: int) -> dict[str, Any]:
-    """Two versions (waves) of the survey at ``slug`` compared, each suppressed on its own."""
+    """Two versions (waves) of the survey at ``slug`` compared, read from the same gate as
+    its findings."""
     survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
     if survey is None:
         raise NotComparable(f"There is no survey at /s/{slug}.", missing=True)
@@ -475,19 +513,10 @@ def comparison_for(slug: str, first: int, second: int, threshold: int) -> dict[s
             )
     if first == second:
         raise NotComparable(f"That is version {first} twice, so there is nothing to compare.")
-    waves = [
-        findings.Wave(
-            f"Version {number}",
-            definition_of(versions[number].version_id),
-            _responses(SurveyResponse.version_id == versions[number].version_id),
-            _responses(
-                SurveyResponse.survey_id == survey.id,
-                SurveyResponse.version_id != versions[number].version_id,
-            ),
-        )
-        for number in (first, second)
-    ]
-    return findings.compare(waves[0], waves[1], threshold)
+    found = live(slug)
+    definition = found.definition if found else definition_of(versions[max(versions)].version_id)
+    published = published_findings(survey.id, definition, threshold)
+    return findings.compare(published, first, second)
 
 
 def flow_findings_for(threshold: int) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from changemakers import privacy
 from changemakers.accounts.models import RoleGrant, StaffUser
 from changemakers.alerts import texts
 from changemakers.alerts.models import (
@@ -649,16 +650,17 @@ class AlertFigure:
     first_response_at: datetime | None
     severity: AlertSeverity
     category: str
+    record_key: int  # for the board's disclosure gate
 
 
 def alert_figures() -> list[AlertFigure]:
     """Every alert kept (closed ones go after ``ALERT_RETENTION_DAYS``), oldest first."""
     rows = db.session.execute(
-        select(Alert.created_at, Alert.first_response_at, Alert.severity, Alert.category).order_by(
-            Alert.created_at
-        )
+        select(
+            Alert.id, Alert.created_at, Alert.first_response_at, Alert.severity, Alert.category
+        ).order_by(Alert.created_at)
     )
-    return [AlertFigure(*row) for row in rows]
+    return [AlertFigure(*row[1:], record_key=privacy.record_key("alert", row.id)) for row in rows]
 
 
 # Subject access and erasure ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, select
 
-from changemakers import cache, lifecycle
+from changemakers import cache, lifecycle, privacy
 from changemakers.accounts.models import StaffUser
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
@@ -198,12 +198,21 @@ def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
         )
     }
     rows = db.session.execute(
-        select(Conversation.state, Conversation.end_reason, Conversation.ended_at).where(
-            and_(Conversation.kind == KIND, Conversation.ref == str(flow.id))
-        )
+        select(
+            Conversation.id, Conversation.state, Conversation.end_reason, Conversation.ended_at
+        ).where(and_(Conversation.kind == KIND, Conversation.ref == str(flow.id)))
     )
     return analytics_module.summarise(
-        ((row.state, row.end_reason, row.ended_at is not None) for row in rows), numbers
+        (
+            (
+                row.state,
+                row.end_reason,
+                row.ended_at is not None,
+                privacy.record_key("conversation", row.id),
+            )
+            for row in rows
+        ),
+        numbers,
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from changemakers.accounts.models import Role
+from surveys.findings import EXPORT_HEADER
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,7 @@ def test_a_board_member_reads_filters_and_downloads(page, live_server, demo_surv
         page.get_by_role("link", name="Download CSV").click()
     assert download.value.suggested_filename == "what-matters-findings-14-to-15.csv"
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
-    assert rows[0] == ["question", "answer", "count", "percent", "base"]
-    counts = [row[2] for row in rows[1:] if row[1] not in ("mean", "median")]
-    assert all(c == "<10" or int(c) == 0 or int(c) >= 10 for c in counts)
+    assert rows[0] == EXPORT_HEADER
+    assert {row[1:3] == ["age", "14 to 15"] for row in rows[1:]} == {True}
+    counts = [row[4] for row in rows[1:] if row[4]]
+    assert all(c in ("<10", "withheld") or int(c) >= 10 for c in counts)

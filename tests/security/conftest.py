@@ -42,6 +42,7 @@ CHOSEN_PARTS: dict[tuple[str, str], str] = {
     ("messages.flow_lifecycle", "action"): "submit",
     ("surveys.survey_lifecycle", "action"): "submit",
     ("surveys.survey_question_action", "action"): "down",
+    ("surveys.coding_page", "question_id"): "change",  # a free-text question
     ("messages.flow_export", "file_format"): "json",
     ("surveys.survey_export", "file_format"): "yaml",
     ("surveys.findings_export", "file_format"): "csv",

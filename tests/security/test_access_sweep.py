@@ -112,6 +112,9 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | None]] = {
     "/findings/<slug>/report": ("GET", READERS),
     "/findings/<slug>/compare": ("GET", READERS),
     "/findings/<slug>/findings.<any(csv, xlsx):file_format>": ("GET", READERS),
+    "/coding": ("GET", WRITERS),
+    "/coding/<slug>/<question_id>": ("GET POST", WRITERS),
+    "/coding/quotes": ("GET POST", KEEPERS),
 }
 OPEN_IN_DEMO = {"/sms/simulator"}
 # What an allowed visitor gets from a GET other than the page itself, and why.

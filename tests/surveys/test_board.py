@@ -13,7 +13,7 @@ from changemakers.accounts.models import Role
 from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
 from surveys import services
-from surveys.findings import csv_rows
+from surveys.findings import EXPORT_HEADER, csv_rows
 
 
 @pytest.fixture
@@ -41,8 +41,12 @@ def test_a_filter_hides_small_numbers_again(client, demo, signed_in, app):
     everyone = services.findings_for("what-matters", 10)
     assert narrow["responses"]["completed"] < everyone["responses"]["completed"]
     nobody = client.get("/findings/what-matters?group=age:22 or over")
-    assert nobody.status_code == 200
-    assert "Base: 0 who answered" in nobody.get_data(as_text=True)
+    assert nobody.status_code == 404  # a group under the threshold cannot be opened
+    assert "so its findings cannot be shown" in nobody.get_data(as_text=True)
+    assert "22 or over (fewer than 10)" in page
+    assert client.get("/findings/what-matters/findings.csv?group=age:22 or over").status_code == (
+        404
+    )
 
 
 def test_a_made_up_filter_shows_everyone(client, demo, signed_in):
@@ -65,7 +69,12 @@ def test_exports_match_the_page_and_are_logged(client, demo, signed_in):
     )
     workbook = load_workbook(io.BytesIO(client.get("/findings/what-matters/findings.xlsx").data))
     sheet = workbook["Findings"]
-    assert [c.value for c in sheet[1]] == ["question", "answer", "count", "percent", "base"]
+    assert [c.value for c in sheet[1]] == [*EXPORT_HEADER, "note"]
+    counts = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(c is None or isinstance(c, int) for c in counts) and any(counts)
+    hidden = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[4] is None]
+    assert any("fewer than 10" in (row[-1] or "") for row in hidden)
+    assert any(isinstance(row[7], float) for row in sheet.iter_rows(min_row=2, values_only=True))
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "findings.export").order_by(AuditEvent.id)
     ).all()
@@ -79,6 +88,9 @@ def test_the_printable_report_has_a_cover_and_a_method(client, demo, signed_in):
     signed_in(Role.BOARD)
     page = client.get("/findings/what-matters/report").get_data(as_text=True)
     assert "Report to the safeguarding board" in page
+    cover = page.split("</section>", 1)[0]
+    assert "Report printed" in cover and "Completed responses" in cover and "about " in cover
+    assert "slightly adjusted to protect young people" in cover
     assert "Method" in page and "is shown as “&lt;10”" in page
 
 

@@ -3,6 +3,7 @@ alerts by category, through the board's suppression; on the board's pages and in
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from changemakers.accounts.models import Role
@@ -17,8 +18,16 @@ THRESHOLD = 10
 NOVEMBER = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 
 
+KEYS = random.Random(2026)  # record keys, as the keyed hash of each alert's id gives them
+
+
 def answered(at: datetime, minutes: float, severity=AlertSeverity.IMMEDIATE, category="missing"):
-    return AlertFigure(at, at + timedelta(minutes=minutes), severity, category)
+    return AlertFigure(at, at + timedelta(minutes=minutes), severity, category, KEYS.randrange(256))
+
+
+def near(shown, true: int) -> bool:
+    """A count the gate showed, adjusted by at most its largest change."""
+    return isinstance(shown, int) and abs(shown - true) <= 3
 
 
 def row(findings, month: str, label: str) -> dict:
@@ -35,25 +44,26 @@ def test_median_and_90th_percentile_per_month_and_severity():
     ]
     findings = desk_findings(figures, THRESHOLD)
     immediate = row(findings, "November 2026", "Immediate danger")
-    assert (immediate["alerts"], immediate["responded"]) == (11, 11)
+    assert near(immediate["alerts"], 11) and immediate["responded"] == immediate["alerts"]
     assert (immediate["median"], immediate["p90"]) == ("6 min", "10 min")
     concern = row(findings, "November 2026", "Concern")
     assert (concern["median"], concern["p90"]) == ("6 h 30 min", "10 h 54 min")
     everyone = row(findings, "November 2026", "All")
-    assert everyone["alerts"] == 23 and everyone["median"] == "1 h 0 min"
+    assert near(everyone["alerts"], 23) and everyone["median"] == "1 h 0 min"
+    assert desk_findings(figures, THRESHOLD) == findings  # the same alerts, the same figures
 
 
 def test_small_numbers_are_hidden_and_give_no_time():
     figures = [answered(NOVEMBER, 5) for _ in range(12)]
     figures += [answered(NOVEMBER, 90, AlertSeverity.CONCERN) for _ in range(3)]
-    figures.append(AlertFigure(NOVEMBER, None, AlertSeverity.IMMEDIATE, "missing"))  # no answer
+    figures.append(AlertFigure(NOVEMBER, None, AlertSeverity.IMMEDIATE, "missing", 7))  # no answer
     findings = desk_findings(figures, THRESHOLD)
     concern = row(findings, "November 2026", "Concern")
     assert concern["alerts"] == "<10" and concern["median"] is None and concern["p90"] is None
     # The total is shown, so the other severity is hidden too: it would give the small one away.
     immediate = row(findings, "November 2026", "Immediate danger")
-    assert immediate["alerts"] == "<10" and immediate["median"] is None
-    assert row(findings, "November 2026", "All")["alerts"] == 16
+    assert immediate["alerts"] == "withheld" and immediate["median"] is None
+    assert near(row(findings, "November 2026", "All")["alerts"], 16)
 
 
 def test_a_month_under_the_threshold_shows_nothing():
@@ -77,11 +87,12 @@ def test_alerts_by_category_are_suppressed_and_not_ordered_by_size():
     figures += [answered(NOVEMBER, 5, category="neglect_home") for _ in range(12)]
     figures += [answered(NOVEMBER, 5, category="missing") for _ in range(2)]
     categories = desk_findings(figures, THRESHOLD)["categories"]
-    assert categories["total"] == 44
+    assert near(categories["total"], 44)
     assert [r["label"] for r in categories["rows"]] == ["Missing", "Neglect home", "Sexual abuse"]
     counts = {r["label"]: r["count"] for r in categories["rows"]}
     assert counts["Missing"] == "<10"
-    assert sum(1 for value in counts.values() if value == "<10") >= 2  # not worked out by sum
+    hidden = [value for value in counts.values() if value in ("<10", "withheld")]
+    assert len(hidden) >= 2  # not worked out by sum
 
 
 def test_response_times_in_words():

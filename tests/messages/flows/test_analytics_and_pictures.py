@@ -13,16 +13,19 @@ from messages.flows.picture import BOX_HEIGHT, draw
 
 def test_analytics_count_each_version_and_each_step_once_a_conversation():
     rows = [
-        ({"version": 1, "path": ["a", "b", "a", "b"]}, "completed", True),
-        ({"version": 1, "path": ["a"]}, "expired", True),
-        ({"version": 1, "path": ["a"]}, "opted_out", True),
-        ({"version": 2, "path": ["a", "c"]}, None, False),
-        ({"version": 9, "path": ["a"]}, "completed", True),  # a version of another flow
+        ({"version": 1, "path": ["a", "b", "a", "b"]}, "completed", True, 5),
+        ({"version": 1, "path": ["a"]}, "expired", True, 7),
+        ({"version": 1, "path": ["a"]}, "opted_out", True, 11),
+        ({"version": 2, "path": ["a", "c"]}, None, False, 13),
+        ({"version": 9, "path": ["a"]}, "completed", True, 17),  # a version of another flow
     ]
     newest, oldest = summarise(rows, {1: 1, 2: 2})
     assert (newest.version, newest.started, newest.in_progress) == (2, 1, 1)
     assert (oldest.started, oldest.completed, oldest.expired, oldest.opted_out) == (3, 1, 1, 1)
     assert oldest.reached == {"a": 3, "b": 1}
+    # The sums of the record keys behind each figure, for the disclosure gate.
+    assert oldest.keys == {"started": 23, "completed": 5, "expired": 7, "opted_out": 11}
+    assert oldest.step_keys == {"a": 23, "b": 5}
 
 
 def test_the_picture_puts_each_step_below_the_one_before():
