@@ -61,13 +61,15 @@ from messages.models import (
     OutboxStatus,
     Signpost,
 )
-from messages.router import Inbound, keyword_of, route
+from messages.router import REPLYLESS_STAGES, Inbound, keyword_of, route
 
 log = logging.getLogger(__name__)
 
 FIXED_REPLY = "reply"
 ANONYMOUS_ANSWER = "[survey answer]"  # kept instead of the words of an anonymous answer
 MAX_HAND_OVERS = 3  # flows jumping to flows: never round in a circle within one message
+MAX_BODY = 1600  # Twilio's longest message, in characters
+CUT = " [cut]"  # marks a stored body that was longer than MAX_BODY
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,18 @@ class ReceivedSms:
     body: str
     num_media: int = 0
     opt_out_type: str | None = None
+
+
+def within_twilio_limit(body: str) -> str:
+    """A body cut to Twilio's longest message (``MAX_BODY`` characters), without the word the cut
+    would halve or a trailing run of digits: half a phone number or an email address (too
+    short to look like one) must not be kept where redaction would miss it."""
+    if len(body) <= MAX_BODY:
+        return body
+    kept = body[:MAX_BODY]
+    if not body[MAX_BODY].isspace():
+        kept = kept[: len(kept) - len(kept.split()[-1])] if kept.strip() else ""
+    return kept.rstrip("0123456789 \t\r\n.,_/\\()+-")
 
 
 def without_control_characters(text: str) -> str:
@@ -90,8 +104,7 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
     again for a repeat of a message already handled). With ``reply_later`` (a message found
     after an outage, whose webhook request is long gone) the replies go into the outbox."""
     pseudonym = privacy.pseudonym(sms.number)
-    body = without_control_characters(sms.body)
-    redacted = redact(body)
+    body, redacted = _body_as_kept(sms.message_sid, sms.body)
     now = utcnow()
     row = {
         "message_sid": sms.message_sid,
@@ -155,6 +168,58 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
         db.session.commit()
         return _stored_replies(sms.message_sid) or []
     return replies
+
+
+def _body_as_kept(message_sid: str, raw: str) -> tuple[str, str]:
+    """The body as routing reads it (control characters out, cut to Twilio's limit), and as it
+    is stored (redacted, and marked if it was cut)."""
+    body = without_control_characters(raw)
+    if len(body) <= MAX_BODY:
+        return body, redact(body)
+    kept = within_twilio_limit(body)
+    log.warning(
+        "inbound message %s was %d characters long; the first %d are kept",
+        message_sid,
+        len(body),
+        len(kept),
+    )
+    return kept, redact(kept) + CUT
+
+
+def receive_from_unreachable_sender(
+    message_sid: str, sender: str, body: str, num_media: int = 0
+) -> None:
+    """A message from a sender that no reply can reach: a short code (``85258``) or a name
+    (``VODAFONE``). It is kept under a pseudonym of the sender as written, and passes the
+    safeguarding check like any other; nothing is sent back, no contact is made (so nothing can
+    be queued for it), and a repeat of its ``MessageSid`` changes nothing."""
+    pseudonym = privacy.pseudonym(sender)
+    text, redacted = _body_as_kept(message_sid, body)
+    now = utcnow()
+    connection = db.session.connection()
+    stored = connection.execute(
+        _statements(connection.dialect.name).insert_unhandled,
+        {
+            "message_sid": message_sid,
+            "pseudonym": pseudonym,
+            "body_redacted": redacted,
+            "num_media": num_media,
+            "received_at": now,
+            "status": InboundStatus.HANDLED,
+            "handled_at": now,
+            "replies": [],
+        },
+    )
+    if stored.rowcount == 0:  # a repeat
+        db.session.rollback()
+        return
+    route(
+        Inbound(text, num_media),
+        DatabaseContext(pseudonym, None, "", now, redacted),
+        REPLYLESS_STAGES,
+    )
+    db.session.commit()
+    log.info("message %s from a sender that cannot be replied to kept, with no reply", message_sid)
 
 
 @lru_cache(maxsize=4)
@@ -337,10 +402,15 @@ class DatabaseContext:
     """
 
     def __init__(
-        self, pseudonym: str, contact: ContactState, number: str, now: datetime, redacted_text: str
+        self,
+        pseudonym: str,
+        contact: ContactState | None,
+        number: str,
+        now: datetime,
+        redacted_text: str,
     ) -> None:
         self._contact: ContactState | None = contact
-        self._stored_flag = contact.in_conversation
+        self._stored_flag = contact is not None and contact.in_conversation
         self.pseudonym = pseudonym
         self.number = number
         self.now = now
