@@ -78,12 +78,13 @@ def raise_alert(
     category: str = "other_danger",
     severity: AlertSeverity = AlertSeverity.CONCERN,
 ) -> Alert:
-    """Record an alert in the caller's transaction; ``excerpt`` must already be redacted.
-    ``pseudonym`` is ``None`` where the young person is anonymous (a web survey)."""
+    """Record an alert in the caller's transaction. ``excerpt`` is redacted here too, whatever
+    channel it came from. ``pseudonym`` is ``None`` where the young person is anonymous (a web
+    survey)."""
     alert = Alert(
         channel=channel,
         pseudonym=pseudonym,
-        excerpt=excerpt,
+        excerpt=redact(excerpt),
         matched=matched,
         category=category,
         severity=severity,
