@@ -9,15 +9,16 @@ numbers and emails in log records, so a number never reaches a log.
 
 Phone numbers are found by a regular expression for a run of digits joined by the separators
 people use, and those they use to slip a number past a filter (spaces, dots, commas, dashes,
-underscores, slashes, brackets, a leading ``+``, up to three at a time), then by the digits. A run
-is a phone number when, after any dates at its start, it has 9 or more digits, or 7 or more after
-a ``+``; a run that holds a comma, an underscore or a slash must also be shaped like a UK number
-(its digits start with 0, 44, or are ten starting with 7), so that "1,000,000,000",
-"2023/2024/2025" and "1, 2, 3, 4, 5, 6, 7, 8, 9, 10" stay. ``phonenumbers.PhoneNumberMatcher`` is
-not used: at its default leniency it skips numbers that are not allocated (Ofcom's drama range
-``07700 900xxx``, a mistyped digit), it is much slower, and here over-redaction is the safe side.
-Shorter numbers survive: "I'm 14", "year 9", "2 or 3 times", "at 10:30", "£20", "1,000", and so
-do dates ("12/03/2024 10:30").
+underscores, slashes, brackets, a leading ``+``, up to three at a time), then by the digits
+(``_phone_start``). Dates standing on their own are set aside first. A run is a phone number
+from the first group of digits that starts 9 or more shaped like a UK number (0, 44, or a
+mobile's ten without the 0), or 7 or more after a ``+``; otherwise, as a whole, when it has 9
+to 15 digits grouped like a number, with no comma, underscore or slash and no year among its
+words. ``phonenumbers.PhoneNumberMatcher`` is not used: at its default leniency it skips numbers
+that are not allocated (Ofcom's drama range ``07700 900xxx``, a mistyped digit), it is much
+slower, and here over-redaction is the safe side. Ordinary numbers survive: "I'm 14", "year 9",
+"2 or 3 times", "at 10:30", "£20", "1,000,000,000", "12/03/2024 10:30", "2023/2024/2025",
+"1, 2, 3, 4, 5, 6, 7, 8, 9, 10".
 
 Emails spelled out to dodge a filter ("bob at gmail dot com", "bob (at) gmail (dot) co (dot)
 uk", "bob @ gmail . com", "bob at hotmail") are found by a second expression, tried only when
@@ -32,11 +33,13 @@ alternative can only start at the beginning of a run (a look-behind refuses the 
 and has no nested ambiguity, so the time stays linear even on hostile input such as
 ``"1 " * 5000``.
 
-Known limitations: numbers written in words ("oh seven seven...") or split by letters, and
-handles given without an ``@`` ("my snap is bob99") are not caught. A short number typed right
+Known limitations: numbers written in words ("oh seven seven...") or split by letters, handles
+given without an ``@`` ("my snap is bob99"), a foreign number written without its ``+`` and
+ending in a year-like group ("415 555 2024"), and "bob at example.com" (read as "look at
+example.com": the link is tagged, "bob" kept) are not caught whole. A short number typed right
 next to a phone number is usually kept ("I'm 14 07700 900123") but may be swallowed into the
-``[phone]`` tag; long plain numbers that are not phone numbers (an order number, a list of nine
-digits) may be tagged ``[phone]``.
+``[phone]`` tag; long plain numbers that are not phone numbers (an order number) may be tagged
+``[phone]``.
 """
 
 from __future__ import annotations
@@ -149,6 +152,7 @@ _CONTACTS_TRIGGER = re.compile(r"[\d@]")
 _DIGIT_GROUP = re.compile(r"\d+")
 _DATE = re.compile(r"(?<!\d)(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
 _STRICT_GAPS = re.compile(r"[,_/\\]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # A short number just after a complete UK mobile number ("07700900123 2 times") is not part of it.
 _TRAILING_NUMBER = re.compile(r"[ \t.,\-\u00a0]+\d{1,3}$")
 _UK_MOBILE_DIGITS = re.compile(r"(?:0|44|440|0044|00440)7\d{9}")
@@ -188,7 +192,8 @@ def _phone_start(run: str) -> int | None:
     """Where the phone number in a run of digits (with no date in it) starts, or ``None``.
 
     It starts at the first group of digits from which there are 9 or more digits shaped like a
-    UK number (starting 0 or 44, or ten starting with 7), or 7 or more after a "+"; a later
+    UK number (starting 0 or 44, or a mobile's ten without the 0: "7700 900123"), or 7 or more
+    after a "+"; a later
     group only after a space, so that "I'm 14 07700 900123" keeps its 14 and "1,000,000,000" is
     not cut in two. Failing that, the whole run, if it has 9 to 15 digits (the most a number
     has), no comma, underscore or slash, and is one word or grouped like a number ("415 555
@@ -213,7 +218,8 @@ def _phone_start(run: str) -> int | None:
         if run.startswith(("+", "(+"), start):
             return start
         if left >= 9 and (
-            digits.startswith(("0", "44"), offsets[k]) or (left == 10 and digits[offsets[k]] == "7")
+            digits.startswith(("0", "44"), offsets[k])
+            or (left == 10 and digits[offsets[k]] == "7" and len(group.group()) >= 3)
         ):
             return start
     if 9 <= total <= 15 and not _STRICT_GAPS.search(run) and _grouped_like_a_number(run, groups):
@@ -225,16 +231,19 @@ def _phone_start(run: str) -> int | None:
 
 
 def _grouped_like_a_number(run: str, groups: list[re.Match[str]]) -> bool:
-    """One word, or up to four where each after the first is a group of 3 or 4 digits."""
+    """One word, or up to four where each after the first is a group of 3 or 4 digits, and
+    none a year ("im 14 2024 2025" is not a number)."""
     words = [[groups[0]]]
     for previous, group in itertools.pairwise(groups):
         if _has_space(run[previous.end() : group.start()]):
             words.append([group])
         else:
             words[-1].append(group)
-    return len(words) == 1 or (
-        len(words) <= 4 and all(len(w) == 1 and 3 <= len(w[0].group()) <= 4 for w in words[1:])
-    )
+    if len(words) == 1:
+        return True
+    if len(words) > 4 or any(len(w) == 1 and _YEAR.fullmatch(w[0].group()) for w in words):
+        return False
+    return all(len(w) == 1 and 3 <= len(w[0].group()) <= 4 for w in words[1:])
 
 
 def _redact_run(run: str) -> str:

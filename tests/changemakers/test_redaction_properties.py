@@ -227,6 +227,7 @@ ORDINARY_NUMBERS = [
     "50%",
     "1,000,000 views",
     "1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+    "2024 2025",
     "top 10",
     "room 101",
     "3rd time",
@@ -243,7 +244,7 @@ ORDINARY_NUMBERS = [
 WORDS = ["i", "was", "it", "happened", "about", "the", "and", "my", "mate", "said", "ok", "lol"]
 
 
-@settings(max_examples=500)
+@settings(max_examples=1500)
 @given(
     st.lists(
         st.one_of(st.sampled_from(ORDINARY_NUMBERS), st.sampled_from(WORDS)),
