@@ -198,7 +198,7 @@ def receive_from_unreachable_sender(
     now = utcnow()
     connection = db.session.connection()
     stored = connection.execute(
-        _statements(connection.dialect.name).insert_unhandled,
+        _statements(connection.dialect.name).insert_if_new,
         {
             "message_sid": message_sid,
             "pseudonym": pseudonym,
@@ -210,7 +210,7 @@ def receive_from_unreachable_sender(
             "replies": [],
         },
     )
-    if stored.rowcount == 0:  # a repeat
+    if stored.first() is None:  # a repeat
         db.session.rollback()
         return
     route(
@@ -263,6 +263,10 @@ def _statements(dialect: str) -> SimpleNamespace:
         insert_handled=send_with_next(insert(inbound).inline()),
         # ON CONFLICT DO NOTHING: a message kept unhandled is never kept twice.
         insert_unhandled=insert(inbound).on_conflict_do_nothing(index_elements=["message_sid"]),
+        # The same, saying whether the row is new (a sender that cannot be replied to).
+        insert_if_new=insert(inbound)
+        .on_conflict_do_nothing(index_elements=["message_sid"])
+        .returning(inbound.c.id),
         # Made if new, seen now, locked until commit; the number is kept only if we may text.
         upsert_contact=upsert.on_conflict_do_update(
             index_elements=["pseudonym"],
