@@ -213,11 +213,17 @@ def receive_from_unreachable_sender(
     if stored.first() is None:  # a repeat
         db.session.rollback()
         return
-    route(
-        Inbound(text, num_media),
-        DatabaseContext(pseudonym, None, "", now, redacted),
-        REPLYLESS_STAGES,
-    )
+    try:
+        with db.session.begin_nested():
+            context = DatabaseContext(pseudonym, None, "", now, redacted)
+            route(Inbound(text, num_media), context, REPLYLESS_STAGES)
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise  # the database is unavailable: Twilio calls the fallback URL
+    except Exception:
+        log.exception(
+            "message %s from a sender that cannot be replied to kept unchecked", message_sid
+        )
     db.session.commit()
     log.info("message %s from a sender that cannot be replied to kept, with no reply", message_sid)
 
@@ -809,8 +815,14 @@ def reconcile(gateway: Gateway, since: datetime, chunk: int = 500) -> ReconcileR
             try:
                 number = privacy.normalise_number(record.number)
             except privacy.InvalidNumber:
-                unreadable += 1
-                log.warning("reconcile: message %s has no usable sender", record.message_sid)
+                if not record.number.strip():
+                    unreadable += 1
+                    log.warning("reconcile: message %s has no usable sender", record.message_sid)
+                    continue
+                receive_from_unreachable_sender(
+                    record.message_sid, record.number.strip(), record.body, record.num_media
+                )
+                missing += 1
                 continue
             sms = ReceivedSms(record.message_sid, number, record.body, record.num_media)
             receive_sms(sms, reply_later=True)
