@@ -188,3 +188,19 @@ def test_safeguarding_check_uses_the_list_reviewers_saved(app, db_session):
     )
     result = app.test_cli_runner().invoke(cli, ["safeguarding", "check", "im going to the woods"])
     assert result.output == "alert\n"
+
+
+def test_a_wsgi_server_refuses_the_console_gateway_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**CLEAN_ENV, **KEYS, "SMS_GATEWAY": "console", "INSTANCE_PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "cannot start: SMS_GATEWAY=console takes unsigned webhooks and runs only in "
+        "`changemakers demo`: set SMS_GATEWAY=twilio"
+    )
