@@ -33,13 +33,16 @@ alternative can only start at the beginning of a run (a look-behind refuses the 
 and has no nested ambiguity, so the time stays linear even on hostile input such as
 ``"1 " * 5000``.
 
+Handles given after the app's name rather than an "@" ("snap: bob99", "my insta is bob_99")
+are found by a third expression, tried only where an app's name is.
+
 Known limitations: numbers written in words ("oh seven seven...") or split by letters, handles
-given without an ``@`` ("my snap is bob99"), a foreign number written without its ``+`` and
-ending in a year-like group ("415 555 2024"), and "bob at example.com" (read as "look at
-example.com": the link is tagged, "bob" kept) are not caught whole. A short number typed right
-next to a phone number is usually kept ("I'm 14 07700 900123") but may be swallowed into the
-``[phone]`` tag; long plain numbers that are not phone numbers (an order number) may be tagged
-``[phone]``.
+given with neither an "@" nor an app's name ("add bob99"), a foreign number written without
+its ``+`` and ending in a year-like group ("415 555 2024"), and "bob at example.com" (read as
+"look at example.com": the link is tagged, "bob" kept) are not caught whole. A short number
+typed right next to a phone number is usually kept ("I'm 14 07700 900123") but may be swallowed
+into the ``[phone]`` tag; long plain numbers that are not phone numbers (an order number) may be
+tagged ``[phone]``.
 """
 
 from __future__ import annotations
@@ -128,6 +131,19 @@ _SPELLED_EMAIL_HINT = re.compile(
     rf"|\b(?:{_MAIL_PROVIDERS})\b",
     re.IGNORECASE,
 )
+
+# A handle given after the app's name rather than an "@": "snap: bob99", "insta - bob.smith",
+# "my tiktok is bob_99". After "is" the name must hold a letter and a digit, "_" or "." (so "my
+# insta is private" stays); after ":", "-" or "=" any name of two or more characters.
+_PLATFORMS = r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik[ \t]?tok|tt|twitter|discord|kik|telegram"
+_NAMED_HANDLE = re.compile(
+    rf"\b(?P<platform>(?:{_PLATFORMS})(?:[ \t]+(?:name|username|user|handle))?)"
+    rf"(?P<gap>[ \t]*[:=\-][ \t]*(?=@?[A-Za-z0-9_.]{{2}})"
+    rf"|[ \t]+is[ \t]+(?=@?[A-Za-z0-9_.]*[A-Za-z])(?=@?[A-Za-z0-9_.]*[\d_.]))"
+    r"@?[A-Za-z0-9_.]*[A-Za-z0-9_](?![\w@])",
+    re.IGNORECASE,
+)
+_NAMED_HANDLE_HINT = re.compile(rf"\b(?:{_PLATFORMS})\b", re.IGNORECASE)
 
 # At one position the alternatives are tried in this order: an email before a URL or a handle.
 _PII = re.compile(
@@ -326,13 +342,16 @@ def _substitute(pattern: re.Pattern[str], trigger: re.Pattern[str], text: str) -
 
 def redact(text: str) -> str:
     """Replace phone numbers, emails, UK postcodes, URLs and social handles with tags."""
-    return _substitute(_PII, _PII_TRIGGER, _redact_spelled_emails(text))
+    return _substitute(_PII, _PII_TRIGGER, _redact_spelled_out(text))
 
 
-def _redact_spelled_emails(text: str) -> str:
-    if _SPELLED_EMAIL_HINT.search(text) is None:
-        return text
-    return _SPELLED_EMAIL.sub("[email]", text)
+def _redact_spelled_out(text: str) -> str:
+    """Emails spelled with "at" and "dot", and handles given after the app's name."""
+    if _SPELLED_EMAIL_HINT.search(text) is not None:
+        text = _SPELLED_EMAIL.sub("[email]", text)
+    if _NAMED_HANDLE_HINT.search(text) is not None:
+        text = _NAMED_HANDLE.sub(r"\g<platform>\g<gap>[handle]", text)
+    return text
 
 
 def redact_contacts(text: str) -> str:

@@ -133,6 +133,27 @@ def test_social_handles_are_redacted(handle):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("snap: bob99", "snap: [handle]"),
+        ("my snap is bob_99", "my snap is [handle]"),
+        ("my insta is @bob.smith x", "my insta is [handle] x"),
+        ("Insta - bob.smith", "Insta - [handle]"),
+        ("ig=@bob", "ig=[handle]"),
+        ("my snapchat username is b0b.x", "my snapchat username is [handle]"),
+        ("TikTok: sam", "TikTok: [handle]"),
+        ("my insta is private", "my insta is private"),
+        ("add me on snap", "add me on snap"),
+        ("snap me later", "snap me later"),
+        ("my snap is 14", "my snap is 14"),
+        ("the ig is 2 good", "the ig is 2 good"),
+    ],
+)
+def test_a_handle_given_after_the_apps_name_is_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("ring me on 07700 900123, ok?", "ring me on [phone], ok?"),
         ("my number (07700 900123) is new", "my number ([phone]) is new"),
         ("number:07700900123!", "number:[phone]!"),
@@ -229,6 +250,9 @@ def test_redaction_is_idempotent():
         "1a" * 4000,
         "a((" * 3000 + "1",
         ("x" * 50 + "@") * 100,
+        "snap is a1 " * 2000,
+        "snap: " * 3000,
+        "bob at " * 2000 + "gmail dot " * 2000,
         "aa." * 2000 + "@",
     ],
 )
@@ -251,7 +275,7 @@ def test_a_long_run_of_spaced_digits_is_not_a_phone_number():
 def test_the_fast_scan_gives_the_same_result_as_a_plain_substitution(text):
     from changemakers import redaction
 
-    plain = redaction._PII.sub(redaction._replacement, redaction._redact_spelled_emails(text))
+    plain = redaction._PII.sub(redaction._replacement, redaction._redact_spelled_out(text))
     assert redact(text) == plain
     assert redact_contacts(text) == redaction._CONTACTS.sub(redaction._replacement, text)
 
