@@ -144,6 +144,9 @@ _NAMED_HANDLE = re.compile(
     re.IGNORECASE,
 )
 _NAMED_HANDLE_HINT = re.compile(rf"\b(?:{_PLATFORMS})\b", re.IGNORECASE)
+# Substrings, in lower case, without one of which neither hint can match.
+_SPELLED_EMAIL_NEEDLES = ("dot", "@", "(", "[", "{", "<", " . ", *_MAIL_PROVIDERS.split("|"))
+_PLATFORM_NEEDLES = ("snap", "sc", "insta", "ig", "tik", "tt", "twitter", "discord", "kik", "tele")
 
 # At one position the alternatives are tried in this order: an email before a URL or a handle.
 _PII = re.compile(
@@ -346,10 +349,17 @@ def redact(text: str) -> str:
 
 
 def _redact_spelled_out(text: str) -> str:
-    """Emails spelled with "at" and "dot", and handles given after the app's name."""
-    if _SPELLED_EMAIL_HINT.search(text) is not None:
+    """Emails spelled with "at" and "dot", and handles given after the app's name.
+
+    Most messages hold neither: a few substring searches (fast, in C) rule them out before any
+    hint's regular expression (slow to scan for an alternation) is tried."""
+    lowered = text.lower()
+    if (
+        any(needle in lowered for needle in _SPELLED_EMAIL_NEEDLES)
+        or ("at " in lowered and "." in lowered)
+    ) and _SPELLED_EMAIL_HINT.search(text) is not None:
         text = _SPELLED_EMAIL.sub("[email]", text)
-    if _NAMED_HANDLE_HINT.search(text) is not None:
+    if any(needle in lowered for needle in _PLATFORM_NEEDLES) and _NAMED_HANDLE_HINT.search(text):
         text = _NAMED_HANDLE.sub(r"\g<platform>\g<gap>[handle]", text)
     return text
 
