@@ -173,14 +173,15 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
 def _body_as_kept(message_sid: str, raw: str) -> tuple[str, str]:
     """The body as routing reads it (control characters out, cut to Twilio's limit), and as it
     is stored (redacted, and marked if it was cut)."""
-    body = without_control_characters(raw)
-    if len(body) <= MAX_BODY:
+    if len(raw) <= MAX_BODY:
+        body = without_control_characters(raw)
         return body, redact(body)
-    kept = within_twilio_limit(body)
+    # Only the start of an over-long body is read at all (a signed 1 MB body costs no more).
+    kept = within_twilio_limit(without_control_characters(raw[: 2 * MAX_BODY]))
     log.warning(
         "inbound message %s was %d characters long; the first %d are kept",
         message_sid,
-        len(body),
+        len(raw),
         len(kept),
     )
     return kept, redact(kept) + CUT

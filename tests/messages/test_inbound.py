@@ -295,3 +295,11 @@ def test_a_short_code_message_that_cannot_be_checked_is_still_kept(send_sms, mon
     monkeypatch.setattr(services, "route", broken)
     assert replies_of(send_sms("hello", from_="85258")) == []
     assert db.session.scalars(select(InboundMessage.body_redacted)).one() == "hello"
+
+
+def test_a_megabyte_body_is_cut_like_any_long_one(send_sms):
+    response = send_sms("I need help " * 90_000, sid="SMhuge")
+    assert replies_of(response)
+    stored = db.session.scalars(select(InboundMessage.body_redacted)).one()
+    assert stored.startswith("I need help I need help") and stored.endswith(services.CUT)
+    assert len(stored) <= services.MAX_BODY + len(services.CUT)
