@@ -33,7 +33,11 @@ class Setting:
 
 SETTINGS = (
     Setting("DATABASE_URL", None, "SQLAlchemy URL; default: SQLite in the instance folder"),
-    Setting("SMS_GATEWAY", "console", "`twilio` (real SMS) or `console` (log and simulator)"),
+    Setting(
+        "SMS_GATEWAY",
+        None,
+        "`twilio` (real SMS); `console` (log and simulator) only in `changemakers demo`",
+    ),
     Setting("TWILIO_ACCOUNT_SID", None, "Twilio account (needed with SMS_GATEWAY=twilio)"),
     Setting("TWILIO_AUTH_TOKEN", None, "Twilio auth token: signs webhooks, calls the REST API"),
     Setting("TWILIO_MESSAGING_SERVICE_SID", None, "sender for outgoing SMS (or TWILIO_FROM)"),
@@ -105,8 +109,20 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
         else:
             raw["CONTACT_KEYS"] = contact_keys
 
-    if raw["SMS_GATEWAY"] not in SMS_GATEWAYS:
+    # The console gateway takes unsigned webhooks: anyone could invent messages. Only the demo
+    # (where it is the default) and tests that ask for it may have it.
+    local_only = bool(overrides.get("DEMO") or overrides.get("TESTING"))
+    if not raw["SMS_GATEWAY"] and overrides.get("DEMO"):
+        raw["SMS_GATEWAY"] = "console"
+    if not raw["SMS_GATEWAY"]:
+        problems.append("SMS_GATEWAY is not set: set SMS_GATEWAY=twilio")
+    elif raw["SMS_GATEWAY"] not in SMS_GATEWAYS:
         problems.append(f"SMS_GATEWAY must be one of {', '.join(SMS_GATEWAYS)}")
+    elif raw["SMS_GATEWAY"] == "console" and not local_only:
+        problems.append(
+            "SMS_GATEWAY=console takes unsigned webhooks and runs only in `changemakers demo`: "
+            "set SMS_GATEWAY=twilio"
+        )
     elif raw["SMS_GATEWAY"] == "twilio":
         needed = [n for n in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not raw[n]]
         if not (raw["TWILIO_MESSAGING_SERVICE_SID"] or raw["TWILIO_FROM"]):

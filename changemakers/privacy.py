@@ -23,12 +23,16 @@ class InvalidNumber(ValueError):
 
 
 def normalise_number(raw: str, region: str = DEFAULT_REGION) -> str:
-    """The number in E.164 (``+447700900123``), whatever spelling it came in."""
+    """The number in E.164 (``+447700900123``), whatever spelling it came in.
+
+    A short code (``85258``) or a sender's name (``VODAFONE``) is not one: it would otherwise
+    pass as a local number and become a made-up ``+4485258``."""
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise InvalidNumber("not a phone number") from None
-    if not phonenumbers.is_possible_number(parsed):
+    possible = phonenumbers.is_possible_number_with_reason(parsed)
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise InvalidNumber("not a possible phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -14,7 +14,7 @@ from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import outbox, signposting
-from messages.models import Contact, OutboxPurpose
+from messages.models import Contact, InboundMessage, OutboxPurpose
 from messages.services import conversation_history, current_signposts, lock_contact
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,13 @@ class SmsAlertChannel:
             select(Contact).where(Contact.pseudonym == pseudonym).with_for_update()
         ).first()
         if contact is None:
+            if db.session.scalar(
+                select(InboundMessage.id).where(InboundMessage.pseudonym == pseudonym).limit(1)
+            ):
+                raise CannotReply(
+                    "This text came from a short code or a name, not a phone number, so the "
+                    "service cannot reply."
+                )
             raise CannotReply("This young person erased their data, so the service cannot reply.")
         if contact.opted_out or contact.number_encrypted is None:
             raise CannotReply("This young person texted STOP, so the service must not text them.")

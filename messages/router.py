@@ -222,6 +222,10 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
+# A sender that cannot be replied to (a short code, a name): only the safeguarding check.
+REPLYLESS_STAGES: tuple[Stage, ...] = (safeguarding,)
+
+
 def route(
     message: Inbound, context: RouterContext, stages: tuple[Stage, ...] = STAGES
 ) -> list[str]:

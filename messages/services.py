@@ -62,13 +62,15 @@ from messages.models import (
     OutboxStatus,
     Signpost,
 )
-from messages.router import Inbound, keyword_of, route
+from messages.router import REPLYLESS_STAGES, Inbound, keyword_of, route
 
 log = logging.getLogger(__name__)
 
 FIXED_REPLY = "reply"
 ANONYMOUS_ANSWER = "[survey answer]"  # kept instead of the words of an anonymous answer
 MAX_HAND_OVERS = 3  # flows jumping to flows: never round in a circle within one message
+MAX_BODY = 1600  # Twilio's longest message, in characters
+CUT = " [cut]"  # marks a stored body that was longer than MAX_BODY
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,18 @@ class ReceivedSms:
     body: str
     num_media: int = 0
     opt_out_type: str | None = None
+
+
+def within_twilio_limit(body: str) -> str:
+    """A body cut to Twilio's longest message (``MAX_BODY`` characters), without the word the cut
+    would halve or a trailing run of digits: half a phone number or an email address (too
+    short to look like one) must not be kept where redaction would miss it."""
+    if len(body) <= MAX_BODY:
+        return body
+    kept = body[:MAX_BODY]
+    if not body[MAX_BODY].isspace():
+        kept = kept[: len(kept) - len(kept.split()[-1])] if kept.strip() else ""
+    return kept.rstrip("0123456789 \t\r\n.,_/\\()+-")
 
 
 def without_control_characters(text: str) -> str:
@@ -91,8 +105,7 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
     again for a repeat of a message already handled). With ``reply_later`` (a message found
     after an outage, whose webhook request is long gone) the replies go into the outbox."""
     pseudonym = privacy.pseudonym(sms.number)
-    body = without_control_characters(sms.body)
-    redacted = redact(body)
+    body, redacted = _body_as_kept(sms.message_sid, sms.body)
     now = utcnow()
     row = {
         "message_sid": sms.message_sid,
@@ -158,6 +171,65 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
     return replies
 
 
+def _body_as_kept(message_sid: str, raw: str) -> tuple[str, str]:
+    """The body as routing reads it (control characters out, cut to Twilio's limit), and as it
+    is stored (redacted, and marked if it was cut)."""
+    if len(raw) <= MAX_BODY:
+        body = without_control_characters(raw)
+        return body, redact(body)
+    # Only the start of an over-long body is read at all (a signed 1 MB body costs no more).
+    kept = within_twilio_limit(without_control_characters(raw[: 2 * MAX_BODY]))
+    log.warning(
+        "inbound message %s was %d characters long; the first %d are kept",
+        message_sid,
+        len(raw),
+        len(kept),
+    )
+    return kept, redact(kept) + CUT
+
+
+def receive_from_unreachable_sender(
+    message_sid: str, sender: str, body: str, num_media: int = 0
+) -> None:
+    """A message from a sender that no reply can reach: a short code (``85258``) or a name
+    (``VODAFONE``). It is kept under a pseudonym of the sender as written, and passes the
+    safeguarding check like any other; nothing is sent back, no contact is made (so nothing can
+    be queued for it), and a repeat of its ``MessageSid`` changes nothing."""
+    pseudonym = privacy.pseudonym(sender)
+    text, redacted = _body_as_kept(message_sid, body)
+    now = utcnow()
+    connection = db.session.connection()
+    stored = connection.execute(
+        _statements(connection.dialect.name).insert_if_new,
+        {
+            "message_sid": message_sid,
+            "pseudonym": pseudonym,
+            "body_redacted": redacted,
+            "num_media": num_media,
+            "received_at": now,
+            "status": InboundStatus.HANDLED,
+            "handled_at": now,
+            "replies": [],
+        },
+    )
+    if stored.first() is None:  # a repeat
+        db.session.rollback()
+        return
+    try:
+        with db.session.begin_nested():
+            context = DatabaseContext(pseudonym, None, "", now, redacted)
+            route(Inbound(text, num_media), context, REPLYLESS_STAGES)
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise  # the database is unavailable: Twilio calls the fallback URL
+    except Exception:
+        log.exception(
+            "message %s from a sender that cannot be replied to kept unchecked", message_sid
+        )
+    db.session.commit()
+    log.info("message %s from a sender that cannot be replied to kept, with no reply", message_sid)
+
+
 @lru_cache(maxsize=4)
 def _statements(dialect: str) -> SimpleNamespace:
     """The statements every message runs, built once per database kind (building a statement
@@ -200,6 +272,10 @@ def _statements(dialect: str) -> SimpleNamespace:
         insert_handled=send_with_next(insert(inbound).inline()),
         # ON CONFLICT DO NOTHING: a message kept unhandled is never kept twice.
         insert_unhandled=insert(inbound).on_conflict_do_nothing(index_elements=["message_sid"]),
+        # The same, saying whether the row is new (a sender that cannot be replied to).
+        insert_if_new=insert(inbound)
+        .on_conflict_do_nothing(index_elements=["message_sid"])
+        .returning(inbound.c.id),
         # Made if new, seen now, locked until commit; the number is kept only if we may text.
         upsert_contact=upsert.on_conflict_do_update(
             index_elements=["pseudonym"],
@@ -344,10 +420,15 @@ class DatabaseContext:
     """
 
     def __init__(
-        self, pseudonym: str, contact: ContactState, number: str, now: datetime, redacted_text: str
+        self,
+        pseudonym: str,
+        contact: ContactState | None,
+        number: str,
+        now: datetime,
+        redacted_text: str,
     ) -> None:
         self._contact: ContactState | None = contact
-        self._stored_flag = contact.in_conversation
+        self._stored_flag = contact is not None and contact.in_conversation
         self.pseudonym = pseudonym
         self.number = number
         self.now = now
@@ -755,8 +836,14 @@ def reconcile(gateway: Gateway, since: datetime, chunk: int = 500) -> ReconcileR
             try:
                 number = privacy.normalise_number(record.number)
             except privacy.InvalidNumber:
-                unreadable += 1
-                log.warning("reconcile: message %s has no usable sender", record.message_sid)
+                if not record.number.strip():
+                    unreadable += 1
+                    log.warning("reconcile: message %s has no usable sender", record.message_sid)
+                    continue
+                receive_from_unreachable_sender(
+                    record.message_sid, record.number.strip(), record.body, record.num_media
+                )
+                missing += 1
                 continue
             sms = ReceivedSms(record.message_sid, number, record.body, record.num_media)
             receive_sms(sms, reply_later=True)

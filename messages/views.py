@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from changemakers import privacy
 from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
@@ -17,6 +19,8 @@ from messages.forms import SimulatorForm
 log = logging.getLogger(__name__)
 
 TWIML = "text/xml"
+MAX_MEDIA = 10  # Twilio sends at most 10 pictures with a message
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Ofcom keeps these numbers for drama: they can never be a real young person's phone.
 SIMULATOR_NUMBERS = range(447700900000, 447700901000)
 
@@ -38,25 +42,32 @@ def inbound() -> ResponseReturnValue:
     """Twilio's incoming-message webhook. Answers with TwiML, quickly."""
     if not webhooks.signature_is_valid(request):
         return _unsigned("inbound SMS")
+    refused = _refused_fields(request.form)
+    if refused:
+        return _plain(refused, 400)
     message_sid = request.form.get("MessageSid", "").strip()
     sender = request.form.get("From", "").strip()
     if not message_sid or not sender:
         return _plain("Bad request: MessageSid and From are required", 400)
     if len(message_sid) > 64:
         return _plain("Bad request: MessageSid is not a Twilio message id", 400)
+    num_media_field = request.form.get("NumMedia", "").strip() or "0"
+    if not (num_media_field.isascii() and num_media_field.isdecimal()):
+        return _plain("Bad request: NumMedia must be a whole number", 400)
+    num_media = int(num_media_field)
+    if num_media > MAX_MEDIA:
+        return _plain(f"Bad request: NumMedia must be at most {MAX_MEDIA}", 400)
+    body = request.form.get("Body", "")
     try:
         number = privacy.normalise_number(sender)
     except privacy.InvalidNumber:
-        return _plain("Bad request: From is not a phone number", 400)
-    try:
-        num_media = max(int(request.form.get("NumMedia", "0") or 0), 0)
-    except ValueError:
-        return _plain("Bad request: NumMedia must be a whole number", 400)
+        services.receive_from_unreachable_sender(message_sid, sender, body, num_media)
+        return Response(webhooks.twiml([]), mimetype=TWIML)
     replies = services.receive_sms(
         services.ReceivedSms(
             message_sid=message_sid,
             number=number,
-            body=request.form.get("Body", ""),
+            body=body,
             num_media=num_media,
             opt_out_type=request.form.get("OptOutType") or None,
         )
@@ -66,6 +77,16 @@ def inbound() -> ResponseReturnValue:
         for reply in replies:
             log.info("console SMS reply to participant %s: %s", reference, reply)
     return Response(webhooks.twiml(replies), mimetype=TWIML)
+
+
+def _refused_fields(form: MultiDict[str, str]) -> str:
+    """Why a webhook's fields are refused ("" if they are not): a control character (a NUL
+    and the like, which no phone or Twilio sends) in any field but the message's own words.
+    ``Body`` keeps what a person typed; its control characters are dropped when stored."""
+    for name, value in form.items(multi=True):
+        if name != "Body" and _CONTROL_CHARACTER.search(value):
+            return f"Bad request: {name} holds a control character"
+    return ""
 
 
 def _unsigned(what: str) -> Response:
@@ -80,6 +101,9 @@ def status() -> ResponseReturnValue:
     """Twilio's status callback for a message from the outbox (its id in the URL)."""
     if not webhooks.signature_is_valid(request):
         return _unsigned("status callback")
+    refused = _refused_fields(request.form)
+    if refused:
+        return _plain(refused, 400)
     outbox_id = request.args.get("outbox", "")
     message_status = request.form.get("MessageStatus", "").strip()
     if not outbox_id.isdecimal() or len(outbox_id) > 10 or int(outbox_id) > LARGEST_ID:

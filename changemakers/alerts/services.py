@@ -106,12 +106,14 @@ def raise_alert(
     category: str = "other_danger",
     severity: AlertSeverity = AlertSeverity.CONCERN,
 ) -> Alert:
-    """Record an alert in the caller's transaction; ``excerpt`` must already be redacted.
-    ``pseudonym`` is ``None`` where the young person is anonymous (a web survey).
+    """Record an alert in the caller's transaction. ``excerpt`` is redacted here too, whatever
+    channel it came from. ``pseudonym`` is ``None`` where the young person is anonymous (a web
+    survey).
 
     A text in a conversation a reviewer holds with the young person raises no second alert:
     it goes into that alert's thread, flagged for the reviewer (and an immediate danger
     raises the alert's severity)."""
+    excerpt = redact(excerpt)
     threaded = open_thread_of(pseudonym) if pseudonym else None
     if threaded is not None:
         now = utcnow()

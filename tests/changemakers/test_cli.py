@@ -19,7 +19,30 @@ from tests.conftest import with_rule
 CLEAN_ENV = {
     k: v
     for k, v in os.environ.items()
-    if k not in {"SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY", "DATABASE_URL", "INSTANCE_PATH"}
+    if k
+    not in {
+        "SECRET_KEY",
+        "PSEUDONYM_KEY",
+        "CONTACT_KEY",
+        "DATABASE_URL",
+        "INSTANCE_PATH",
+        "SMS_GATEWAY",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_FROM",
+        "TWILIO_MESSAGING_SERVICE_SID",
+    }
+}
+KEYS = {
+    "SECRET_KEY": "s",
+    "PSEUDONYM_KEY": "p",
+    "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
+}
+TWILIO = {
+    "SMS_GATEWAY": "twilio",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "0123456789abcdef0123456789abcdef",
+    "TWILIO_FROM": "+447700900000",
 }
 
 
@@ -39,15 +62,33 @@ def test_serve_without_secrets_stops_with_one_clear_line(tmp_path):
     result = run(["serve"], tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        "Error: cannot start: missing required setting(s): SECRET_KEY, PSEUDONYM_KEY, CONTACT_KEY"
+        "Error: cannot start: missing required setting(s): SECRET_KEY, PSEUDONYM_KEY, CONTACT_KEY;"
+        " SMS_GATEWAY is not set: set SMS_GATEWAY=twilio"
     )
+
+
+def test_serve_without_an_sms_gateway_stops_with_one_clear_line(tmp_path):
+    result = run(["serve"], tmp_path, KEYS)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: cannot start: SMS_GATEWAY is not set: set SMS_GATEWAY=twilio"
+    )
+
+
+def test_serve_refuses_the_console_gateway_in_one_clear_line(tmp_path):
+    for command in (["serve"], ["worker"], ["db", "upgrade"]):
+        result = run(command, tmp_path, {**KEYS, "SMS_GATEWAY": "console"})
+        assert result.returncode != 0
+        assert result.stderr.strip() == (
+            "Error: cannot start: SMS_GATEWAY=console takes unsigned webhooks and runs only in "
+            "`changemakers demo`: set SMS_GATEWAY=twilio"
+        ), command
 
 
 def test_serve_with_an_unreachable_database_says_so(tmp_path):
     env = {
-        "SECRET_KEY": "s",
-        "PSEUDONYM_KEY": "p",
-        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
+        **KEYS,
+        **TWILIO,
         "DATABASE_URL": "postgresql+psycopg://someone:hunter2@127.0.0.1:1/nowhere",
     }
     result = run(["serve"], tmp_path, env)
@@ -60,12 +101,7 @@ def test_serve_with_an_unreachable_database_says_so(tmp_path):
 
 
 def test_serve_refuses_a_database_without_the_schema(tmp_path):
-    env = {
-        "SECRET_KEY": "s",
-        "PSEUDONYM_KEY": "p",
-        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
-    }
-    result = run(["serve"], tmp_path, env)
+    result = run(["serve"], tmp_path, {**KEYS, **TWILIO})
     assert result.returncode == 1
     assert "run `changemakers db upgrade` first" in result.stderr
 
@@ -129,12 +165,7 @@ def test_users_create_explains_a_refusal(app, db_session):
 
 
 def test_safeguarding_check_one_message_or_many(tmp_path):
-    env = {
-        "SECRET_KEY": "s",
-        "PSEUDONYM_KEY": "p",
-        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'check.db'}",
-    }
+    env = {**KEYS, **TWILIO, "DATABASE_URL": f"sqlite:///{tmp_path / 'check.db'}"}
     assert run(["db", "upgrade"], tmp_path, env).returncode == 0
     one = run(["safeguarding", "check", "I want to kill myself"], tmp_path, env)
     assert one.returncode == 0, one.stderr
@@ -156,12 +187,7 @@ def test_safeguarding_check_one_message_or_many(tmp_path):
 
 
 def test_safeguarding_check_on_a_database_never_set_up_says_what_to_do(tmp_path):
-    env = {
-        "SECRET_KEY": "s",
-        "PSEUDONYM_KEY": "p",
-        "CONTACT_KEY": "n6DLS5Yy0sQ7NHwI_4NozL1BLqgeNlQTxz3f8vqz5bw=",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}",
-    }
+    env = {**KEYS, **TWILIO, "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}"}
     result = run(["safeguarding", "check", "hello"], tmp_path, env)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -197,3 +223,19 @@ def test_safeguarding_check_uses_the_rules_in_force(app, make_staff):
     rules.approve(proposal.id, make_staff(Role.REVIEWER, email="approver@example.org"))
     result = runner.invoke(cli, ["safeguarding", "check", message])
     assert result.output == "alert\tmissing\n"
+
+
+def test_a_wsgi_server_refuses_the_console_gateway_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**CLEAN_ENV, **KEYS, "SMS_GATEWAY": "console", "INSTANCE_PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "cannot start: SMS_GATEWAY=console takes unsigned webhooks and runs only in "
+        "`changemakers demo`: set SMS_GATEWAY=twilio"
+    )

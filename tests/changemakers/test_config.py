@@ -9,6 +9,8 @@ SECRETS = {
     "PSEUDONYM_KEY": "p",
     "CONTACT_KEY": Fernet.generate_key().decode(),
 }
+TWILIO = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM": "+447700900000"}
+SERVED = {**SECRETS, "SMS_GATEWAY": "twilio", **TWILIO}  # all a served app needs
 
 
 def test_missing_secrets_are_all_named():
@@ -26,8 +28,7 @@ def test_create_app_refuses_to_start_without_a_secret(tmp_path):
 
 
 def test_defaults_and_types():
-    settings = load_settings(SECRETS, {})
-    assert settings["SMS_GATEWAY"] == "console"
+    settings = load_settings({**SECRETS, "SMS_GATEWAY": "twilio", **TWILIO}, {})
     assert settings["QUIET_HOURS"] == "21:00-08:00"
     assert settings["RETENTION_DAYS"] == 30
     assert settings["SUPPRESSION_THRESHOLD"] == 10
@@ -35,14 +36,18 @@ def test_defaults_and_types():
 
 
 def test_environment_overrides_and_overrides_win():
-    settings = load_settings({**SECRETS, "RETENTION_DAYS": "7"}, {"SUPPRESSION_THRESHOLD": "5"})
+    settings = load_settings(
+        {**SECRETS, "SMS_GATEWAY": "twilio", **TWILIO, "RETENTION_DAYS": "7"},
+        {"SUPPRESSION_THRESHOLD": "5"},
+    )
     assert settings["RETENTION_DAYS"] == 7
     assert settings["SUPPRESSION_THRESHOLD"] == 5
 
 
 def test_several_contact_keys_for_rotation():
     keys = ",".join([Fernet.generate_key().decode(), Fernet.generate_key().decode()])
-    assert len(load_settings({**SECRETS, "CONTACT_KEY": keys}, {})["CONTACT_KEYS"]) == 2
+    settings = load_settings({**SECRETS, "CONTACT_KEY": keys}, {"DEMO": True})
+    assert len(settings["CONTACT_KEYS"]) == 2
 
 
 @pytest.mark.parametrize(
@@ -77,14 +82,30 @@ def test_twilio_gateway_needs_its_credentials():
 
 def test_alert_emails_need_a_sender_and_default_to_starttls():
     with pytest.raises(ConfigError, match="SMTP_HOST needs SMTP_FROM"):
-        load_settings({**SECRETS, "SMTP_HOST": "mail.example.org"}, {})
+        load_settings({**SERVED, "SMTP_HOST": "mail.example.org"}, {})
     settings = load_settings(
-        {**SECRETS, "SMTP_HOST": "mail.example.org", "SMTP_FROM": "desk@example.org"}, {}
+        {**SERVED, "SMTP_HOST": "mail.example.org", "SMTP_FROM": "desk@example.org"}, {}
     )
     assert (settings["SMTP_PORT"], settings["SMTP_STARTTLS"]) == (587, True)
-    assert load_settings({**SECRETS, "SMTP_STARTTLS": "False"}, {})["SMTP_STARTTLS"] is False
+    assert load_settings({**SERVED, "SMTP_STARTTLS": "False"}, {})["SMTP_STARTTLS"] is False
 
 
 def test_the_on_call_phone_is_kept_in_e164():
-    settings = load_settings({**SECRETS, "ALERT_SMS_TO": "07700 900777"}, {})
+    settings = load_settings({**SERVED, "ALERT_SMS_TO": "07700 900777"}, {})
     assert settings["ALERT_SMS_TO"] == "+447700900777"
+
+
+def test_the_sms_gateway_has_no_default_outside_the_demo():
+    with pytest.raises(ConfigError, match=r"SMS_GATEWAY is not set: set SMS_GATEWAY=twilio"):
+        load_settings(SECRETS, {})
+    assert load_settings(SECRETS, {"DEMO": True})["SMS_GATEWAY"] == "console"
+    assert (
+        load_settings({**SECRETS, "SMS_GATEWAY": "twilio", **TWILIO}, {"DEMO": True})["SMS_GATEWAY"]
+        == "twilio"
+    )
+
+
+def test_the_console_gateway_is_refused_outside_the_demo_and_tests():
+    with pytest.raises(ConfigError, match="SMS_GATEWAY=console takes unsigned webhooks"):
+        load_settings({**SECRETS, "SMS_GATEWAY": "console"}, {})
+    assert load_settings({**SECRETS, "SMS_GATEWAY": "console"}, {"TESTING": True})

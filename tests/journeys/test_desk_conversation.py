@@ -39,7 +39,7 @@ def test_a_reviewer_holds_a_conversation_with_a_young_person(journey):
     messages = phone.locator(".phone__messages li")
 
     text(young_person, "i dont feel safe at home")
-    expect(phone.locator(".bubble--received", has_text="If you are in danger now")).to_be_visible()
+    expect(phone.locator(".bubble--received", has_text="What you told us matters")).to_be_visible()
 
     reviewer = journey()
     desk = reviewer.page

@@ -7,9 +7,16 @@ from sqlalchemy import func, select
 
 from changemakers import privacy
 from changemakers.alerts.models import Alert
+from changemakers.alerts.services import CannotReply
 from changemakers.extensions import db
 from messages import services, texts
-from messages.models import Contact, Conversation, InboundMessage, InboundStatus
+from messages.models import (
+    Contact,
+    Conversation,
+    InboundMessage,
+    InboundStatus,
+    OutboundMessage,
+)
 from tests.messages.conftest import (
     PHONE,
     URGENT_HELP_CONCERN,
@@ -154,8 +161,15 @@ def test_bodies_are_stored_redacted(send_sms):
         ({"MessageSid": ""}, 400, "MessageSid and From are required"),
         ({"From": ""}, 400, "MessageSid and From are required"),
         ({"MessageSid": "SM" + "0" * 100}, 400, "MessageSid is not a Twilio message id"),
-        ({"From": "not a number"}, 400, "From is not a phone number"),
         ({"NumMedia": "lots"}, 400, "NumMedia must be a whole number"),
+        ({"NumMedia": "-1"}, 400, "NumMedia must be a whole number"),
+        ({"NumMedia": "11"}, 400, "NumMedia must be at most 10"),
+        ({"NumMedia": str(10**23)}, 400, "NumMedia must be at most 10"),
+        ({"MessageSid": "SM\x00" + "0" * 30}, 400, "MessageSid holds a control character"),
+        ({"MessageSid": "SM\x1b[2J"}, 400, "MessageSid holds a control character"),
+        ({"From": "+447700900123\x00"}, 400, "From holds a control character"),
+        ({"To": "\x7f"}, 400, "To holds a control character"),
+        ({"OptOutType": "STOP\r\n"}, 400, "OptOutType holds a control character"),
     ],
 )
 def test_what_twilio_would_never_send_gets_a_clear_4xx(client, form, status, message):
@@ -218,3 +232,73 @@ def test_the_console_gateway_logs_replies_without_the_number(app, client, monkey
     assert texts.HELP in caplog.text
     assert privacy.pseudonym(PHONE)[:8] in caplog.text
     assert "7700900123" not in caplog.text and "7700 900123" not in caplog.text
+
+
+def test_ten_pictures_are_still_a_message(send_sms):
+    send_sms("look", NumMedia="10")
+    assert db.session.scalars(select(InboundMessage.num_media)).one() == 10
+
+
+@pytest.mark.parametrize("sender", ["85258", "VODAFONE", "Childline", "60300"])
+def test_a_sender_that_is_not_a_phone_number_is_kept_but_never_texted(send_sms, sender):
+    response = send_sms("hello", from_=sender)
+    assert replies_of(response) == []
+    row = db.session.scalars(select(InboundMessage)).one()
+    assert row.pseudonym == privacy.pseudonym(sender)
+    assert row.body_redacted == "hello"
+    assert count(Contact) == 0 and count(OutboundMessage) == 0
+    assert contact_for("+44" + sender) is None  # no made-up E.164 number
+
+
+def test_a_disclosure_from_a_short_code_raises_an_alert_nobody_can_answer(app, send_sms):
+    send_sms("he made me do stuff, text me on 07700/900/131", from_="85258", sid="SMshort")
+    alert = db.session.scalars(select(Alert)).one()
+    assert alert.pseudonym == privacy.pseudonym("85258")
+    assert alert.excerpt.endswith("text me on [phone]")
+    channel = app.extensions["alert_channels"]["sms"]
+    with pytest.raises(CannotReply, match="short code or a name"):
+        channel.reply(alert.pseudonym, "Are you safe?")
+    assert count(OutboundMessage) == 0
+
+    send_sms("he made me do stuff, text me on 07700/900/131", from_="85258", sid="SMshort")
+    assert count(Alert) == 1 and count(InboundMessage) == 1  # a repeat changes nothing
+
+
+def test_a_body_longer_than_twilio_allows_is_cut_and_the_cut_noted(send_sms, caplog):
+    words = "I need to talk to someone about this " * 60  # 2,220 characters
+    caplog.set_level("WARNING", logger="messages.services")
+    response = send_sms(words + "my number is 07700 900123", sid="SMlong")
+    assert replies_of(response)
+    stored = db.session.scalars(select(InboundMessage.body_redacted)).one()
+    assert stored.endswith(services.CUT)
+    assert len(stored) <= services.MAX_BODY + len(services.CUT)
+    assert words.startswith(stored.removesuffix(services.CUT))
+    assert "SMlong was 2245 characters long" in caplog.text
+    assert "talk to someone" not in caplog.text  # the log holds no words
+
+
+@pytest.mark.parametrize(
+    "tail", ["07700 900 12", "07700 9", "sam@exam", "SE1 7P", "07700900123"], ids=repr
+)
+def test_the_cut_never_keeps_half_a_number_or_address(tail):
+    body = "x" * (services.MAX_BODY - 6) + " " + tail + " and more words after the cut"
+    kept = services.within_twilio_limit(body)
+    assert len(kept) <= services.MAX_BODY
+    assert tail[:4] not in kept.removeprefix("x" * (services.MAX_BODY - 6))
+
+
+def test_a_short_code_message_that_cannot_be_checked_is_still_kept(send_sms, monkeypatch):
+    def broken(message, context, stages):
+        raise RuntimeError("a bug in the safeguarding check")
+
+    monkeypatch.setattr(services, "route", broken)
+    assert replies_of(send_sms("hello", from_="85258")) == []
+    assert db.session.scalars(select(InboundMessage.body_redacted)).one() == "hello"
+
+
+def test_a_megabyte_body_is_cut_like_any_long_one(send_sms):
+    response = send_sms("I need help " * 90_000, sid="SMhuge")
+    assert replies_of(response)
+    stored = db.session.scalars(select(InboundMessage.body_redacted)).one()
+    assert stored.startswith("I need help I need help") and stored.endswith(services.CUT)
+    assert len(stored) <= services.MAX_BODY + len(services.CUT)

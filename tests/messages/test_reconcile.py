@@ -69,9 +69,19 @@ def test_a_message_found_later_is_answered_like_any_other(db_session, fake_twili
 def test_a_message_without_a_usable_sender_is_counted_not_handled(
     db_session, fake_twilio, reconcile
 ):
-    fake_twilio.state.inbound("not-a-number", OUR_NUMBER, "hi")
+    fake_twilio.state.inbound("  ", OUR_NUMBER, "hi")
     assert "1 had no usable sender" in reconcile()
     assert db.session.scalars(select(InboundMessage)).all() == []
+
+
+def test_a_message_found_later_from_a_short_code_is_kept_and_never_answered(
+    db_session, fake_twilio, reconcile
+):
+    fake_twilio.state.inbound("85258", OUR_NUMBER, "hi")
+    assert "1 had not reached us" in reconcile()
+    [row] = db.session.scalars(select(InboundMessage)).all()
+    assert row.body_redacted == "hi" and row.replies == []
+    assert db.session.scalars(select(OutboundMessage)).all() == []
 
 
 def test_twilio_unreachable_is_a_clear_error(app, db_session, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -106,3 +107,29 @@ def test_the_number_appears_nowhere_in_any_spelling(served_app):
     for spelling in spellings:
         assert spelling not in stored, spelling
         assert spelling not in logs, spelling
+
+
+def test_an_unsigned_webhook_never_reaches_the_router_of_a_served_app(served_app):
+    form = twilio_form("I want to kill myself", "+447700900556", new_sid())
+    request = urllib.request.Request(
+        served_app.url + "/sms/inbound", data=urllib.parse.urlencode(form).encode()
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as refused:
+        status = refused.code
+    else:
+        status = 200
+    assert status == 403
+    engine = create_engine(served_app.database_url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT count(*) FROM inbound_messages WHERE message_sid = :sid"),
+            {"sid": form["MessageSid"]},
+        ).scalar()
+        alerts = connection.execute(
+            text("SELECT count(*) FROM alerts WHERE excerpt = 'I want to kill myself'")
+        ).scalar()
+    engine.dispose()
+    assert stored == 0
+    assert alerts <= 1  # at most the signed one of the test above
