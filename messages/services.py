@@ -25,7 +25,7 @@ import logging
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
@@ -46,6 +46,7 @@ from changemakers.database import (
     utcnow,
 )
 from changemakers.extensions import db
+from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
 from changemakers.subject_access import services as subject_access
 from messages import conversations, outbox, signposting, texts
@@ -77,12 +78,18 @@ class ReceivedSms:
     body: str
     num_media: int = 0
     opt_out_type: str | None = None
+    simulated: bool = False  # typed into the staff's phone simulator
 
 
 def without_control_characters(text: str) -> str:
     """A body as a person wrote it: control characters (NUL and the like, which no phone
     shows and PostgreSQL will not store) removed; line breaks and tabs kept."""
     return "".join(ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+
+
+def _start_of_day(now: datetime) -> datetime:
+    """Midnight in London on ``now``'s day, in UTC."""
+    return datetime.combine(now.astimezone(LONDON).date(), time(), LONDON).astimezone(UTC)
 
 
 def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
@@ -108,7 +115,9 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
                 end_transaction(db.session, commit=False)
                 log.info("repeated message %s answered again", sms.message_sid)
                 return list(contact.stored_replies)
-            context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
+            context = DatabaseContext(
+                pseudonym, contact, sms.number, now, redacted, simulated=sms.simulated
+            )
             replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
             context.finish()
             if context.erased:
@@ -116,7 +125,9 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
             elif context.bodies_forgotten:
                 row.update(body_redacted=None)
             elif context.anonymous_answer:
-                row.update(body_redacted=ANONYMOUS_ANSWER)
+                # Nor when, finer than the day: the times of a survey's answers would order
+                # the phones that finished it.
+                row.update(body_redacted=ANONYMOUS_ANSWER, received_at=_start_of_day(now))
             if reply_later and context.contact_id is not None:
                 for reply in replies:
                     outbox.enqueue(
@@ -131,7 +142,12 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
             db.session.flush()
             connection.execute(
                 _statements(connection.dialect.name).insert_handled,
-                {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": replies},
+                {
+                    **row,
+                    "status": InboundStatus.HANDLED,
+                    "handled_at": row["received_at"],
+                    "replies": replies,
+                },
             )
             end_transaction(db.session, commit=True)
     except IntegrityError:
@@ -337,7 +353,13 @@ class DatabaseContext:
     """
 
     def __init__(
-        self, pseudonym: str, contact: ContactState, number: str, now: datetime, redacted_text: str
+        self,
+        pseudonym: str,
+        contact: ContactState,
+        number: str,
+        now: datetime,
+        redacted_text: str,
+        simulated: bool = False,
     ) -> None:
         self._contact: ContactState | None = contact
         self._stored_flag = contact.in_conversation
@@ -345,6 +367,7 @@ class DatabaseContext:
         self.number = number
         self.now = now
         self.redacted_text = redacted_text
+        self.simulated = simulated
         self.erased = False
         self.bodies_forgotten = False
         self.anonymous_answer = False
@@ -432,7 +455,7 @@ class DatabaseContext:
             return None
         contact = self._ensure_contact()
         self._end_conversations("replaced")
-        turn = kind.start(ref, self.now, self.pseudonym)
+        turn = kind.start(ref, self.now, self.pseudonym, trial=self.simulated)
         ended = turn.state is None
         conversation_id = _execute(
             "start_conversation",

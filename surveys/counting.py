@@ -32,7 +32,7 @@ class Among:
     giving_it: bool = True
 
     def where(self, dialect: str) -> tuple[str, dict[str, Any]]:
-        clauses = ["r.survey_id = :survey_id"]
+        clauses = ["r.survey_id = :survey_id", "NOT r.is_test"]  # the simulator's are tests
         values: dict[str, Any] = {"survey_id": self.survey_id}
         if self.question is not None:
             given = _answer_of(dialect, "r.answers", ":among_question")

@@ -1,12 +1,10 @@
 """What surveys delete once the retention settings no longer allow it to be kept
 (``changemakers.retention``).
 
-Responses are anonymous (no contact link, only the day) and are kept: they are what the board's
-findings are made of. A participation record (that a phone answered a survey) is erased with its
-participant, whether they text DELETE or stay silent for ``CONTACT_RETENTION_DAYS``
-(``subject_access.erase_everywhere``). This task is only the safety net for a participation
-whose participant is gone some other way: older than ``CONTACT_RETENTION_DAYS`` and with no
-contact for its pseudonym, it stops nobody answering twice and is deleted.
+Responses are anonymous (no link to anyone, only days) and are kept: they are what the board's
+findings are made of. Participation tokens stay as long as their survey (``personal_data``).
+A web survey's submission token that was never spent (the visitor gave up) is deleted after
+``SUBMISSION_TOKEN_DAYS``; the answers it would have sent were only ever in their browser.
 """
 
 from __future__ import annotations
@@ -15,20 +13,20 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 
 from changemakers.office_hours import LONDON
 from changemakers.retention.services import deleting
-from messages.models import Contact
-from surveys.models import SurveyParticipation
+from surveys.models import SubmissionToken
+
+SUBMISSION_TOKEN_DAYS = 7
 
 
-def _stray(now: datetime, config: Mapping[str, Any]) -> Select[Any]:
-    cutoff = (now - timedelta(days=config["CONTACT_RETENTION_DAYS"])).astimezone(LONDON).date()
-    return select(SurveyParticipation.id).where(
-        SurveyParticipation.on < cutoff,
-        ~exists().where(Contact.pseudonym == SurveyParticipation.pseudonym),
-    )
+def _unspent(now: datetime, config: Mapping[str, Any]) -> Select[Any]:
+    cutoff = (now - timedelta(days=SUBMISSION_TOKEN_DAYS)).astimezone(LONDON).date()
+    return select(SubmissionToken.token).where(SubmissionToken.issued_on < cutoff)
 
 
-STRAY_PARTICIPATIONS = deleting("stray_survey_participations", SurveyParticipation.id, _stray)
+UNSPENT_SUBMISSION_TOKENS = deleting(
+    "unspent_survey_submission_tokens", SubmissionToken.token, _unspent
+)
