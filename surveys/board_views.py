@@ -18,7 +18,7 @@ from changemakers.access import roles_allowed
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import Role
-from surveys import bp, services
+from surveys import bp, pool, services
 from surveys.definition import SurveyDefinition
 from surveys.findings import count_shown, csv_rows, headlines
 from surveys.models import Survey
@@ -91,6 +91,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         headlines=headlines(data),
         report=report,
         compare=None if report or len(answered) < 2 else (answered[-2], answered[-1]),
+        waiting=pool.waiting_count(survey.survey_id),
     )
 
 

@@ -121,7 +121,6 @@ def upgrade() -> None:
             "id",
             existing_type=sa.Integer(),
             type_=RESPONSE_ID,
-            autoincrement=False,
             server_default=None,
             existing_nullable=False,
         )
