@@ -4,6 +4,7 @@ generator (asyncio, one request per connection, as gunicorn's sync workers serve
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,23 @@ def app_environment(database_url: str, instance: Path) -> dict[str, str]:
         "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
         "TWILIO_FROM": "+447700900000",
+        # Benchmark respondents answer at a machine's pace, not a person's.
+        "SURVEY_SECONDS_PER_QUESTION": "0",
     }
+
+
+def completed_responses(connection: Connection, channel: str | None = None) -> int:
+    """Completed survey responses stored: in the results, and waiting in the mixing pools
+    (which a running worker releases in batches); ``channel``: only those of one channel."""
+    where = "completed_on IS NOT NULL" + (" AND channel = :channel" if channel else "")
+    released = connection.execute(
+        text(f"SELECT count(*) FROM survey_responses WHERE {where}"), {"channel": channel}
+    ).scalar_one()
+    waiting = 0
+    for (responses,) in connection.execute(text("SELECT responses FROM survey_pools")):
+        items = json.loads(responses) if isinstance(responses, str) else responses
+        waiting += sum(1 for item in items if channel in (None, item["channel"]))
+    return int(released) + waiting
 
 
 def changemakers(*args: str, env: dict[str, str]) -> None:
