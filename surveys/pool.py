@@ -94,8 +94,10 @@ def new_response_row(survey_id: int, waiting: dict[str, Any]) -> dict[str, Any]:
 def enter(connection: Connection, survey_id: int, response: dict[str, Any]) -> int:
     """Put a finished response into its survey's pool, at a random place, in the caller's
     transaction (the pool row stays locked until it ends); how many real responses wait."""
-    connection.execute(_ENSURE[connection.dialect.name], {"survey": survey_id})
-    pool = connection.execute(_LOCK, {"survey": survey_id}).one()
+    pool = None
+    while pool is None:  # a release may delete the row between the two statements: again
+        connection.execute(_ENSURE[connection.dialect.name], {"survey": survey_id})
+        pool = connection.execute(_LOCK, {"survey": survey_id}).first()
     waiting = list(pool.responses)
     waiting.insert(secrets.randbelow(len(waiting) + 1), response)
     day = date.fromisoformat(response["completed_on"])
