@@ -120,14 +120,17 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
             )
             replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
             context.finish()
+            stored_replies = replies
             if context.erased:
                 row.update(pseudonym=None, body_redacted=None)
             elif context.bodies_forgotten:
                 row.update(body_redacted=None)
             elif context.anonymous_answer:
-                # Nor when, finer than the day: the times of a survey's answers would order
-                # the phones that finished it.
+                # Nor when, finer than the day (the times of a survey's answers would order
+                # the phones that finished it), nor the replies (which question came next, and
+                # out of how many, tells something of the answer): a repeat gets no reply.
                 row.update(body_redacted=ANONYMOUS_ANSWER, received_at=_start_of_day(now))
+                stored_replies = []
             if reply_later and context.contact_id is not None:
                 for reply in replies:
                     outbox.enqueue(
@@ -146,7 +149,7 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
                     **row,
                     "status": InboundStatus.HANDLED,
                     "handled_at": row["received_at"],
-                    "replies": replies,
+                    "replies": stored_replies,
                 },
             )
             end_transaction(db.session, commit=True)

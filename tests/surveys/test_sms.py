@@ -183,13 +183,14 @@ def test_the_words_of_sms_answers_are_not_kept_with_the_phone(every_kind, send_s
     ).all()
     assert bodies[0] == "kinds"  # the keyword that started it
     assert bodies[1:] == [ANONYMOUS_ANSWER] * 6  # one a question asked
-    for received, handled in db.session.execute(
-        select(InboundMessage.received_at, InboundMessage.handled_at).where(
+    for received, handled, replies in db.session.execute(
+        select(InboundMessage.received_at, InboundMessage.handled_at, InboundMessage.replies).where(
             InboundMessage.body_redacted == ANONYMOUS_ANSWER
         )
     ):
         # the day only: the times of answers would order the phones that finished
         assert received == handled
         assert received.astimezone(LONDON).time() == time()
+        assert replies == []  # which question came next tells something of the answer
     [response] = released_responses()
     assert "more youth clubs near me" in str(response.answers)
