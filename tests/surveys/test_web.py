@@ -271,3 +271,25 @@ def test_an_everyday_answer_raises_nothing(client, every_kind):
 
     complete(client, change="more youth clubs please")
     assert db.session.scalars(select(Alert)).all() == []
+
+
+def test_a_send_with_every_question_skipped_stores_nothing(client, db_session):
+    from surveys import services
+
+    services.load_published(
+        {
+            "title": "All optional",
+            "slug": "all-optional",
+            "questions": [
+                {"id": "idea", "kind": "free_text", "text": "Any idea?", "required": False}
+            ],
+        }
+    )
+    url = "/s/all-optional"
+    client.post(url, data={"csrf_token": token(client, url), "action": "start"})
+    skipped = client.post(url, data={"csrf_token": token(client, url), "q": "idea", "answer": ""})
+    assert skipped.headers["Location"].endswith("?q=check")
+    sent = client.post(url, data={"csrf_token": token(client, url), "action": "send"})
+    assert sent.status_code == 400
+    assert "answered any question yet" in sent.get_data(as_text=True)
+    assert released_responses() == []
