@@ -66,16 +66,19 @@ def app_environment(database_url: str, instance: Path) -> dict[str, str]:
 
 def completed_responses(connection: Connection, channel: str | None = None) -> int:
     """Completed survey responses stored: in the results, and waiting in the mixing pools
-    (which a running worker releases in batches); ``channel``: only those of one channel."""
+    (which a running worker releases in batches), read in one statement so that none is
+    counted twice or missed while it moves; ``channel``: only those of one channel."""
     where = "completed_on IS NOT NULL" + (" AND channel = :channel" if channel else "")
-    released = connection.execute(
-        text(f"SELECT count(*) FROM survey_responses WHERE {where}"), {"channel": channel}
-    ).scalar_one()
-    waiting = 0
-    for (responses,) in connection.execute(text("SELECT responses FROM survey_pools")):
-        items = json.loads(responses) if isinstance(responses, str) else responses
-        waiting += sum(1 for item in items if channel in (None, item["channel"]))
-    return int(released) + waiting
+    rows = connection.execute(
+        text(
+            f"SELECT 'released', CAST(count(*) AS TEXT) FROM survey_responses WHERE {where} "
+            "UNION ALL SELECT 'waiting', CAST(responses AS TEXT) FROM survey_pools"
+        ),
+        {"channel": channel},
+    ).all()
+    released = next(int(value) for kind, value in rows if kind == "released")
+    waiting = [item for kind, pool in rows if kind == "waiting" for item in json.loads(pool)]
+    return released + sum(1 for item in waiting if channel in (None, item["channel"]))
 
 
 def changemakers(*args: str, env: dict[str, str]) -> None:
