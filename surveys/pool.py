@@ -47,14 +47,20 @@ _SET = send_with_next(
         oldest_day=bindparam("oldest"),
     )
 )
-_ENSURE = {
-    dialect: send_with_next(
-        insert_for(dialect)(_pools)
-        .values(survey_id=bindparam("survey"), responses=[], waiting=0, oldest_day=None)
-        .on_conflict_do_nothing(index_elements=["survey_id"])
+
+
+def _made_or_locked(dialect: str) -> Any:
+    """The survey's pool row, made if missing, locked until the transaction ends, as it was:
+    one statement, which also waits out a release deleting the row."""
+    upsert = insert_for(dialect)(_pools).values(
+        survey_id=bindparam("survey"), responses=[], waiting=0, oldest_day=None
     )
-    for dialect in ("postgresql", "sqlite")
-}
+    return upsert.on_conflict_do_update(
+        index_elements=["survey_id"], set_={"waiting": _pools.c.waiting}
+    ).returning(_pools.c.responses, _pools.c.waiting, _pools.c.oldest_day)
+
+
+_MADE_OR_LOCKED = {dialect: _made_or_locked(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def finished(
@@ -94,10 +100,7 @@ def new_response_row(survey_id: int, waiting: dict[str, Any]) -> dict[str, Any]:
 def enter(connection: Connection, survey_id: int, response: dict[str, Any]) -> int:
     """Put a finished response into its survey's pool, at a random place, in the caller's
     transaction (the pool row stays locked until it ends); how many real responses wait."""
-    pool = None
-    while pool is None:  # a release may delete the row between the two statements: again
-        connection.execute(_ENSURE[connection.dialect.name], {"survey": survey_id})
-        pool = connection.execute(_LOCK, {"survey": survey_id}).first()
+    pool = connection.execute(_MADE_OR_LOCKED[connection.dialect.name], {"survey": survey_id}).one()
     waiting = list(pool.responses)
     waiting.insert(secrets.randbelow(len(waiting) + 1), response)
     day = date.fromisoformat(response["completed_on"])
