@@ -132,7 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from messages.retention import TASKS as SMS_RETENTION
     from surveys import safeguarding as web_alerts
     from surveys.personal_data import SURVEY_DATA
-    from surveys.retention import UNSPENT_SUBMISSION_TOKENS
+    from surveys.retention import SPENT_SUBMISSION_TOKENS
     from surveys.services import SurveyConversation, release_due_pools
 
     app.register_blueprint(main.bp)
@@ -148,7 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     alert_services.register_channel(app, web_alerts.CHANNEL, web_alerts.WebSurveyAlerts())
     for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
         participant_data.register(app, part)
-    for task in (*SMS_RETENTION, CLOSED_ALERTS, UNSPENT_SUBMISSION_TOKENS):
+    for task in (*SMS_RETENTION, CLOSED_ALERTS, SPENT_SUBMISSION_TOKENS):
         retention.register(app, task)
     worker_jobs.register(app, release_due_pools)
     for command in (

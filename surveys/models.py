@@ -111,11 +111,14 @@ class SurveyParticipation(Model):
 
 
 class SubmissionToken(Model):
-    """A web survey's one-time permission to send: issued when a visitor starts, spent by the
-    send. A replayed send (the same saved cookie) finds it spent and stores nothing."""
+    """A web survey's one-time permission to send, as the server keeps it once the send has
+    spent it. It is made when a visitor starts, in their signed cookie (so starting writes
+    nothing here); a replayed send (the same saved cookie) finds it spent and stores nothing.
+    A signed cookie is refused after ``PERMANENT_SESSION_LIFETIME`` (8 hours), so a spent
+    token need not be kept longer than a day or two (``surveys.retention``)."""
 
     __tablename__ = "survey_submission_tokens"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    issued_on: Mapped[date]
+    spent_on: Mapped[date]

@@ -3,8 +3,8 @@
 
 Responses are anonymous (no link to anyone, only days) and are kept: they are what the board's
 findings are made of. Participation tokens stay as long as their survey (``personal_data``).
-A web survey's submission token that was never spent (the visitor gave up) is deleted after
-``SUBMISSION_TOKEN_DAYS``; the answers it would have sent were only ever in their browser.
+A spent web submission token is kept only as long as the signed cookie that carried it could
+be replayed (``PERMANENT_SESSION_LIFETIME``, 8 hours): it goes after ``SPENT_TOKEN_DAYS``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from changemakers.office_hours import LONDON
 from changemakers.retention.services import deleting
 from surveys.models import SubmissionToken
 
-SUBMISSION_TOKEN_DAYS = 7
+SPENT_TOKEN_DAYS = 2  # whole days, so at least a day: well over the cookie's 8 hours
 
 
-def _unspent(now: datetime, config: Mapping[str, Any]) -> Select[Any]:
-    cutoff = (now - timedelta(days=SUBMISSION_TOKEN_DAYS)).astimezone(LONDON).date()
-    return select(SubmissionToken.token).where(SubmissionToken.issued_on < cutoff)
+def _replay_impossible(now: datetime, config: Mapping[str, Any]) -> Select[Any]:
+    cutoff = (now - timedelta(days=SPENT_TOKEN_DAYS)).astimezone(LONDON).date()
+    return select(SubmissionToken.token).where(SubmissionToken.spent_on < cutoff)
 
 
-UNSPENT_SUBMISSION_TOKENS = deleting(
-    "unspent_survey_submission_tokens", SubmissionToken.token, _unspent
+SPENT_SUBMISSION_TOKENS = deleting(
+    "spent_survey_submission_tokens", SubmissionToken.token, _replay_impossible
 )

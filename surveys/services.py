@@ -16,7 +16,7 @@ from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 
 from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.database import send_with_next, utcnow
+from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.office_hours import LONDON
@@ -233,12 +233,9 @@ def participation_token(survey_id: int, participant: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def issue_submission_token(survey_id: int) -> str:
-    """A one-time permission to send a web survey, kept by the server until spent."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(SubmissionToken(token=token, survey_id=survey_id, issued_on=today()))
-    db.session.commit()
-    return token
+def new_submission_token() -> str:
+    """A one-time permission to send a web survey, for the visitor's signed cookie."""
+    return secrets.token_urlsafe(32)
 
 
 def record_web_response(
@@ -247,12 +244,11 @@ def record_web_response(
     """A finished web survey into the mixing pool, spending its submission token, in one
     transaction; ``False`` (nothing stored) when the token was already spent."""
     connection = db.session.connection()
-    spent = connection.execute(
-        delete(SubmissionToken).where(
-            and_(SubmissionToken.token == token, SubmissionToken.survey_id == survey.survey_id)
-        )
+    spend = insert_for(connection.dialect.name)(SubmissionToken).values(
+        token=token, survey_id=survey.survey_id, spent_on=today()
     )
-    if spent.rowcount != 1:
+    spent = spend.on_conflict_do_nothing().returning(SubmissionToken.token)
+    if connection.execute(spent).first() is None:  # spent before: a replay
         db.session.rollback()
         return False
     questions = survey.definition.questions

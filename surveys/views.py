@@ -3,9 +3,10 @@
 Nothing is stored until the last page: the answers so far live only in the signed session
 cookie. One young person, one voice, with nothing kept about them:
 
-- starting issues a one-time submission token, kept by the server and named in the cookie; the
-  send spends it, so a replayed send (the same saved cookie) stores nothing and says "already
-  sent", and the browser remembers the survey as answered;
+- starting gives a one-time submission token, in the signed cookie; the send spends it, and
+  the server keeps it as spent (``SubmissionToken``), so a replayed send (the same saved
+  cookie) stores nothing and says "already sent", and the browser remembers the survey as
+  answered; starting writes nothing to the database;
 - a send is refused unless every question shown was reached and every required one answered,
   and at least one answer was given (an empty send stores nothing);
 - a script is slowed by a minimum time between start and send (``SURVEY_SECONDS_PER_QUESTION``
@@ -61,6 +62,8 @@ def _progress(slug: str, live: services.LiveSurvey) -> dict[str, Any] | None:
     """This browser's answers so far, if they belong to the version now live."""
     progress = (session.get(PROGRESS) or {}).get(slug)
     if not isinstance(progress, dict) or progress.get("version") != live.version_id:
+        return None
+    if not progress.get("token"):  # begun before sends needed one: begin again
         return None
     return progress
 
@@ -157,7 +160,7 @@ def _answer(
                 "version": live.version_id,
                 "answers": {},
                 "asked": [first.id],
-                "token": services.issue_submission_token(live.survey_id),
+                "token": services.new_submission_token(),
                 "started": time.time(),
                 "started_on": services.today().isoformat(),
             },
@@ -230,7 +233,7 @@ def _send(slug: str, live: services.LiveSurvey, progress: dict[str, Any]) -> Res
             "surveys/check.html", progress=progress, error=TOO_QUICK, **page
         ), 429
     started_on = date.fromisoformat(progress.get("started_on") or services.today().isoformat())
-    sent = services.record_web_response(live, answers, str(progress.get("token", "")), started_on)
+    sent = services.record_web_response(live, answers, str(progress["token"]), started_on)
     _save_progress(slug, None)
     session[ANSWERED] = [*(session.get(ANSWERED) or []), slug][-20:]
     if not sent:

@@ -171,7 +171,7 @@ def upgrade() -> None:
         "survey_submission_tokens",
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("survey_id", sa.Integer(), nullable=False),
-        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("spent_on", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
             ["survey_id"],
             ["surveys.id"],

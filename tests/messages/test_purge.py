@@ -252,16 +252,19 @@ def test_references_with_no_participant_go_after_the_contact_retention(app, db_s
     assert set(db.session.scalars(select(DataReference.pseudonym))) == expected
 
 
-def test_unspent_web_submission_tokens_go_after_a_week(app, client, survey_to_answer):
+def test_spent_web_submission_tokens_go_once_no_cookie_could_replay_them(
+    app, client, survey_to_answer
+):
     from surveys.models import SubmissionToken
-    from surveys.retention import SUBMISSION_TOKEN_DAYS
-    from tests.conftest import post_form
+    from surveys.retention import SPENT_TOKEN_DAYS
+    from tests.surveys.test_web import complete
 
-    post_form(client, "/s/every-kind", {"action": "start"}, page="/s/every-kind")
+    complete(client)
     assert count(SubmissionToken) == 1
-    assert retention.purge(utcnow())["unspent_survey_submission_tokens"] == 0
-    later = utcnow() + (SUBMISSION_TOKEN_DAYS + 1) * DAY
-    assert retention.purge(later)["unspent_survey_submission_tokens"] == 1
+    assert retention.purge(utcnow())["spent_survey_submission_tokens"] == 0
+    assert app.permanent_session_lifetime < (SPENT_TOKEN_DAYS - 1) * DAY
+    later = utcnow() + (SPENT_TOKEN_DAYS + 1) * DAY
+    assert retention.purge(later)["spent_survey_submission_tokens"] == 1
     assert count(SubmissionToken) == 0
 
 
@@ -313,7 +316,7 @@ def test_every_area_registers_its_tasks(app):
         "silent_participants",
         "stray_mydata_references",
         "closed_alerts",
-        "unspent_survey_submission_tokens",
+        "spent_survey_submission_tokens",
     ]
 
 
@@ -330,7 +333,7 @@ def test_logs_and_the_audit_log_carry_counts_only(app, send_sms, caplog):
         "silent_participants": 1,
         "stray_mydata_references": 0,
         "closed_alerts": 0,
-        "unspent_survey_submission_tokens": 0,
+        "spent_survey_submission_tokens": 0,
     }
     assert "inbound_words 1, conversation_answers 0, silent_participants 1" in caplog.text
     for secret in ("Acacia", "07700", "900999", "[phone]", privacy.pseudonym(PHONE), PHONE):
