@@ -87,6 +87,7 @@ from bench.common import (  # noqa: E402
     TWILIO_AUTH_TOKEN,
     app_environment,
     changemakers,
+    completed_responses,
     free_port,
     fresh_database,
     percentile,
@@ -881,12 +882,7 @@ async def events_loop(run: Run, seconds: float, master: int) -> None:
 def web_responses(engine: Engine) -> int:
     """Completed web survey responses stored (the demo's synthetic ones among them)."""
     with engine.connect() as connection:
-        return connection.execute(
-            text(
-                "SELECT count(*) FROM survey_responses WHERE channel = 'web'"
-                " AND completed_on IS NOT NULL"
-            )
-        ).scalar_one()
+        return completed_responses(connection, "web")
 
 
 def outbox_settled(engine: Engine) -> tuple[int, int]:

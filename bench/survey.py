@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
     Reply,
     app_environment,
     changemakers,
+    completed_responses,
     free_port,
     fresh_database,
     request,
@@ -154,15 +155,14 @@ def main() -> None:
         serve = [sys.executable, "-m", "changemakers.cli", "serve", "--port", str(port)]
         serve += ["--workers", str(args.workers)]
         engine = create_engine(database)
-        completed_sql = text("SELECT count(*) FROM survey_responses WHERE completed_on IS NOT NULL")
         with engine.connect() as connection:
-            before = connection.execute(completed_sql).scalar_one()  # the demo's synthetic ones
+            before = completed_responses(connection)  # the demo's synthetic ones
         with server(serve, env, port, work / "app.log"):
             started = time.perf_counter()
             recorder = asyncio.run(load("127.0.0.1", port, args.respondents, args.seconds))
             elapsed = time.perf_counter() - started
         with engine.connect() as connection:
-            stored = connection.execute(completed_sql).scalar_one() - before
+            stored = completed_responses(connection) - before
         engine.dispose()
 
     times = sorted(recorder.times)

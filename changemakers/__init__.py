@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     import surveys
     import surveys.cli
     import surveys.demo
-    from changemakers import accounts, alerts, audit, main, subject_access
+    from changemakers import accounts, alerts, audit, main, subject_access, worker_jobs
     from changemakers.alerts import notifications
     from changemakers.alerts import services as alert_services
     from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
@@ -133,8 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from messages.retention import TASKS as SMS_RETENTION
     from surveys import safeguarding as web_alerts
     from surveys.personal_data import SURVEY_DATA
-    from surveys.retention import STRAY_PARTICIPATIONS
-    from surveys.services import SurveyConversation
+    from surveys.retention import SPENT_SUBMISSION_TOKENS
+    from surveys.services import SurveyConversation, release_due_pools
 
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts.bp)
@@ -150,8 +150,9 @@ def _register_blueprints(app: Flask) -> None:
     alert_services.register_channel(app, web_alerts.CHANNEL, web_alerts.WebSurveyAlerts())
     for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
         participant_data.register(app, part)
-    for task in (*SMS_RETENTION, CLOSED_ALERTS, SENT_NOTIFICATIONS, STRAY_PARTICIPATIONS):
+    for task in (*SMS_RETENTION, CLOSED_ALERTS, SENT_NOTIFICATIONS, SPENT_SUBMISSION_TOKENS):
         retention.register(app, task)
+    worker_jobs.register(app, release_due_pools)
     for command in (
         messages.cli.contacts,
         messages.cli.worker,

@@ -76,6 +76,9 @@ SETTINGS = (
     ),
     Setting("SUPPRESSION_THRESHOLD", "10", "counts below this are hidden in findings"),
     Setting(
+        "SURVEY_SECONDS_PER_QUESTION", "2", "least time a web survey takes, per question asked"
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URI", "memory://", "rate-limit store; `redis://…` for several processes"
     ),
     Setting("TRUSTED_PROXY_COUNT", "0", "reverse proxies in front of the app (X-Forwarded-*)"),
@@ -143,6 +146,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
         ("ALERT_THREAD_QUIET_HOURS", 1),
         ("SMTP_PORT", 1),
         ("SUPPRESSION_THRESHOLD", 1),
+        ("SURVEY_SECONDS_PER_QUESTION", 0),
         ("TRUSTED_PROXY_COUNT", 0),
     ):
         try:

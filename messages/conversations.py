@@ -52,9 +52,10 @@ class Turn:
 class ConversationKind(Protocol):
     name: str
 
-    def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
+    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
         """Begin, when a keyword naming this kind arrives. ``participant`` is the sender's
-        pseudonym."""
+        pseudonym; ``trial``: the sender is the staff's phone simulator, not a young person
+        (a survey marks its response as a test)."""
         ...
 
     def reply(

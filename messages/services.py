@@ -25,7 +25,7 @@ import logging
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
@@ -46,6 +46,7 @@ from changemakers.database import (
     utcnow,
 )
 from changemakers.extensions import db
+from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
 from changemakers.safeguarding import Verdict
 from changemakers.subject_access import services as subject_access
@@ -80,6 +81,7 @@ class ReceivedSms:
     body: str
     num_media: int = 0
     opt_out_type: str | None = None
+    simulated: bool = False  # typed into the staff's phone simulator
 
 
 def within_twilio_limit(body: str) -> str:
@@ -98,6 +100,11 @@ def without_control_characters(text: str) -> str:
     """A body as a person wrote it: control characters (NUL and the like, which no phone
     shows and PostgreSQL will not store) removed; line breaks and tabs kept."""
     return "".join(ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+
+
+def _start_of_day(now: datetime) -> datetime:
+    """Midnight in London on ``now``'s day, in UTC."""
+    return datetime.combine(now.astimezone(LONDON).date(), time(), LONDON).astimezone(UTC)
 
 
 def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
@@ -122,15 +129,22 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
                 end_transaction(db.session, commit=False)
                 log.info("repeated message %s answered again", sms.message_sid)
                 return list(contact.stored_replies)
-            context = DatabaseContext(pseudonym, contact, sms.number, now, redacted)
+            context = DatabaseContext(
+                pseudonym, contact, sms.number, now, redacted, simulated=sms.simulated
+            )
             replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
             context.finish()
+            stored_replies = replies
             if context.erased:
                 row.update(pseudonym=None, body_redacted=None)
             elif context.bodies_forgotten:
                 row.update(body_redacted=None)
             elif context.anonymous_answer:
-                row.update(body_redacted=ANONYMOUS_ANSWER)
+                # Nor when, finer than the day (the times of a survey's answers would order
+                # the phones that finished it), nor the replies (which question came next, and
+                # out of how many, tells something of the answer): a repeat gets no reply.
+                row.update(body_redacted=ANONYMOUS_ANSWER, received_at=_start_of_day(now))
+                stored_replies = []
             if reply_later and context.contact_id is not None:
                 for reply in replies:
                     outbox.enqueue(
@@ -145,7 +159,12 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
             db.session.flush()
             connection.execute(
                 _statements(connection.dialect.name).insert_handled,
-                {**row, "status": InboundStatus.HANDLED, "handled_at": now, "replies": replies},
+                {
+                    **row,
+                    "status": InboundStatus.HANDLED,
+                    "handled_at": row["received_at"],
+                    "replies": stored_replies,
+                },
             )
             end_transaction(db.session, commit=True)
     except IntegrityError:
@@ -426,6 +445,7 @@ class DatabaseContext:
         number: str,
         now: datetime,
         redacted_text: str,
+        simulated: bool = False,
     ) -> None:
         self._contact: ContactState | None = contact
         self._stored_flag = contact is not None and contact.in_conversation
@@ -433,6 +453,7 @@ class DatabaseContext:
         self.number = number
         self.now = now
         self.redacted_text = redacted_text
+        self.simulated = simulated
         self.erased = False
         self.bodies_forgotten = False
         self.anonymous_answer = False
@@ -532,7 +553,7 @@ class DatabaseContext:
             return None
         contact = self._ensure_contact()
         self._end_conversations("replaced")
-        turn = kind.start(ref, self.now, self.pseudonym)
+        turn = kind.start(ref, self.now, self.pseudonym, trial=self.simulated)
         ended = turn.state is None
         conversation_id = _execute(
             "start_conversation",

@@ -145,7 +145,9 @@ def simulator() -> ResponseReturnValue:
         else:
             session["simulator_number"] = form.number.data
             services.receive_sms(
-                services.ReceivedSms(f"SM{uuid.uuid4().hex}", number, form.body.data or "")
+                services.ReceivedSms(
+                    f"SM{uuid.uuid4().hex}", number, form.body.data or "", simulated=True
+                )
             )
             return redirect(url_for("messages.simulator"))
     try:

@@ -1,7 +1,8 @@
 """The dispatcher behind ``changemakers worker``: sends what the outbox holds.
 
 Each round it settles messages whose fate is unknown (asking Twilio), writes the next batch of
-any broadcast being sent, then claims due messages and sends them, several at a time. Results
+any broadcast being sent, then claims due messages and sends them, several at a time, and does
+what other areas registered (``changemakers.worker_jobs``: the surveys' mixing pool). Results
 are recorded one by one as they come back, so a worker killed mid-batch leaves at most the
 messages in flight unsettled, and the next round (of any worker) settles them. Several workers
 may run at once, on one machine or many. Each round also tells reviewers of new alerts by email
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
+from changemakers import worker_jobs
 from changemakers.alerts import notifications
 from changemakers.alerts import services as alerts
 from changemakers.database import utcnow
@@ -97,6 +99,7 @@ class Dispatcher:
                 done += self.tell_reviewers(now)
                 done += alerts.end_quiet_threads(now)
                 done += self.send_due(now)
+                done += worker_jobs.run_all(now)
                 self.run_daily_jobs(now)
                 return done
             finally:

@@ -18,7 +18,7 @@ from changemakers.alerts import services as alerts
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import Role
-from surveys import bp, exports, services
+from surveys import bp, exports, pool, services
 from surveys.definition import SurveyDefinition
 from surveys.desk_findings import desk_findings
 from surveys.findings import csv_rows, headlines
@@ -114,6 +114,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         compare=None if report or len(answered) < 2 else (answered[-2], answered[-1]),
         desk=desk_findings(alerts.alert_figures(), _threshold()) if report else None,
         cover=services.report_cover(survey, data) if report else None,
+        waiting=pool.waiting_count(survey.survey_id),
     )
 
 

@@ -51,9 +51,15 @@ class Progress:
 
 
 def _answered(survey_id: int, question_id: str) -> Any:
-    """Responses with a written answer to the question (SQL condition)."""
+    """Responses with a written answer to the question (SQL condition); the staff
+    simulator's are tests, never coded or counted."""
     answer = SurveyResponse.answers[question_id].as_string()
-    return and_(SurveyResponse.survey_id == survey_id, answer.is_not(None), answer != "")
+    return and_(
+        SurveyResponse.survey_id == survey_id,
+        SurveyResponse.is_test.is_(False),
+        answer.is_not(None),
+        answer != "",
+    )
 
 
 def _coded_by(question_id: str, coder: StaffUser | None = None) -> Any:
@@ -261,7 +267,13 @@ def themes_for(
                 Coding.theme_id,
             )
             .join(Coding, Coding.response_id == SurveyResponse.id)
-            .where(and_(SurveyResponse.survey_id == survey_id, Coding.question_id == question.id))
+            .where(
+                and_(
+                    SurveyResponse.survey_id == survey_id,
+                    SurveyResponse.is_test.is_(False),
+                    Coding.question_id == question.id,
+                )
+            )
         )
         coded: dict[int, tuple[Mapping[str, Any], int, int, set[str]]] = {}
         for response_id, answers, key, version_id, theme_id in rows:

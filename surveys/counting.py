@@ -72,7 +72,7 @@ def count(
     responses = (
         "(SELECT r.answers, r.record_key, r.version_id, r.channel, "
         f"r.completed_on IS NOT NULL AS done{read} "
-        f"FROM survey_responses r {within}WHERE r.survey_id = :survey_id) r"
+        f"FROM survey_responses r {within}WHERE r.survey_id = :survey_id AND NOT r.is_test) r"
     )
     asked, asked_names = _listed([q.id for q in questions], "key")
     texts, text_names = _listed([q.id for q in questions if q.kind == "free_text"], "text")

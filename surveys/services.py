@@ -3,16 +3,20 @@ the web and SMS, and the SMS survey as a conversation kind of the SMS channel.""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
+from flask import current_app
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 
 from changemakers import cache, lifecycle
 from changemakers.accounts.models import StaffUser
-from changemakers.database import send_with_next, utcnow
+from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.office_hours import LONDON
@@ -24,14 +28,21 @@ from messages.flows.analytics import VersionFigures
 from messages.models import Flow, FlowVersion, Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import coding, counting, editing, findings, flow_findings, gate
+from surveys import coding, counting, editing, findings, flow_findings, gate, pool
 from surveys.definition import SurveyDefinition, from_data, to_data
-from surveys.models import Channel, Survey, SurveyParticipation, SurveyResponse, SurveyVersion
+from surveys.models import (
+    Channel,
+    SubmissionToken,
+    Survey,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveyVersion,
+)
 
 KIND = "survey"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 RESERVED_SLUGS = frozenset({"flows"})  # /findings/flows is the flows' findings page
-EXPIRES_AFTER = timedelta(days=3)  # then the conversation ends and the link goes
+EXPIRES_AFTER = timedelta(days=3)  # then the conversation ends, its answers dropped
 ALREADY_ANSWERED = (
     "You've already answered this survey: thank you! Text HELP to see what else we do."
 )
@@ -212,27 +223,67 @@ def stored(question_kind: str, value: Any) -> Any:
     return redact(value) if question_kind == "free_text" and isinstance(value, str) else value
 
 
-def record_web_response(survey: LiveSurvey, answers: dict[str, Any]) -> None:
-    """A finished web survey, in one transaction, with no trace of who answered."""
+def participation_token(survey_id: int, participant: str) -> str:
+    """That a phone answered a survey, as a keyed token (HMAC-SHA256 under ``PSEUDONYM_KEY``)
+    of the survey and the participant's pseudonym: the same phone and survey always give the
+    same token, a token names no phone without the key, and tokens of one phone for two
+    surveys cannot be matched."""
+    key = current_app.config["PSEUDONYM_KEY"].encode()
+    message = f"answered survey {survey_id}: {participant}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def new_submission_token() -> str:
+    """A one-time permission to send a web survey, for the visitor's signed cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def record_web_response(
+    survey: LiveSurvey, answers: dict[str, Any], token: str, started_on: date
+) -> bool:
+    """A finished web survey into the mixing pool, spending its submission token, in one
+    transaction; ``False`` (nothing stored) when the token was already spent."""
+    connection = db.session.connection()
+    spend = insert_for(connection.dialect.name)(SubmissionToken).values(
+        token=token, survey_id=survey.survey_id, spent_on=today()
+    )
+    spent = spend.on_conflict_do_nothing().returning(SubmissionToken.token)
+    if connection.execute(spent).first() is None:  # spent before: a replay
+        db.session.rollback()
+        return False
     questions = survey.definition.questions
     kept = {q.id: stored(q.kind, answers[q.id]) for q in questions if q.id in answers}
-    day = today()
-    db.session.execute(
-        insert(SurveyResponse).values(
-            survey_id=survey.survey_id,
-            version_id=survey.version_id,
-            channel=Channel.WEB,
-            answers=kept,
-            started_on=day,
-            completed_on=day,
-        )
-    )
+    response = pool.finished(survey.version_id, Channel.WEB, kept, started_on, today())
+    if pool.enter(connection, survey.survey_id, response) >= threshold():
+        pool.release(survey.survey_id)
     db.session.commit()
+    return True
+
+
+def release_due_pools(now: datetime) -> int:
+    """The worker's share of the mixing pool: every batch that is due joins the results."""
+    return pool.release_due(today(now), threshold())
+
+
+def threshold() -> int:
+    """The suppression threshold: the smallest batch in which responses join the results."""
+    return int(current_app.config["SUPPRESSION_THRESHOLD"])
 
 
 class SurveyConversation:
     """An SMS survey: one question a text, tolerant of how people answer; one response per
-    phone. The state links to the response only while the survey runs (``_response``)."""
+    phone. The answers so far live in the conversation's state, under a ``_`` key that the
+    channel drops when the conversation ends; the last answer puts the response into the
+    mixing pool (``surveys.pool``), and nothing links it to the phone from then on::
+
+        start ── participated already? ──► "already answered" (ended)
+          │
+          ▼
+        asking ── a bad answer ──► re-ask once with a hint (an optional question is then skipped)
+          │  a good answer: the next question shown
+          ▼
+        last answer ──► the pool, and the participation token; thanks (ended)
+    """
 
     name = KIND
 
@@ -240,27 +291,32 @@ class SurveyConversation:
         """For a flow's jump: a survey with this address is live."""
         return live(ref) is not None
 
-    def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
+    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
         found = self._live(ref)
         if found is None:
             return Turn([CLOSED], None, end_reason="unavailable")
         survey = found.definition
         if not survey.is_open(today(now)):
             return Turn([CLOSED], None, end_reason="closed")
-        connection = db.session.connection()
-        answered = connection.execute(
-            _SMS["participation"], {"survey": found.survey_id, "participant": participant}
-        ).first()
-        if answered is not None:
-            return Turn([ALREADY_ANSWERED], None, end_reason="already_answered")
+        if not trial:
+            answered = db.session.connection().execute(
+                _SMS["participation"],
+                {"token": participation_token(found.survey_id, participant)},
+            )
+            if answered.first() is not None:
+                return Turn([ALREADY_ANSWERED], None, end_reason="already_answered")
         first = parsing.next_question(survey, {})
         if first is None:
             return Turn([survey.thanks], None)
-        response_id = connection.execute(
-            _SMS["start_response"],
-            {"survey": found.survey_id, "version": found.version_id, "day": today(now)},
-        ).scalar_one()
-        state = {"version": found.version_id, "_response": response_id, "question": first.id}
+        state = {
+            "survey": found.survey_id,
+            "version": found.version_id,
+            "question": first.id,
+            "_answers": {},
+            "_started_on": today(now).isoformat(),
+        }
+        if trial:
+            state["test"] = True
         opening = survey.intro + (" " + survey.privacy if survey.privacy else "")
         return Turn(
             [opening.strip(), self._prompt(survey, first.id, {})],
@@ -278,13 +334,9 @@ class SurveyConversation:
     def _answer(self, state: dict[str, Any], text: str, now: datetime, participant: str) -> Turn:
         survey = definition_of(int(state["version"]))
         question = survey.question(state["question"])
-        connection = db.session.connection()
-        response = connection.execute(
-            _SMS["response"], {"response": int(state.get("_response", 0))}
-        ).first()
-        if question is None or response is None:
+        if question is None or "_answers" not in state:
             return Turn([], None, end_reason="survey_changed")
-        answers = dict(response.answers)
+        answers = dict(state["_answers"])
         parsed = parsing.parse_sms(question, text)
         if not parsed.ok:
             misses = state.get("misses", 0) + 1
@@ -297,17 +349,26 @@ class SurveyConversation:
         answers[question.id] = None if parsed.skipped else stored(question.kind, parsed.value)
         following = parsing.next_question(survey, answers, after=question.id)
         if following is not None:
-            connection.execute(_SMS["answer"], {"response": response.id, "answers": answers})
-            state = {**state, "question": following.id, "misses": 0}
+            state = {**state, "question": following.id, "misses": 0, "_answers": answers}
             return Turn([self._prompt(survey, following.id, answers)], state, now + EXPIRES_AFTER)
         day = today(now)
-        connection.execute(
-            _SMS["last_answer"], {"response": response.id, "answers": answers, "day": day}
+        survey_id = int(state["survey"])
+        test = bool(state.get("test"))
+        connection = db.session.connection()
+        started_on = date.fromisoformat(state["_started_on"])
+        finished = pool.finished(
+            int(state["version"]), Channel.SMS, answers, started_on, day, test=test
         )
-        connection.execute(
-            _SMS["participated"],
-            {"survey": response.survey_id, "participant": participant, "day": day},
-        )
+        pool.enter(connection, survey_id, finished)
+        if not test:
+            connection.execute(
+                _SMS["participated"],
+                {
+                    "token": participation_token(survey_id, participant),
+                    "survey": survey_id,
+                    "day": day,
+                },
+            )
         return Turn([survey.thanks], None, record={"version": state["version"]})
 
     def _live(self, ref: str | None) -> LiveSurvey | None:
@@ -332,44 +393,16 @@ class SurveyConversation:
         return parsing.sms_prompt(question, number, len(shown))
 
 
-_responses_table = cast(Table, SurveyResponse.__table__)
 _participations = cast(Table, SurveyParticipation.__table__)
-# The statements of an SMS survey's every message, built once (building costs more than running).
-# The answers go with the message's next statement: nothing waits for them.
+# The statements of an SMS survey's messages, built once (building costs more than running).
 _SMS = {
-    "participation": select(_participations.c.id).where(
-        and_(
-            _participations.c.survey_id == bindparam("survey"),
-            _participations.c.pseudonym == bindparam("participant"),
-        )
+    "participation": select(_participations.c.token).where(
+        _participations.c.token == bindparam("token")
     ),
-    "start_response": insert(_responses_table)
-    .values(
-        survey_id=bindparam("survey"),
-        version_id=bindparam("version"),
-        channel=Channel.SMS,
-        answers={},
-        started_on=bindparam("day"),
-    )
-    .returning(_responses_table.c.id),
-    "response": select(
-        _responses_table.c.id, _responses_table.c.survey_id, _responses_table.c.answers
-    ).where(_responses_table.c.id == bindparam("response")),
-    "answer": send_with_next(
-        update(_responses_table)
-        .where(_responses_table.c.id == bindparam("response"))
-        .values(answers=bindparam("answers"))
-    ),
-    "last_answer": send_with_next(
-        update(_responses_table)
-        .where(_responses_table.c.id == bindparam("response"))
-        .values(answers=bindparam("answers"), completed_on=bindparam("day"))
-    ),
+    # Goes with the message's next statement: nothing waits for it.
     "participated": send_with_next(
         insert(_participations)
-        .values(
-            survey_id=bindparam("survey"), pseudonym=bindparam("participant"), on=bindparam("day")
-        )
+        .values(token=bindparam("token"), survey_id=bindparam("survey"), on=bindparam("day"))
         .inline()
     ),
 }
@@ -380,7 +413,7 @@ def completed_responses(threshold: int) -> dict[int, int | str]:
     gate, in one query: the same figure as on the survey's findings."""
     rows = db.session.execute(
         select(SurveyResponse.survey_id, func.count(), func.sum(SurveyResponse.record_key))
-        .where(SurveyResponse.completed_on.is_not(None))
+        .where(SurveyResponse.completed_on.is_not(None), SurveyResponse.is_test.is_(False))
         .group_by(SurveyResponse.survey_id)
     ).all()
     shown = gate.protect(
@@ -469,7 +502,7 @@ def answerable_versions(survey_id: int) -> list[AnsweredVersion]:
     counts = dict(
         db.session.execute(
             select(SurveyResponse.version_id, func.count())
-            .where(SurveyResponse.survey_id == survey_id)
+            .where(SurveyResponse.survey_id == survey_id, SurveyResponse.is_test.is_(False))
             .group_by(SurveyResponse.version_id)
         ).all()
     )

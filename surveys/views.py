@@ -1,28 +1,54 @@
 """The web survey, ``/s/<slug>``: one question a page, for young people on a phone.
 
 Nothing is stored until the last page: the answers so far live only in the signed session
-cookie, and a finished survey is remembered there too so the same browser cannot send it twice.
-Works with JavaScript off; every page is small.
+cookie. One young person, one voice, with nothing kept about them:
+
+- starting gives a one-time submission token, in the signed cookie; the send spends it, and
+  the server keeps it as spent (``SubmissionToken``), so a replayed send (the same saved
+  cookie) stores nothing and says "already sent", and the browser remembers the survey as
+  answered; starting writes nothing to the database;
+- a send is refused unless every question shown was reached and every required one answered,
+  and at least one answer was given (an empty send stores nothing);
+- a script is slowed by a minimum time between start and send (``SURVEY_SECONDS_PER_QUESTION``
+  for each question asked, timed by the signed cookie, not the server) and by per-address rate
+  limits sized for a school's shared network.
+
+The finished response goes into the mixing pool (``surveys.pool``). Works with JavaScript off;
+every page is small.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import date
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from changemakers.access import public
 from changemakers.extensions import limiter
 from surveys import answers as parsing
 from surveys import bp, safeguarding, services
-from surveys.definition import SurveyDefinition
+from surveys.definition import Question, SurveyDefinition
 
 PROGRESS = "survey_progress"
 ANSWERED = "surveys_answered"
 URGENT_HELP_DUE = "survey_urgent_help"  # an answer suggested danger: show help on the next page
-# Generous: a whole class may share one address; this only stops floods.
-SUBMIT_LIMIT = "120 per minute"
+# Per address, sized for a school whose pupils all come through one address: 1,200 pupils
+# answering a ten-question survey within a 20-minute tutor period send about 600 pages a
+# minute and start or send about 120 surveys a minute. A script is held to the same.
+PAGE_LIMIT = "900 per minute"
+START_OR_SEND_LIMIT = "180 per minute"
+TOO_QUICK = (
+    "That was quicker than anyone could read the questions. Please check your answers, then "
+    "send them again."
+)
+NOTHING_ANSWERED = "You haven't answered any question yet. Go back and answer at least one."
+
+
+def _starting_or_sending() -> bool:
+    return request.form.get("action") in ("start", "send")
 
 
 def _live_or_404(slug: str) -> services.LiveSurvey:
@@ -36,6 +62,8 @@ def _progress(slug: str, live: services.LiveSurvey) -> dict[str, Any] | None:
     """This browser's answers so far, if they belong to the version now live."""
     progress = (session.get(PROGRESS) or {}).get(slug)
     if not isinstance(progress, dict) or progress.get("version") != live.version_id:
+        return None
+    if not progress.get("token"):  # begun before sends needed one: begin again
         return None
     return progress
 
@@ -55,7 +83,10 @@ def _question_url(slug: str, question_id: str) -> str:
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @public
-@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+@limiter.limit(PAGE_LIMIT, methods=["POST"])
+@limiter.limit(
+    START_OR_SEND_LIMIT, methods=["POST"], exempt_when=lambda: not _starting_or_sending()
+)
 def survey(slug: str) -> ResponseReturnValue:
     live = _live_or_404(slug)
     definition = live.definition
@@ -124,13 +155,20 @@ def _answer(
         first = parsing.next_question(definition, {})
         if first is None:
             abort(404)
-        _save_progress(slug, {"version": live.version_id, "answers": {}, "asked": [first.id]})
+        _save_progress(
+            slug,
+            {
+                "version": live.version_id,
+                "answers": {},
+                "asked": [first.id],
+                "token": services.new_submission_token(),
+                "started": time.time(),
+                "started_on": services.today().isoformat(),
+            },
+        )
         return redirect(_question_url(slug, first.id))
     if action == "send":
-        services.record_web_response(live, progress["answers"])
-        _save_progress(slug, None)
-        session[ANSWERED] = [*(session.get(ANSWERED) or []), slug][-20:]
-        return render_template("surveys/thanks.html", survey=definition, slug=slug)
+        return _send(slug, live, progress)
     question = definition.question(request.form.get("q", ""))
     if question is None or question.id not in progress["asked"]:
         return redirect(_question_url(slug, progress["asked"][-1]))
@@ -164,3 +202,42 @@ def _answer(
         return redirect(url_for("surveys.survey", slug=slug, q="check"))
     _save_progress(slug, {**progress, "answers": answers, "asked": [*asked, following.id]})
     return redirect(_question_url(slug, following.id))
+
+
+def _first_unanswered(definition: SurveyDefinition, answers: dict[str, Any]) -> Question | None:
+    """The first question shown that was never reached, or is required and unanswered."""
+    for question in definition.questions:
+        if not parsing.is_shown(question, answers):
+            continue
+        if question.id not in answers or (question.required and answers[question.id] is None):
+            return question
+    return None
+
+
+def _send(slug: str, live: services.LiveSurvey, progress: dict[str, Any]) -> ResponseReturnValue:
+    """Store the answers once, if they are complete and took a person's time."""
+    definition = live.definition
+    page = {"survey": definition, "slug": slug}
+    answers = progress["answers"]
+    missing = _first_unanswered(definition, answers)
+    if missing is not None:
+        if missing.id not in progress["asked"]:
+            return redirect(_question_url(slug, progress["asked"][-1]))
+        error = "Answer this question before you send your answers."
+        return _question_page(page, progress, missing.id, None, error, 400)
+    if all(answer is None for answer in answers.values()):
+        return render_template(
+            "surveys/check.html", progress=progress, error=NOTHING_ANSWERED, **page
+        ), 400
+    per_question = current_app.config["SURVEY_SECONDS_PER_QUESTION"]
+    if time.time() - float(progress.get("started", 0)) < per_question * len(progress["asked"]):
+        return render_template(
+            "surveys/check.html", progress=progress, error=TOO_QUICK, **page
+        ), 429
+    started_on = date.fromisoformat(progress.get("started_on") or services.today().isoformat())
+    sent = services.record_web_response(live, answers, str(progress["token"]), started_on)
+    _save_progress(slug, None)
+    session[ANSWERED] = [*(session.get(ANSWERED) or []), slug][-20:]
+    if not sent:
+        return render_template("surveys/answered.html", already_sent=True, **page)
+    return render_template("surveys/thanks.html", **page)

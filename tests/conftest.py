@@ -94,6 +94,8 @@ def settings_for_tests(database_url: str, instance: Path) -> dict[str, object]:
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
         "TWILIO_FROM": "+447700900000",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Pages move at a machine's pace; the time rule has its own tests.
+        "SURVEY_SECONDS_PER_QUESTION": "0",
     }
 
 

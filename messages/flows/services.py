@@ -246,7 +246,7 @@ class FlowConversation:
 
     name = KIND
 
-    def start(self, ref: str | None, now: datetime, participant: str) -> Turn:
+    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
         version_id = _published_version_id(int(ref)) if ref and ref.isdecimal() else None
         definition = _definition(version_id) if version_id else None
         if version_id is None or definition is None:

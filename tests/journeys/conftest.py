@@ -72,6 +72,7 @@ def demo_environment(instance: Path) -> dict[str, str]:
     names = {setting.name for setting in SETTINGS}
     env = {k: v for k, v in os.environ.items() if k not in names}
     env.update(INSTANCE_PATH=str(instance), PYTHONUNBUFFERED="1")
+    env["SURVEY_SECONDS_PER_QUESTION"] = "0"  # a journey answers at a machine's pace
     return env
 
 

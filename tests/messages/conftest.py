@@ -99,7 +99,7 @@ class EchoConversation:
 
     name = "echo"
 
-    def start(self, ref, now, participant):
+    def start(self, ref, now, participant, trial=False):
         from datetime import timedelta
 
         from messages.conversations import Turn

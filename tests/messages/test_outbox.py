@@ -236,7 +236,7 @@ class FollowingUp:
 
     name = "following-up"
 
-    def start(self, ref, now, participant):
+    def start(self, ref, now, participant, trial=False):
         follow_ups = (FollowUp(timedelta(days=1), "Day one"), FollowUp(timedelta(days=2), "Two"))
         return Turn(["Started"], {"step": 1}, now + timedelta(days=3), follow_ups=follow_ups)
 

@@ -39,7 +39,7 @@ from messages.models import (
 )
 from surveys.models import SurveyParticipation, SurveyResponse
 from tests.messages.conftest import PHONE, a_contact, new_sid, replies_of
-from tests.surveys.conftest import EVERY_KIND
+from tests.surveys.conftest import EVERY_KIND, released_responses
 
 OTHER_PHONE = "+447700900456"
 DAY = timedelta(days=1)
@@ -158,7 +158,8 @@ def test_a_silent_participant_is_erased_wholly_and_a_recent_one_kept(
         )
         outbox.enqueue(contact_id, "How are you doing?", OutboxPurpose.FOLLOW_UP, utcnow())
     db.session.commit()
-    answers = sorted(str(r.answers) for r in db.session.scalars(select(SurveyResponse)))
+    answers = sorted(str(r.answers) for r in released_responses())
+    assert len(answers) == 2
     silent = privacy.pseudonym(PHONE)
     age_contact(PHONE, app.config["CONTACT_RETENTION_DAYS"] + 1)
     age_contact(OTHER_PHONE, app.config["CONTACT_RETENTION_DAYS"] - 1)
@@ -170,15 +171,16 @@ def test_a_silent_participant_is_erased_wholly_and_a_recent_one_kept(
     assert kept.pseudonym == privacy.pseudonym(OTHER_PHONE)
     assert {c.contact_id for c in db.session.scalars(select(Conversation))} == {kept.id}
     assert {m.contact_id for m in db.session.scalars(select(OutboundMessage))} == {kept.id}
-    assert [p.pseudonym for p in db.session.scalars(select(SurveyParticipation))] == [
-        kept.pseudonym
-    ]
+    # Participation tokens stay, so that nobody answers twice (the privacy notice says so).
+    assert count(SurveyParticipation) == 2
     assert [r.pseudonym for r in db.session.scalars(select(DataReference))] == [kept.pseudonym]
     assert (
         db.session.scalars(select(InboundMessage).where(InboundMessage.pseudonym == silent)).all()
         == []
     )
-    assert subject_access.held_about(silent) == subject_access.held_about("nobody")
+    # All that is left is the token: the survey "was answered from this phone".
+    held = [s for s in subject_access.held_about(silent) if s.title != "Surveys by text"]
+    assert held == [s for s in subject_access.held_about("nobody") if s.title != "Surveys by text"]
     # Anonymous survey responses are what the findings are made of: all of them stay.
     assert sorted(str(r.answers) for r in db.session.scalars(select(SurveyResponse))) == answers
 
@@ -220,7 +222,6 @@ def test_an_interrupted_purge_leaves_nobody_half_erased_and_a_second_run_finishe
     # One participant wholly erased; the other two wholly kept.
     for table, column in (
         (Contact, Contact.pseudonym),
-        (SurveyParticipation, SurveyParticipation.pseudonym),
         (DataReference, DataReference.pseudonym),
     ):
         held = set(db.session.scalars(select(column)))
@@ -230,29 +231,21 @@ def test_an_interrupted_purge_leaves_nobody_half_erased_and_a_second_run_finishe
 
     monkeypatch.undo()
     assert retention.purge(utcnow())["silent_participants"] == 2
-    assert count(Contact) == count(SurveyParticipation) == count(DataReference) == 0
-    assert count(SurveyResponse) == 3
+    assert count(Contact) == count(DataReference) == 0
+    assert count(SurveyParticipation) == 3  # the tokens stay
+    assert len(released_responses()) == 3
 
 
 # Leftovers of participants erased some other way --------------------------------------------
 
 
-def test_references_and_participations_with_no_participant_go_after_the_contact_retention(
-    app,
-    db_session,
-    survey_to_answer,
-):
+def test_references_with_no_participant_go_after_the_contact_retention(app, db_session):
     days = app.config["CONTACT_RETENTION_DAYS"]
     old, recent = utcnow() - (days + 2) * DAY, utcnow() - (days - 2) * DAY
     still_texting = a_contact(PHONE).pseudonym
     rows = {"gone-old": old, "gone-recent": recent, still_texting: old}
     for pseudonym, at in rows.items():
         db.session.add(DataReference(reference=pseudonym[:8].upper(), pseudonym=pseudonym))
-        db.session.add(
-            SurveyParticipation(
-                survey_id=survey_to_answer.survey_id, pseudonym=pseudonym, on=at.date()
-            )
-        )
         db.session.flush()
         db.session.execute(
             update(DataReference).where(DataReference.pseudonym == pseudonym).values(created_at=at)
@@ -262,10 +255,24 @@ def test_references_and_participations_with_no_participant_go_after_the_contact_
     counts = retention.purge(utcnow())
 
     assert counts["stray_mydata_references"] == 1
-    assert counts["stray_survey_participations"] == 1
     expected = {"gone-recent", still_texting}
     assert set(db.session.scalars(select(DataReference.pseudonym))) == expected
-    assert set(db.session.scalars(select(SurveyParticipation.pseudonym))) == expected
+
+
+def test_spent_web_submission_tokens_go_once_no_cookie_could_replay_them(
+    app, client, survey_to_answer
+):
+    from surveys.models import SubmissionToken
+    from surveys.retention import SPENT_TOKEN_DAYS
+    from tests.surveys.test_web import complete
+
+    complete(client)
+    assert count(SubmissionToken) == 1
+    assert retention.purge(utcnow())["spent_survey_submission_tokens"] == 0
+    assert app.permanent_session_lifetime < (SPENT_TOKEN_DAYS - 1) * DAY
+    later = utcnow() + (SPENT_TOKEN_DAYS + 1) * DAY
+    assert retention.purge(later)["spent_survey_submission_tokens"] == 1
+    assert count(SubmissionToken) == 0
 
 
 # Safeguarding alerts ----------------------------------------------------------------------
@@ -341,7 +348,7 @@ def test_every_area_registers_its_tasks(app):
         "stray_mydata_references",
         "closed_alerts",
         "alert_notifications",
-        "stray_survey_participations",
+        "spent_survey_submission_tokens",
     ]
 
 
@@ -359,7 +366,7 @@ def test_logs_and_the_audit_log_carry_counts_only(app, send_sms, caplog):
         "stray_mydata_references": 0,
         "closed_alerts": 0,
         "alert_notifications": 0,
-        "stray_survey_participations": 0,
+        "spent_survey_submission_tokens": 0,
     }
     assert "inbound_words 1, conversation_answers 0, silent_participants 1" in caplog.text
     for secret in ("Acacia", "07700", "900999", "[phone]", privacy.pseudonym(PHONE), PHONE):

@@ -56,6 +56,22 @@ EVERY_KIND = {
 }
 
 
+def released_responses():
+    """Every stored response once the worker has released the mixing pools, as it does the
+    next day at the latest."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from changemakers.database import utcnow
+    from changemakers.extensions import db
+    from surveys import services
+    from surveys.models import SurveyResponse
+
+    services.release_due_pools(utcnow() + timedelta(days=1))
+    return db.session.scalars(select(SurveyResponse)).all()
+
+
 @pytest.fixture
 def every_kind(db_session):
     from surveys import services

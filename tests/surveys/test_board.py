@@ -14,6 +14,7 @@ from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
 from surveys import services
 from surveys.findings import EXPORT_HEADER, csv_rows
+from tests.surveys.conftest import EVERY_KIND
 
 
 @pytest.fixture
@@ -97,3 +98,13 @@ def test_the_printable_report_has_a_cover_and_a_method(client, demo, signed_in):
 def test_changemakers_do_not_read_findings(client, demo, signed_in):
     signed_in(Role.CHANGEMAKER)
     assert client.get("/findings/what-matters").status_code == 403
+
+
+def test_the_board_sees_how_many_responses_wait_in_the_pool(client, demo, signed_in):
+    from tests.surveys.test_web import complete
+
+    services.load_published(EVERY_KIND)
+    complete(client)
+    signed_in(Role.BOARD)
+    page = client.get("/findings/every-kind").get_data(as_text=True)
+    assert "1 more response is waiting to join these findings" in page

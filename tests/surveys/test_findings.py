@@ -11,7 +11,7 @@ from changemakers.cli import cli
 from surveys import findings, gate
 from surveys.definition import from_data
 from surveys.findings import Response, count_responses, publish, summary
-from tests.surveys.conftest import EVERY_KIND
+from tests.surveys.conftest import EVERY_KIND, released_responses
 
 SURVEY = from_data(EVERY_KIND)
 COLOUR, WORRIES, SAFE, WHEN, HOURS, CHANGE, AGE = SURVEY.questions
@@ -132,8 +132,9 @@ def test_the_command_line_prints_hidden_counts_as_text(app, db_session, send_sms
 
     services.load_published(EVERY_KIND)
     for n in range(3):
-        send_sms("KINDS", from_=f"+4477009001{n:02d}")
-        send_sms("1", from_=f"+4477009001{n:02d}")
+        for text in ("KINDS", "1", "1, 3", "four", "3", "SKIP", "Prefer not to say"):
+            send_sms(text, from_=f"+4477009001{n:02d}")
+    released_responses()
     result = app.test_cli_runner().invoke(cli, ["findings", "every-kind"])
     assert result.exit_code == 0, result.output
     colour = json.loads(result.output)["questions"][0]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import inspect, select
 
 from changemakers.database import utcnow
 from changemakers.extensions import db
+from changemakers.office_hours import LONDON
 from messages import services as channel
 from messages import texts
 from messages.models import Conversation, InboundMessage
 from messages.services import ANONYMOUS_ANSWER
-from surveys.models import Channel, SurveyParticipation, SurveyResponse
+from surveys import pool
+from surveys.models import Channel, SurveyParticipation, SurveyPool, SurveyResponse
 from surveys.services import ALREADY_ANSWERED
 from tests.messages.conftest import replies_of
+from tests.surveys.conftest import released_responses
 
 
 def answer_all(send_sms, change="SKIP"):
@@ -31,7 +34,9 @@ def answer_all(send_sms, change="SKIP"):
 
 def test_a_survey_by_text_from_keyword_to_thanks(every_kind, send_sms):
     assert answer_all(send_sms) == ["Thanks: the board will see the totals."]
-    [response] = db.session.scalars(select(SurveyResponse)).all()
+    assert db.session.scalars(select(SurveyResponse)).all() == []  # waiting in the pool
+    assert pool.waiting_count(every_kind.survey_id) == 1
+    [response] = released_responses()
     assert response.channel is Channel.SMS
     assert response.answers == {
         "colour": "Green",
@@ -46,15 +51,41 @@ def test_a_survey_by_text_from_keyword_to_thanks(every_kind, send_sms):
 
 def test_free_text_by_sms_is_stored_redacted(every_kind, send_sms):
     answer_all(send_sms, change="ring me 07700 900123 or me@example.org")
-    response = db.session.scalar(select(SurveyResponse))
+    [response] = released_responses()
     assert response.answers["change"] == "ring me [phone] or [email]"
 
 
 def test_one_response_per_phone(every_kind, send_sms):
     answer_all(send_sms)
     assert replies_of(send_sms("KINDS")) == [ALREADY_ANSWERED]
-    assert len(db.session.scalars(select(SurveyResponse)).all()) == 1
+    assert len(released_responses()) == 1
     assert len(db.session.scalars(select(SurveyParticipation)).all()) == 1
+
+
+def test_delete_does_not_open_the_way_to_answering_twice(every_kind, send_sms):
+    answer_all(send_sms)
+    send_sms("DELETE")
+    assert replies_of(send_sms("KINDS")) == [ALREADY_ANSWERED]
+    [participation] = db.session.scalars(select(SurveyParticipation)).all()
+    assert "pseudonym" not in participation.__table__.columns  # a keyed token, nothing more
+    assert len(released_responses()) == 1
+
+
+def test_a_response_from_the_staff_simulator_is_a_test_and_never_counted(
+    every_kind, client, signed_in
+):
+    from changemakers.accounts.models import Role
+    from surveys import services
+    from tests.conftest import post_form
+
+    signed_in(Role.CHANGEMAKER)
+    for text in ("KINDS", "b", "1, 3", "four", "3", "SKIP", "Prefer not to say"):
+        post_form(client, "/sms/simulator", {"number": "07700 900555", "body": text})
+    [response] = released_responses()
+    assert response.is_test and response.answers["colour"] == "Green"
+    assert services.completed_responses(1) == {}
+    found = services.findings_for("every-kind", 1)
+    assert found is not None and found["responses"]["started"] == "<1"  # none at all
 
 
 def test_a_bad_answer_gets_one_hint_and_the_question_again(every_kind, send_sms):
@@ -82,35 +113,39 @@ def test_no_path_leads_from_a_response_to_a_phone(every_kind, send_sms):
         "started_on",
         "completed_on",
         "record_key",  # random, drawn when the response is made: the disclosure gate's
+        "is_test",
     }
     participation = set(
         c["name"] for c in inspect(db.session.connection()).get_columns("survey_participations")
     )
-    assert "response_id" not in participation
+    assert participation == {"token", "survey_id", "on"}
     for state in db.session.scalars(select(Conversation.state)):
-        assert "_response" not in state
+        assert "_answers" not in state and "Green" not in str(state)
+    assert db.session.scalars(select(SurveyPool)).all() != []
+    released_responses()
+    assert db.session.scalars(select(SurveyPool)).all() == []  # deleted on release
 
 
-def test_the_link_goes_when_an_unfinished_survey_expires(every_kind, send_sms):
+def test_the_answers_go_when_an_unfinished_survey_expires(every_kind, send_sms):
     send_sms("KINDS")
     send_sms("1")
     open_state = db.session.scalar(select(Conversation.state))
-    assert "_response" in open_state
+    assert open_state["_answers"] == {"colour": "Red"}  # only while it runs
+    assert db.session.scalars(select(SurveyResponse)).all() == []
     assert channel.expire_conversations(utcnow() + timedelta(days=4)) == 1
     conversation = db.session.scalar(select(Conversation))
     assert conversation.end_reason == "expired"
-    assert "_response" not in conversation.state
-    response = db.session.scalar(select(SurveyResponse))
-    assert response.completed_on is None and response.answers == {"colour": "Red"}
+    assert "_answers" not in conversation.state and "Red" not in str(conversation.state)
+    assert released_responses() == []
 
 
 def test_the_link_goes_when_another_keyword_replaces_the_survey(every_kind, send_sms):
     channel.set_fixed_reply("HELLO", "Hi")
     send_sms("KINDS")
     send_sms("HELLO")
-    send_sms("KINDS")  # starts again, as a new response
+    send_sms("KINDS")  # starts again, from the first question
     states = db.session.scalars(select(Conversation.state).order_by(Conversation.id)).all()
-    assert "_response" not in states[0]
+    assert "_answers" not in states[0]
 
 
 def test_the_demo_survey_answers_its_keyword_and_its_address(client, db_session, send_sms):
@@ -122,7 +157,7 @@ def test_the_demo_survey_answers_its_keyword_and_its_address(client, db_session,
     assert "What matters to you?" in client.get("/s/what-matters").get_data(as_text=True)
 
 
-def test_mydata_shows_that_the_phone_answered_and_delete_forgets_it_not_the_answers(
+def test_mydata_shows_that_the_phone_answered_and_delete_keeps_only_the_token(
     every_kind, send_sms, client, signed_in
 ):
     from changemakers.accounts.models import Role
@@ -138,8 +173,8 @@ def test_mydata_shows_that_the_phone_answered_and_delete_forgets_it_not_the_answ
     assert "Green" not in html  # what it answered is never linked to the phone
 
     send_sms("DELETE")
-    assert db.session.scalars(select(SurveyParticipation)).all() == []
-    assert len(db.session.scalars(select(SurveyResponse)).all()) == 1
+    assert len(db.session.scalars(select(SurveyParticipation)).all()) == 1  # the token stays
+    assert len(released_responses()) == 1
 
 
 def test_the_words_of_sms_answers_are_not_kept_with_the_phone(every_kind, send_sms):
@@ -149,7 +184,17 @@ def test_the_words_of_sms_answers_are_not_kept_with_the_phone(every_kind, send_s
     ).all()
     assert bodies[0] == "kinds"  # the keyword that started it
     assert bodies[1:] == [ANONYMOUS_ANSWER] * 6  # one a question asked
-    assert "more youth clubs near me" in str(db.session.scalar(select(SurveyResponse.answers)))
+    for received, handled, replies in db.session.execute(
+        select(InboundMessage.received_at, InboundMessage.handled_at, InboundMessage.replies).where(
+            InboundMessage.body_redacted == ANONYMOUS_ANSWER
+        )
+    ):
+        # the day only: the times of answers would order the phones that finished
+        assert received == handled
+        assert received.astimezone(LONDON).time() == time()
+        assert replies == []  # which question came next tells something of the answer
+    [response] = released_responses()
+    assert "more youth clubs near me" in str(response.answers)
 
 
 def test_a_disclosure_as_a_survey_answer_gets_urgent_help_and_the_survey_waits(

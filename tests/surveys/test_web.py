@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from changemakers.extensions import db
-from surveys.models import Channel, SurveyResponse
+from surveys import pool
+from surveys.models import Channel, SubmissionToken, SurveyResponse
 from tests.conftest import CSRF_INPUT
-from tests.surveys.conftest import EVERY_KIND
+from tests.surveys.conftest import EVERY_KIND, released_responses
 
 URL = "/s/every-kind"
 
@@ -29,7 +30,7 @@ def start(client):
     assert response.headers["Location"].endswith("?q=colour")
 
 
-def complete(client, change="call me on 07700 900123"):
+def answer_every_question(client, change="call me on 07700 900123"):
     start(client)
     answer(client, "colour", "Green")
     answer(client, "worries", "Exams", "Money")
@@ -38,15 +39,25 @@ def complete(client, change="call me on 07700 900123"):
     answer(client, "change", change)
     response = answer(client, "age", "14 to 15")
     assert response.headers["Location"].endswith("?q=check")
+
+
+def send(client):
     page = f"{URL}?q=check"
     return client.post(URL, data={"csrf_token": token(client, page), "action": "send"})
+
+
+def complete(client, change="call me on 07700 900123"):
+    answer_every_question(client, change)
+    return send(client)
 
 
 def test_a_young_person_completes_the_survey(client, every_kind):
     sent = complete(client)
     assert sent.status_code == 200
     assert "Thanks: the board will see the totals." in sent.get_data(as_text=True)
-    [response] = db.session.scalars(select(SurveyResponse)).all()
+    assert db.session.scalars(select(SurveyResponse)).all() == []  # waiting in the pool
+    assert pool.waiting_count(every_kind.survey_id) == 1
+    [response] = released_responses()
     assert response.channel is Channel.WEB
     assert response.answers == {
         "colour": "Green",
@@ -64,7 +75,86 @@ def test_a_finished_survey_cannot_be_sent_twice_from_the_same_browser(client, ev
     replayed = token(client, "/login")  # the session's token, as a replayed form carries it
     again = client.post(URL, data={"csrf_token": replayed, "action": "send"})
     assert "You've already answered this survey" in again.get_data(as_text=True)
-    assert len(db.session.scalars(select(SurveyResponse)).all()) == 1
+    assert len(released_responses()) == 1
+
+
+def test_a_replayed_send_with_a_saved_cookie_stores_nothing_and_says_already_sent(
+    client, every_kind, app
+):
+    answer_every_question(client)
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    saved = client.get_cookie(cookie).value
+    assert "Thanks" in send(client).get_data(as_text=True)
+    for _ in range(3):
+        client.set_cookie(cookie, saved)
+        replayed = send(client)
+        assert replayed.status_code == 200
+        assert "Your answers were already sent" in replayed.get_data(as_text=True)
+    assert len(released_responses()) == 1
+    assert len(db.session.scalars(select(SubmissionToken)).all()) == 1  # kept as spent
+
+
+def test_start_then_send_stores_nothing_and_asks_the_first_question(client, every_kind):
+    start(client)
+    sent = client.post(URL, data={"csrf_token": token(client), "action": "send"})
+    assert sent.status_code == 400
+    page = sent.get_data(as_text=True)
+    assert "Answer this question before you send your answers." in page
+    assert "Favourite colour?" in page
+    assert released_responses() == []
+
+
+def test_a_send_with_a_required_question_never_reached_stores_nothing(client, every_kind):
+    start(client)
+    answer(client, "colour", "Green")
+    answer(client, "worries", "Exams")
+    sent = client.post(URL, data={"csrf_token": token(client), "action": "send"})
+    assert sent.status_code == 400
+    assert "How safe do you feel?" in sent.get_data(as_text=True)
+    assert released_responses() == []
+
+
+def test_a_send_quicker_than_reading_is_refused_then_taken_once_the_time_is_up(
+    client, every_kind, app, monkeypatch
+):
+    from surveys import views
+
+    monkeypatch.setitem(app.config, "SURVEY_SECONDS_PER_QUESTION", 2)
+    now = [1_000_000.0]
+    monkeypatch.setattr(views.time, "time", lambda: now[0])
+    answer_every_question(client)
+    now[0] += 2 * 6 - 1  # six questions asked: 12 s at least
+    refused = send(client)
+    assert refused.status_code == 429
+    assert "quicker than anyone could read" in refused.get_data(as_text=True)
+    assert pool.waiting_count(every_kind.survey_id) == 0
+    now[0] += 1
+    assert "Thanks" in send(client).get_data(as_text=True)
+    assert len(released_responses()) == 1
+
+
+def test_responses_join_the_results_shuffled_once_the_threshold_wait(app, every_kind, monkeypatch):
+    monkeypatch.setitem(app.config, "SUPPRESSION_THRESHOLD", 3)
+    for number in range(3):
+        with app.test_client() as visitor:
+            complete(visitor, change=f"visitor {number}")
+            stored = db.session.scalars(select(SurveyResponse)).all()
+            assert len(stored) == (3 if number == 2 else 0)  # all at once, with the third
+    assert pool.waiting_count(every_kind.survey_id) == 0
+    assert sorted(r.answers["change"] for r in stored) == [f"visitor {n}" for n in range(3)]
+
+
+def test_starts_and_sends_from_one_address_are_limited_above_a_school_s_pace(client, every_kind):
+    from surveys import views
+
+    allowed = int(views.START_OR_SEND_LIMIT.split()[0])
+    assert allowed >= 120  # a school of 1,200 in a 20-minute tutor period, with room
+    for _ in range(allowed):
+        start(client)
+    refused = client.post(URL, data={"csrf_token": token(client), "action": "start"})
+    assert refused.status_code == 429
+    answered = answer(client, "colour", "Green")  # answering pages are not held back
+    assert answered.status_code == 302
 
 
 def test_a_skipped_required_question_is_explained_at_the_top_and_beside_it(client, every_kind):
@@ -197,3 +287,25 @@ def test_an_answer_in_immediate_danger_puts_999_first(client, every_kind):
     assert next_page.index("999") < next_page.index("Childline")
     alert = db.session.scalars(select(Alert)).one()
     assert (alert.category, alert.severity) == ("self_harm", AlertSeverity.IMMEDIATE)
+
+
+def test_a_send_with_every_question_skipped_stores_nothing(client, db_session):
+    from surveys import services
+
+    services.load_published(
+        {
+            "title": "All optional",
+            "slug": "all-optional",
+            "questions": [
+                {"id": "idea", "kind": "free_text", "text": "Any idea?", "required": False}
+            ],
+        }
+    )
+    url = "/s/all-optional"
+    client.post(url, data={"csrf_token": token(client, url), "action": "start"})
+    skipped = client.post(url, data={"csrf_token": token(client, url), "q": "idea", "answer": ""})
+    assert skipped.headers["Location"].endswith("?q=check")
+    sent = client.post(url, data={"csrf_token": token(client, url), "action": "send"})
+    assert sent.status_code == 400
+    assert "answered any question yet" in sent.get_data(as_text=True)
+    assert released_responses() == []

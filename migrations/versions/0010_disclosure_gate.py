@@ -2,18 +2,21 @@
 key perturbation of the findings; the Changemakers' coding of free-text answers (a codebook of
 themes per question, each coder's reading of each answer) and quotes proposed for the board.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
+
+# As survey_responses.id (0009): random 53-bit ids, the rowid on SQLite.
+RESPONSE_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
@@ -49,7 +52,7 @@ def upgrade() -> None:
     op.create_table(
         "survey_codings",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("response_id", sa.Integer(), nullable=False),
+        sa.Column("response_id", RESPONSE_ID, nullable=False),
         sa.Column("question_id", sa.String(length=64), nullable=False),
         sa.Column("coder_id", sa.Integer(), nullable=False),
         sa.Column("theme_id", sa.Integer(), nullable=True),
@@ -86,7 +89,7 @@ def upgrade() -> None:
     op.create_table(
         "survey_quotes",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("response_id", sa.Integer(), nullable=False),
+        sa.Column("response_id", RESPONSE_ID, nullable=False),
         sa.Column("question_id", sa.String(length=64), nullable=False),
         sa.Column("theme_id", sa.Integer(), nullable=False),
         sa.Column("proposed_by", sa.Integer(), nullable=False),
