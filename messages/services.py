@@ -482,7 +482,7 @@ class DatabaseContext:
 
     def opt_out(self) -> None:
         contact = self._ensure_contact()
-        opt_out_participant(contact.id, self.pseudonym, self.now)
+        opt_out_participant(contact.id, self.pseudonym, self.now, contact.in_desk_thread)
         contact.opted_out = True
         contact.in_conversation = self._stored_flag = False
         self.bodies_forgotten = True
@@ -692,15 +692,19 @@ def expire_conversations(now: datetime, batch: int = 500) -> int:
     return len(rows)
 
 
-def opt_out_participant(contact_id: int, pseudonym: str, now: datetime) -> None:
+def opt_out_participant(
+    contact_id: int, pseudonym: str, now: datetime, in_desk_thread: bool = True
+) -> None:
     """STOP: no more texts. The number goes, conversations end, whatever was waiting to be sent
     is cancelled, and the bodies of their messages are forgotten; the pseudonym stays so that
-    nobody texts them again."""
+    nobody texts them again. ``in_desk_thread``: the contact's flag that a desk conversation
+    may be open (when it is not, there is no thread to end)."""
     _execute("opt_out_contact", contact_id=contact_id, now=now)
     _end_open_conversations(contact_id, "opted_out", now)
     outbox.cancel_pending(contact_id, now)
     _execute("forget_bodies", sender=pseudonym)
-    alerts.end_threads_of(pseudonym, "opted_out", now)
+    if in_desk_thread:
+        alerts.end_threads_of(pseudonym, "opted_out", now)
 
 
 def opted_out_at_twilio(contact_id: int, now: datetime) -> None:

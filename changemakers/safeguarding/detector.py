@@ -177,12 +177,23 @@ class Detector:
         # The first word of each term, so a message is only tried where a term can start.
         self._index = _Index(self._terms)
         self._idiom_index = _Index({"idioms": self._idioms})
-        # Concepts in the order they can be completed: a concept's terms that name another
-        # concept are tried once that one is complete.
-        self._ref_terms = {
-            name: [term for term in terms if any(element[0] == "ref" for element in term)]
-            for name, terms in self._terms.items()
-        }
+        # Terms that name another concept, tried in the order concepts can be completed (a
+        # concept after those it names), each filed under one word it needs, so that a message
+        # only tries those whose word it holds (most name a word besides the concept).
+        rank = {name: at for at, name in enumerate(self._order)}
+        self._ref_terms_by_word: dict[str, list[tuple[int, str, Term]]] = defaultdict(list)
+        self._ref_terms_always: list[tuple[int, str, Term]] = []
+        for name, terms in self._terms.items():
+            for term in terms:
+                needs = _needs(term)
+                if not needs.concepts:
+                    continue
+                entry = (rank[name], name, term)
+                if needs.words:
+                    for word in min(needs.words, key=len):
+                        self._ref_terms_by_word[word].append(entry)
+                else:
+                    self._ref_terms_always.append(entry)
 
     # Compiling -------------------------------------------------------------------------------
 
@@ -311,24 +322,24 @@ class Detector:
             if masked:
                 present = set().union(*(word.forms for word in reading.words))
         self._match_words(self._index, reading, present)
-        for name in self._order:
-            for term in self._ref_terms[name]:
-                if not _needs(term).met(present, reading.spans):
-                    continue
-                kind, value = term[0]
-                starts = (
-                    list(reading.spans[value])
-                    if kind == "ref"
-                    else [
-                        at
-                        for at, word in enumerate(reading.words)
-                        if not value.isdisjoint(word.forms)
-                    ]
-                )
-                for at in starts:
-                    ends = self._ends(term, at, reading)
-                    if ends:
-                        reading.add(name, at, ends)
+        candidates = set(self._ref_terms_always)
+        for word in present:
+            candidates.update(self._ref_terms_by_word.get(word, ()))
+        for _, name, term in sorted(candidates, key=lambda entry: entry[0]):
+            if not _needs(term).met(present, reading.spans):
+                continue
+            kind, value = term[0]
+            starts = (
+                list(reading.spans[value])
+                if kind == "ref"
+                else [
+                    at for at, word in enumerate(reading.words) if not value.isdisjoint(word.forms)
+                ]
+            )
+            for at in starts:
+                ends = self._ends(term, at, reading)
+                if ends:
+                    reading.add(name, at, ends)
         return reading
 
     def check(self, text: str) -> Verdict:
