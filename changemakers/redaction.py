@@ -1,24 +1,25 @@
 """Redaction of personal details in free text.
 
 Young people type all sorts into free-text answers and messages: their own number, a friend's
-Snapchat, an address. Free text is redacted before it reaches the database (DESIGN.md,
-"Anonymity"): phone numbers, email addresses, UK postcodes, URLs and social handles are replaced
-by the tags ``[phone]``, ``[email]``, ``[postcode]``, ``[url]`` and ``[handle]``; everything else,
-spacing and punctuation included, is kept as it was. ``RedactingFilter`` does the same for phone
-numbers and emails in log records, so a number never reaches a log.
+Snapchat, an address. Free text is redacted before it reaches the database (``docs/dpia.md``,
+"The nature of the processing"): phone numbers, email addresses, UK postcodes, URLs and social
+handles are replaced by the tags ``[phone]``, ``[email]``, ``[postcode]``, ``[url]`` and
+``[handle]``; everything else, spacing and punctuation included, is kept as it was.
+``RedactingFilter`` does the same for phone numbers and emails in log records, so a number never
+reaches a log.
 
 Phone numbers are found by a regular expression for a run of digits joined by the separators
 people use, and those they use to slip a number past a filter (spaces, dots, commas, dashes,
 underscores, slashes, brackets, a leading ``+``, up to three at a time), then by the digits
 (``_phone_start``). Dates standing on their own are set aside first. A run is a phone number
 from the first group of digits that starts 9 or more shaped like a UK number (0, 44, or a
-mobile's ten without the 0), or 7 or more after a ``+``; otherwise, as a whole, when it has 9
-to 15 digits grouped like a number, with no comma, underscore or slash and no year among its
-words. ``phonenumbers.PhoneNumberMatcher`` is not used: at its default leniency it skips numbers
-that are not allocated (Ofcom's drama range ``07700 900xxx``, a mistyped digit), it is much
-slower, and here over-redaction is the safe side. Ordinary numbers survive: "I'm 14", "year 9",
-"2 or 3 times", "at 10:30", "£20", "1,000,000,000", "12/03/2024 10:30", "2023/2024/2025",
-"1, 2, 3, 4, 5, 6, 7, 8, 9, 10".
+mobile's ten without the 0), or 7 or more after a ``+``; otherwise, as a whole, when it has 9 to
+15 digits grouped like a number, with no comma, underscore or slash and no year among its words.
+``phonenumbers.PhoneNumberMatcher`` is not used: at its default leniency it skips numbers that
+are not allocated (Ofcom's drama range ``07700 900xxx``, a mistyped digit), it is much slower,
+and here over-redaction is the safe side. Ordinary numbers survive: "I'm 14", "year 9", "2 or 3
+times", "at 10:30", "£20", "1,000,000,000", "12/03/2024 10:30", "2023/2024/2025", "1, 2, 3, 4,
+5, 6, 7, 8, 9, 10".
 
 Emails spelled out to dodge a filter ("bob at gmail dot com", "bob (at) gmail (dot) co (dot)
 uk", "bob @ gmail . com", "bob at hotmail") are found by a second expression, tried only when
@@ -30,18 +31,18 @@ All five kinds are one compiled pattern, applied left to right as ``re.sub`` wou
 only from the start of a word that holds a trigger character (a digit, "@", "/", or a "." before
 a letter or digit), found by a fast scan: most of a message is never looked at twice. Each
 alternative can only start at the beginning of a run (a look-behind refuses the middle of one)
-and has no nested ambiguity, so the time stays linear even on hostile input such as
-``"1 " * 5000``.
+and has no nested ambiguity, so the time stays linear even on hostile input such as ``"1 " *
+5000``.
 
-Handles given after the app's name rather than an "@" ("snap: bob99", "my insta is bob_99")
-are found by a third expression, tried only where an app's name is.
+Handles given after the app's name rather than an "@" ("snap: bob99", "my insta is bob_99") are
+found by a third expression, tried only where an app's name is.
 
 Known limitations: numbers written in words ("oh seven seven...") or split by letters, handles
-given with neither an "@" nor an app's name ("add bob99"), a foreign number written without
-its ``+`` and ending in a year-like group ("415 555 2024"), and "bob at example.com" (read as
-"look at example.com": the link is tagged, "bob" kept) are not caught whole. A short number
-typed right next to a phone number is usually kept ("I'm 14 07700 900123") but may be swallowed
-into the ``[phone]`` tag; long plain numbers that are not phone numbers (an order number) may be
+given with neither an "@" nor an app's name ("add bob99"), a foreign number written without its
+``+`` and ending in a year-like group ("415 555 2024"), and "bob at example.com" (read as "look
+at example.com": the link is tagged, "bob" kept) are not caught whole. A short number typed
+right next to a phone number is usually kept ("I'm 14 07700 900123") but may be swallowed into
+the ``[phone]`` tag; long plain numbers that are not phone numbers (an order number) may be
 tagged ``[phone]``.
 """
 

@@ -1,10 +1,10 @@
 """Spotting messages where a young person may be in danger or disclosing harm.
 
-DESIGN.md, "Safeguarding" (and ``docs/safeguarding.md``): every inbound text passes the
-detector before anything else answers it. The detector reads young people's writing (slang,
-text-speak, misspellings, lemmas: ``language``) and applies concept rules that reviewers can
-read and edit (``detector``, ``rules.yaml``); its labelled corpus (``corpus.tsv``) is re-run on
-every change (``evaluation``). Nothing here knows Flask or the database.
+``docs/safeguarding.md``: every inbound text passes the detector before anything else answers
+it. The detector reads young people's writing (slang, text-speak, misspellings, lemmas:
+``language``) and applies concept rules that reviewers can read and edit (``detector``,
+``rules.yaml``); its labelled corpus (``corpus.tsv``) is re-run on every change
+(``evaluation``). Nothing here knows Flask or the database.
 """
 
 from __future__ import annotations

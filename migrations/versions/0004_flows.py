@@ -15,7 +15,8 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-# The services DESIGN.md names, to be checked by reviewers by this date.
+# The services the signposting directory ships with (``messages/signposting.py``), to be
+# checked by reviewers by this date.
 SHIPPED_SIGNPOSTS = [
     ("emergency", "Emergency services", "999", "999", "24 hours", "anyone in danger now"),
     (
