@@ -88,7 +88,7 @@ class RouterContext(Protocol):
 
     def want_updates(self, wanted: bool) -> None: ...
 
-    def safeguarding_matches(self, text: str) -> Verdict:
+    def check_safeguarding(self, text: str) -> Verdict:
         """The detector's verdict on ``text`` (truthy when it suggests danger)."""
         ...
 
@@ -175,7 +175,7 @@ def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None
 def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     if context.is_keyword(message.word):
         return None  # the service's own word ("KNIFE") is a request for information
-    verdict = context.safeguarding_matches(message.text)
+    verdict = context.check_safeguarding(message.text)
     if not verdict:
         return None
     in_desk_thread = context.raise_alert(verdict)

@@ -504,7 +504,7 @@ class DatabaseContext:
         self._contact = None
         self.erased = True
 
-    def safeguarding_matches(self, text: str) -> Verdict:
+    def check_safeguarding(self, text: str) -> Verdict:
         return detector_in_force().check(text)
 
     def when_read(self) -> str:

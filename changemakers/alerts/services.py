@@ -114,6 +114,9 @@ def raise_alert(
     it goes into that alert's thread, flagged for the reviewer (and an immediate danger
     raises the alert's severity)."""
     excerpt = redact(excerpt)
+    # The reasons quote the words the young person typed (a "*" or "..." of a rule can take in
+    # anything): redacted like the excerpt.
+    matched = [redact(reason) for reason in matched]
     threaded = open_thread_of(pseudonym) if pseudonym else None
     if threaded is not None:
         now = utcnow()

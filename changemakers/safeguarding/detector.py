@@ -380,9 +380,6 @@ class Detector:
                 shown.append(f"{name.replace('_', ' ')} “{typed}”")
         return f"{rule.name}: {', '.join(shown)}"
 
-    def alerts(self, text: str) -> bool:
-        return self.check(text).alert
-
 
 def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key)

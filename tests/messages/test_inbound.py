@@ -302,3 +302,11 @@ def test_a_megabyte_body_is_cut_like_any_long_one(send_sms):
     stored = db.session.scalars(select(InboundMessage.body_redacted)).one()
     assert stored.startswith("I need help I need help") and stored.endswith(services.CUT)
     assert len(stored) <= services.MAX_BODY + len(services.CUT)
+
+
+def test_the_reasons_an_alert_gives_keep_no_number_in_clear(send_sms):
+    """A rule's "..." can take in any word the young person typed, a number among them."""
+    send_sms("i took 07700900123 whole packet of pills")
+    alert = db.session.scalars(select(Alert)).one()
+    assert alert.matched and "07700900123" not in " ".join(alert.matched)
+    assert "[phone]" in " ".join(alert.matched)

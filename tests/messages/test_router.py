@@ -31,7 +31,7 @@ class FakeContext:
     def erase(self):
         self.events.append("erase")
 
-    def safeguarding_matches(self, text):
+    def check_safeguarding(self, text):
         return shipped_detector().check(text)
 
     def raise_alert(self, verdict):
