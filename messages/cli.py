@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import signal
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,11 +11,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from changemakers.content import files
+from changemakers.content.cli import import_content
 from changemakers.database import utcnow
-from changemakers.lifecycle import ContentProblems
 from changemakers.logs import configure_logging
 from messages import services
-from messages.flows import files
 from messages.flows import services as flow_services
 from messages.gateways import GatewayUnavailable, gateway_from_config
 from messages.worker import Dispatcher
@@ -137,13 +136,3 @@ def import_flow(source: Any) -> None:
     """
     version = import_content(source, flow_services.import_flow, "flow")
     click.echo(f"Imported as draft version {version.number} of flow {version.content['name']!r}.")
-
-
-def import_content(source: Any, importer: Callable[[Any, None], Any], what: str) -> Any:
-    """A file read by ``importer`` into a new draft, or a clear refusal listing every problem."""
-    try:
-        return importer(files.load(source.read(), source.name), None)
-    except ContentProblems as error:
-        raise click.ClickException(
-            f"the {what} was not imported:\n" + "\n".join(f"  - {p}" for p in error.problems)
-        ) from None

@@ -51,6 +51,11 @@ class Turn:
 
 class ConversationKind(Protocol):
     name: str
+    label: str  # what a Changemaker picks a flow's jump by, such as "a survey"
+
+    def exists(self, ref: str) -> bool:
+        """Whether ``ref`` names one of this kind that a conversation can start on now."""
+        ...
 
     def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
         """Begin, when a keyword naming this kind arrives. ``participant`` is the sender's
@@ -74,6 +79,11 @@ def register(kind: ConversationKind) -> None:
 
 def kind_named(name: str) -> ConversationKind | None:
     return _kinds.get(name)
+
+
+def jump_targets() -> list[ConversationKind]:
+    """The kinds a flow's jump step may start besides a flow, which it names by keyword."""
+    return [kind for name, kind in sorted(_kinds.items()) if name != "flow"]
 
 
 def without_links(state: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from changemakers.content import files
 from messages import services
-from messages.flows import files
 from messages.flows import services as flows
 from messages.gateways import gateway_from_config
 from messages.worker import Dispatcher, run_in_background

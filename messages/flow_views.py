@@ -16,29 +16,29 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from changemakers.access import roles_allowed
+from changemakers.content import files
+from changemakers.content.forms import ImportForm, ReturnForm
+from changemakers.content.lifecycle import ContentProblems, ContentStatus, LifecycleError
+from changemakers.content.pages import REVIEWERS, WRITERS, press
+from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
-from changemakers.lifecycle_pages import REVIEWERS, WRITERS, press
-from messages import bp, services
-from messages.flows import editing, engine, examples, files, picture
+from messages import bp, conversations, services
+from messages.flows import editing, engine, examples, picture
 from messages.flows import services as flows
 from messages.flows.changes import changes
-from messages.flows.definition import from_data
+from messages.flows.definition import from_data, jump_targets
 from messages.forms import (
     OPTION_ROWS,
     ExampleForm,
     FlowSettingsForm,
-    ImportForm,
     NewFlowForm,
     NewStepForm,
-    ReturnForm,
     StepForm,
     TryForm,
 )
 from messages.models import Flow, FlowVersion
 from messages.router import keyword_of
-from messages.segments import sms_length
 
 
 def _version_or_404(flow_id: int, number: int) -> FlowVersion:
@@ -190,7 +190,13 @@ def _step_form_data(step: dict[str, Any]) -> dict[str, Any]:
         for o in step.get("options", [])
     ]
     options += [{"label": "", "replies": "", "next": ""}] * (OPTION_ROWS - len(options))
-    return {**step, "options": options[:OPTION_ROWS]}
+    jump = next(iter(jump_targets(step)), None) if step.get("kind") == "jump" else None
+    return {
+        **step,
+        "options": options[:OPTION_ROWS],
+        "to_kind": jump.kind if jump else "",
+        "to_ref": jump.ref if jump else "",
+    }
 
 
 def _step_fields(form: StepForm) -> dict[str, Any]:
@@ -215,8 +221,14 @@ def _step_fields(form: StepForm) -> dict[str, Any]:
         else "",
         "after": (form.after.data or "").strip() if kind == "follow_up" else "",
         "flow": (form.flow.data or "").strip().upper() if kind == "jump" else "",
-        "survey": (form.survey.data or "").strip() if kind == "jump" else "",
+        **(_jump_fields(form) if kind == "jump" else {}),
     }
+
+
+def _jump_fields(form: StepForm) -> dict[str, str]:
+    """A jump to another kind of conversation, in the file's form ``<kind>: <reference>``."""
+    ref = (form.to_ref.data or "").strip()
+    return {form.to_kind.data: ref} if form.to_kind.data and ref else {}
 
 
 @bp.route("/flows/<int:flow_id>/v<int:number>/steps/<step_id>", methods=["GET", "POST"])
@@ -231,6 +243,9 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
         SelectChoice(s, s) for s in version.content["steps"] if s != step_id
     ]
     form.next.choices = targets
+    form.to_kind.choices = [SelectChoice("", "— not another kind —")] + [
+        SelectChoice(kind.name, kind.label) for kind in conversations.jump_targets()
+    ]
     for entry in form.options:
         entry.form.next.choices = targets
     if form.validate_on_submit():

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,8 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from changemakers.lifecycle import ContentProblems
-from messages.flows import files
 from messages.signposting import Entry
 
 OPTION_ROWS = 6
@@ -106,7 +103,8 @@ class StepForm(FlaskForm):
         "Wait before the next message", description="Such as 2d.", validators=[Length(max=8)]
     )
     flow = StringField("Jump to the flow with keyword", validators=[Length(max=32)])
-    survey = StringField("Jump to the survey", validators=[Length(max=64)])
+    to_kind = SelectField("Or jump to", validate_choice=False)
+    to_ref = StringField("Its short name", validators=[Length(max=64)])
     options = FieldList(FormField(OptionForm), min_entries=OPTION_ROWS, max_entries=OPTION_ROWS)
 
 
@@ -133,28 +131,6 @@ class ExampleForm(FlaskForm):
         description="A few words from each message is enough.",
         validators=[Length(max=2000)],
     )
-
-
-class ReturnForm(FlaskForm):
-    comment = TextAreaField(
-        "What needs changing",
-        validators=[DataRequired("Say what needs changing"), Length(max=2000)],
-    )
-
-
-class ImportForm(FlaskForm):
-    """A flow or survey file to read into a new draft."""
-
-    file = FileField(
-        "A YAML or JSON file",
-        validators=[FileRequired("Choose a file"), FileSize(256 * 1024, message="Too big")],
-    )
-
-    def content(self) -> Any:
-        """What the file holds; ``ContentProblems`` says why it cannot be read."""
-        if not self.validate_on_submit():
-            raise ContentProblems([e for errors in self.errors.values() for e in errors])
-        return files.load_upload(self.file.data)
 
 
 class TryForm(FlaskForm):

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from changemakers.content.lifecycle import VersionedContent
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
-from changemakers.lifecycle import VersionedContent
 
 
 class Contact(Model):

@@ -11,8 +11,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from messages.cli import import_content
-from messages.flows import files
+from changemakers.content import files
+from changemakers.content.cli import import_content
 from surveys import services
 from surveys.definition import to_data
 from surveys.findings import comparison_csv_rows, csv_rows

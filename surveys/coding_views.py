@@ -9,8 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from changemakers.access import roles_allowed
+from changemakers.content.pages import REVIEWERS, WRITERS
 from changemakers.extensions import db
-from changemakers.lifecycle_pages import REVIEWERS, WRITERS
 from surveys import bp, coding, services
 from surveys.definition import Question
 from surveys.models import Survey

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from changemakers.content import files
 from changemakers.extensions import db
-from messages.flows import files
 from surveys import services, synthetic
 from surveys.models import SurveyResponse
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from messages.flows.editing import EditError, new_step_id
+from changemakers.content.editing import EditError, new_id
 
 
 def starter(title: str, slug: str) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def _index(data: dict[str, Any], question_id: str) -> int:
 
 def add_question(data: dict[str, Any], text: str, kind: str) -> tuple[dict[str, Any], str]:
     changed = copy.deepcopy(data)
-    question_id = new_step_id(text, {q["id"] for q in changed["questions"]})
+    question_id = new_id(text, {q["id"] for q in changed["questions"]})
     question: dict[str, Any] = {"id": question_id, "kind": kind, "text": text.strip()}
     if kind in ("single_choice", "multiple_choice"):
         question["options"] = ["Yes", "No"]

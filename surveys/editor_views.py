@@ -12,14 +12,14 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from changemakers.access import roles_allowed
+from changemakers.content import files
+from changemakers.content.editing import EditError
+from changemakers.content.forms import ImportForm, ReturnForm
+from changemakers.content.lifecycle import ContentProblems, ContentStatus, LifecycleError
+from changemakers.content.pages import REVIEWERS, WRITERS, press
+from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
-from changemakers.lifecycle_pages import REVIEWERS, WRITERS, press
-from messages.flows import files
-from messages.flows.editing import EditError
-from messages.forms import ImportForm, ReturnForm
-from messages.segments import sms_length
 from surveys import answers as parsing
 from surveys import bp, editing, services
 from surveys.definition import from_data

@@ -28,9 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from changemakers.content.lifecycle import VersionedContent
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import Model
-from changemakers.lifecycle import VersionedContent
 from surveys.gate import new_record_key
 
 

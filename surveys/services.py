@@ -14,11 +14,12 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 
-from changemakers import cache, lifecycle
+from changemakers import cache
 from changemakers.accounts.models import StaffUser
+from changemakers.content import lifecycle
+from changemakers.content.lifecycle import ContentProblems, ContentStatus
 from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
 from messages.conversations import Turn
@@ -286,6 +287,7 @@ class SurveyConversation:
     """
 
     name = KIND
+    label = "a survey"
 
     def exists(self, ref: str) -> bool:
         """For a flow's jump: a survey with this address is live."""

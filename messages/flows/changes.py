@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from messages.flows.definition import jump_targets
+
 FIELD_NAMES = {
     "kind": "kind",
     "text": "message",
@@ -14,7 +16,6 @@ FIELD_NAMES = {
     "expires_after": "wait for a reply",
     "after": "follow-up delay",
     "flow": "jump to flow",
-    "survey": "jump to survey",
 }
 
 
@@ -33,6 +34,8 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
         for field, label in FIELD_NAMES.items():
             if old_steps[step_id].get(field) != new_steps[step_id].get(field):
                 found.append(f"Step {step_id!r}: the {label} changed.")
+        if jump_targets(old_steps[step_id]) != jump_targets(new_steps[step_id]):
+            found.append(f"Step {step_id!r}: where it jumps to changed.")
     found += [f"Step {s!r} was removed." for s in old_steps if s not in new_steps]
     if before.get("examples") != after.get("examples"):
         found.append("The example conversations changed.")

@@ -35,10 +35,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from changemakers.lifecycle import ContentProblems
+from changemakers.content.lifecycle import ContentProblems
 
 STEP_KINDS = ("message", "question", "free_text", "follow_up", "jump", "end")
 WAITING_KINDS = ("question", "free_text")
+# What a step may hold; any other field of a jump step names a conversation kind.
+STEP_FIELDS = frozenset(
+    {"kind", "text", "next", "options", "hint", "expires_after", "after", "flow"}
+)
 DEFAULT_EXPIRY = timedelta(days=3)
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -69,6 +73,15 @@ class Option:
 
 
 @dataclass(frozen=True)
+class JumpTarget:
+    """A conversation of another registered kind (``messages.conversations``), written in a
+    flow file as ``<kind>: <reference>``."""
+
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
 class Step:
     id: str
     kind: str
@@ -79,7 +92,7 @@ class Step:
     expires_after: timedelta = DEFAULT_EXPIRY
     after: timedelta | None = None  # follow_up: how long to wait
     flow: str | None = None  # jump: another flow's keyword
-    survey: str | None = None  # jump: a survey's reference
+    to: JumpTarget | None = None  # jump: a conversation of another kind
 
     @property
     def waits(self) -> bool:
@@ -186,9 +199,25 @@ def _step(step_id: str, raw: object, problems: list[str]) -> Step | None:
         options=tuple(options),
         hint=_text(raw.get("hint")),
         flow=_text(raw.get("flow")).upper() or None,
-        survey=_text(raw.get("survey")) or None,
+        to=_jump_target(step_id, raw, problems) if kind == "jump" else None,
         **values,
     )
+
+
+def jump_targets(raw: Mapping[str, Any]) -> list[JumpTarget]:
+    """A jump step's fields other than a step's own: each names a kind of conversation."""
+    return [
+        JumpTarget(str(name), _text(value).strip())
+        for name, value in raw.items()
+        if name not in STEP_FIELDS and _text(value).strip()
+    ]
+
+
+def _jump_target(step_id: str, raw: Mapping[str, Any], problems: list[str]) -> JumpTarget | None:
+    targets = jump_targets(raw)
+    if len(targets) > 1:
+        problems.append(f"step {step_id} jumps to more than one place")
+    return targets[0] if targets else None
 
 
 def to_data(flow: FlowDefinition) -> dict[str, Any]:
@@ -208,9 +237,11 @@ def to_data(flow: FlowDefinition) -> dict[str, Any]:
             fields["expires_after"] = format_duration(step.expires_after)
         if step.after is not None:
             fields["after"] = format_duration(step.after)
-        for name in ("flow", "survey", "next"):
+        for name in ("flow", "next"):
             if getattr(step, name):
                 fields[name] = getattr(step, name)
+        if step.to is not None:
+            fields[step.to.kind] = step.to.ref
         steps[step.id] = fields
     return {
         "name": flow.name,

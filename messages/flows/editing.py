@@ -7,12 +7,9 @@ import copy
 import re
 from typing import Any
 
+from changemakers.content.editing import EditError, new_id
+
 STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_NOT_ID = re.compile(r"[^a-z0-9]+")
-
-
-class EditError(Exception):
-    """The change cannot be made; the message says why."""
 
 
 def starter(name: str, keyword: str) -> dict[str, Any]:
@@ -31,19 +28,9 @@ def starter(name: str, keyword: str) -> dict[str, Any]:
     }
 
 
-def new_step_id(label: str, taken: set[str]) -> str:
-    base = _NOT_ID.sub("_", label.lower()).strip("_")[:24] or "step"
-    if not base[0].isalpha():
-        base = "step_" + base
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}_{number}", number + 1
-    return candidate
-
-
 def add_step(data: dict[str, Any], label: str, kind: str) -> tuple[dict[str, Any], str]:
     changed = copy.deepcopy(data)
-    step_id = new_step_id(label, set(changed["steps"]))
+    step_id = new_id(label, set(changed["steps"]))
     changed["steps"][step_id] = {"kind": kind, "text": ""}
     return changed, step_id
 

@@ -138,9 +138,9 @@ def _advance(flow: FlowDefinition, step_id: str | None, state: dict[str, Any], r
             continue
         if step.kind == "jump":
             run.say(step.text)
-            hand_over = (
-                HandOver(keyword=step.flow) if step.flow else HandOver("survey", step.survey)
-            )
+            hand_over = HandOver(keyword=step.flow)
+            if step.to is not None:
+                hand_over = HandOver(kind=step.to.kind, ref=step.to.ref)
             return Turn(
                 run.replies,
                 None,

@@ -1,4 +1,4 @@
-"""Flows in the database: versions through their lifecycle (``changemakers.lifecycle``), the
+"""Flows in the database: versions through their lifecycle (``changemakers.content.lifecycle``), the
 keyword each published flow answers to, and the conversation kind that runs them."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import and_, delete, select
 
-from changemakers import cache, lifecycle, privacy
+from changemakers import cache, privacy
 from changemakers.accounts.models import StaffUser
+from changemakers.content import lifecycle
+from changemakers.content.lifecycle import ContentProblems, ContentStatus
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentProblems, ContentStatus
 from changemakers.redaction import redact
 from messages import conversations, services, signposting
 from messages import signpost_services as directory
@@ -35,17 +36,16 @@ def _taken_keywords(flow_id: int | None) -> set[str]:
     return {row.word for row in rows if not (row.kind == KIND and row.ref == own)}
 
 
-def _survey_exists(ref: str) -> bool:
-    kind = conversations.kind_named("survey")
-    exists = getattr(kind, "exists", None)
-    return bool(exists(ref)) if callable(exists) else False
+def _conversation_exists(kind_name: str, ref: str) -> bool:
+    kind = conversations.kind_named(kind_name)
+    return kind is not None and kind.exists(ref)
 
 
 def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[str]:
     """What stops a flow going for review: validation, then each failing example."""
     signposts = services.current_signposts()
     found = validation.problems(
-        definition, _taken_keywords(flow_id), set(signposts), _survey_exists
+        definition, _taken_keywords(flow_id), set(signposts), _conversation_exists
     )
     if found:
         return found  # examples of a broken flow would only repeat its problems
@@ -245,6 +245,10 @@ class FlowConversation:
     id, and a conversation stays on the version it started on."""
 
     name = KIND
+    label = "a message flow"
+
+    def exists(self, ref: str) -> bool:
+        return ref.isdecimal() and _published_version_id(int(ref)) is not None
 
     def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
         version_id = _published_version_id(int(ref)) if ref and ref.isdecimal() else None

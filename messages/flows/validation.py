@@ -21,11 +21,12 @@ def problems(
     flow: FlowDefinition,
     taken_keywords: Collection[str] = (),
     signpost_names: Collection[str] = (),
-    survey_exists: Callable[[str], bool] = lambda ref: True,
+    conversation_exists: Callable[[str, str], bool] = lambda kind, ref: True,
 ) -> list[str]:
     """Every problem, in the order the steps are written; an empty list when the flow is fine.
 
-    ``taken_keywords`` are the words other flows, surveys or replies already use.
+    ``taken_keywords`` are the words other flows, surveys or replies already use;
+    ``conversation_exists`` says whether a jump's kind of conversation has that reference.
     """
     found: list[str] = []
     keyword = keyword_of(flow.keyword)
@@ -40,7 +41,7 @@ def problems(
     if flow.start not in flow.steps:
         found.append(f"The flow starts at {flow.start!r}, but there is no step of that name.")
     for step in flow.steps.values():
-        found.extend(_step_problems(step, flow, signpost_names, survey_exists))
+        found.extend(_step_problems(step, flow, signpost_names, conversation_exists))
     found.extend(_unreachable(flow))
     found.extend(_loops_with_no_reply(flow))
     return found
@@ -50,7 +51,7 @@ def _step_problems(
     step: Step,
     flow: FlowDefinition,
     signpost_names: Collection[str],
-    survey_exists: Callable[[str], bool],
+    conversation_exists: Callable[[str, str], bool],
 ) -> Iterator[str]:
     name = f"Step {step.id!r}"
     if step.kind in ("message", "question", "free_text") and not step.text.strip():
@@ -62,12 +63,12 @@ def _step_problems(
     if step.kind == "follow_up" and not step.after:
         yield f"{name} needs to say how long to wait, such as 2d."
     if step.kind == "jump":
-        if bool(step.flow) == bool(step.survey):
+        if bool(step.flow) == bool(step.to):
             yield f"{name} must jump to one flow (its keyword) or one survey."
         elif step.flow and keyword_of(step.flow) == keyword_of(flow.keyword):
             yield f"{name} jumps to this same flow: use a next step instead."
-        elif step.survey and not survey_exists(step.survey):
-            yield f"{name} jumps to a survey that does not exist: {step.survey}."
+        elif step.to and not conversation_exists(step.to.kind, step.to.ref):
+            yield f"{name} jumps to a {step.to.kind} that does not exist: {step.to.ref}."
     for target in _targets(step):
         if target not in flow.steps:
             yield f"{name} goes to {target!r}, but there is no step of that name."

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from changemakers.accounts.models import Role
 from changemakers.audit.models import AuditEvent
+from changemakers.content.lifecycle import ContentStatus, LifecycleError
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentStatus, LifecycleError
 from messages import signpost_services as directory
 from messages import signposting
 from messages.flows import services as flows

@@ -17,7 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from changemakers.accounts.models import Role
-from messages.flows import editing, files
+from changemakers.content import files
+from messages.flows import editing
 from tests.conftest import TEST_PASSWORD
 from tests.security.conftest import (
     CSRF_REFUSED,

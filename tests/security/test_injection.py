@@ -92,7 +92,7 @@ def writer(client, make_staff) -> StaffUser:
 def step_form(text: str, **fields: str) -> dict[str, str]:
     """The step editor's form: a message step saying ``text``, then the goodbye."""
     data = {"kind": "message", "text": text, "next": "goodbye", "hint": "", "expires_after": ""}
-    data.update({"after": "", "flow": "", "survey": ""})
+    data.update({"after": "", "flow": "", "to_kind": "", "to_ref": ""})
     for row in range(6):
         data.update({f"options-{row}-{name}": "" for name in ("label", "replies", "next")})
     return {**data, **fields}

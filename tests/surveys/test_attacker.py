@@ -32,8 +32,8 @@ from sqlalchemy import insert, select
 
 from changemakers.accounts.models import Role
 from changemakers.cli import cli
+from changemakers.content import files
 from changemakers.extensions import db
-from messages.flows import files
 from surveys import findings, gate, services, synthetic
 from surveys.definition import Question, SurveyDefinition, from_data
 from surveys.demo import DEMO_SURVEYS

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from changemakers.accounts.models import Role
+from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentStatus
 from surveys.models import SurveyVersion
 from tests.conftest import post_form, sign_in
 

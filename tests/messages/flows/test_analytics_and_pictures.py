@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from changemakers.content.editing import EditError, new_id
 from messages.flows.analytics import summarise
 from messages.flows.changes import changes
 from messages.flows.definition import from_data
-from messages.flows.editing import EditError, add_step, delete_step, new_step_id, starter
+from messages.flows.editing import add_step, delete_step, starter
 from messages.flows.picture import BOX_HEIGHT, draw
 
 
@@ -56,10 +57,10 @@ def test_changes_name_what_a_reviewer_should_look_at():
 
 
 def test_new_steps_get_readable_unique_names():
-    assert new_step_id("Signs to look out for!", set()) == "signs_to_look_out_for"
-    assert new_step_id("Signs", {"signs"}) == "signs_2"
-    assert new_step_id("2nd try", set()) == "step_2nd_try"
-    assert new_step_id("🙂", set()) == "step"
+    assert new_id("Signs to look out for!", set()) == "signs_to_look_out_for"
+    assert new_id("Signs", {"signs"}) == "signs_2"
+    assert new_id("2nd try", set()) == "step_2nd_try"
+    assert new_id("🙂", set()) == "step"
 
 
 def test_the_first_step_cannot_be_deleted():

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from changemakers.accounts.models import Role
+from changemakers.content import files
+from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentStatus
-from messages.flows import files
 from messages.models import FlowVersion
 from tests.conftest import post_form, sign_in
 from tests.messages.conftest import replies_of
@@ -22,7 +22,7 @@ def latest() -> FlowVersion:
 
 def step_form(kind: str, text: str = "", **fields: str) -> dict[str, str]:
     data = {"kind": kind, "text": text, "next": "", "hint": "", "expires_after": "", "after": ""}
-    data.update({"flow": "", "survey": ""})
+    data.update({"flow": "", "to_kind": "", "to_ref": ""})
     for row in range(6):
         data.update(
             {f"options-{row}-label": "", f"options-{row}-replies": "", f"options-{row}-next": ""}

@@ -13,37 +13,36 @@ from messages.flows.definition import from_data
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 DIRECTORY = {"childline": "Childline on 0800 1111"}
 
-FLOW = from_data(
-    {
-        "name": "Test",
-        "keyword": "TEST",
-        "start": "hello",
-        "steps": {
-            "hello": {"kind": "message", "text": "Hello.", "next": "choose"},
-            "choose": {
-                "kind": "question",
-                "text": "Reply 1 for tips, 2 to tell us, 3 for more.",
-                "options": [
-                    {"label": "Tips", "replies": ["tips", "advice"], "next": "tips"},
-                    {"label": "Tell us", "replies": ["tell"], "next": "story"},
-                    {"label": "More", "next": "later"},
-                ],
-                "hint": "Just reply 1, 2 or 3.",
-                "expires_after": "1d",
-            },
-            "tips": {"kind": "end", "text": "Ask {childline}."},
-            "story": {"kind": "free_text", "text": "Go on.", "next": "thanks"},
-            "thanks": {"kind": "end", "text": "Thanks."},
-            "later": {"kind": "follow_up", "after": "2d", "next": "check"},
-            "check": {
-                "kind": "question",
-                "text": "Checking in: 1 fine, 2 not fine.",
-                "options": [{"label": "Fine", "next": "tips"}, {"label": "Not", "next": "away"}],
-            },
-            "away": {"kind": "jump", "text": "Over to the other flow.", "flow": "knife"},
+FLOW_DATA = {
+    "name": "Test",
+    "keyword": "TEST",
+    "start": "hello",
+    "steps": {
+        "hello": {"kind": "message", "text": "Hello.", "next": "choose"},
+        "choose": {
+            "kind": "question",
+            "text": "Reply 1 for tips, 2 to tell us, 3 for more.",
+            "options": [
+                {"label": "Tips", "replies": ["tips", "advice"], "next": "tips"},
+                {"label": "Tell us", "replies": ["tell"], "next": "story"},
+                {"label": "More", "next": "later"},
+            ],
+            "hint": "Just reply 1, 2 or 3.",
+            "expires_after": "1d",
         },
-    }
-)
+        "tips": {"kind": "end", "text": "Ask {childline}."},
+        "story": {"kind": "free_text", "text": "Go on.", "next": "thanks"},
+        "thanks": {"kind": "end", "text": "Thanks."},
+        "later": {"kind": "follow_up", "after": "2d", "next": "check"},
+        "check": {
+            "kind": "question",
+            "text": "Checking in: 1 fine, 2 not fine.",
+            "options": [{"label": "Fine", "next": "tips"}, {"label": "Not", "next": "away"}],
+        },
+        "away": {"kind": "jump", "text": "Over to the other flow.", "flow": "knife"},
+    },
+}
+FLOW = from_data(FLOW_DATA)
 
 
 def started():
@@ -116,6 +115,16 @@ def test_a_jump_hands_over_to_another_flow():
     assert turn.replies == ["Over to the other flow."]
     assert turn.state is None
     assert (turn.end_reason, turn.hand_over) == ("handed_over", HandOver(keyword="KNIFE"))
+
+
+def test_a_jump_to_another_kind_hands_over_to_that_kind_with_its_reference():
+    steps = {**FLOW_DATA["steps"], "away": {"kind": "jump", "text": "A survey.", "survey": "s-1"}}
+    to_survey = from_data({**FLOW_DATA, "steps": steps})
+    waiting = engine.reply(
+        to_survey, engine.start(to_survey, NOW, DIRECTORY).state, "3", NOW, DIRECTORY
+    )
+    turn = engine.reply(to_survey, waiting.state, "2", NOW + timedelta(days=2), DIRECTORY)
+    assert turn.hand_over == HandOver(kind="survey", ref="s-1")
 
 
 def test_a_conversation_at_a_step_that_no_longer_exists_ends_quietly():

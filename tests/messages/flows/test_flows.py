@@ -10,11 +10,11 @@ from sqlalchemy import select
 from changemakers.accounts.models import Role
 from changemakers.audit.models import AuditEvent
 from changemakers.cli import cli
+from changemakers.content import files
+from changemakers.content.lifecycle import ContentProblems, ContentStatus, LifecycleError
 from changemakers.extensions import db
-from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
 from messages import texts
 from messages.demo import DEMO_FLOWS
-from messages.flows import files
 from messages.flows import services as flows
 from messages.flows.definition import from_data
 from messages.flows.examples import run_examples

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from changemakers.lifecycle import ContentProblems
+from changemakers.content.lifecycle import ContentProblems
 from messages.flows.definition import from_data, to_data
 from messages.flows.validation import problems
 
@@ -100,3 +100,30 @@ def test_data_that_is_not_a_flow_is_refused_with_every_reason(data, expected):
 def test_a_flow_survives_a_round_trip_through_plain_data():
     original = flow(GOOD, examples=[{"name": "One", "texts": ["TEST", "1"], "expect": ["Bye"]}])
     assert from_data(to_data(original)) == original
+
+
+def test_a_jump_to_another_kind_of_conversation_is_checked_through_that_kind():
+    steps = {**GOOD, "b": {"kind": "jump", "text": "Over to the survey.", "survey": "our-area"}}
+    asked = []
+
+    def exists(kind, ref):
+        asked.append((kind, ref))
+        return ref == "our-area"
+
+    assert problems(flow(steps), (), {"childline"}, exists) == []
+    assert asked == [("survey", "our-area")]
+    gone = {**steps, "b": {**steps["b"], "survey": "closed-one"}}
+    assert problems(flow(gone), (), {"childline"}, exists) == [
+        "Step 'b' jumps to a survey that does not exist: closed-one."
+    ]
+
+
+def test_a_jump_keeps_its_target_in_the_file_and_refuses_two():
+    steps = {**GOOD, "b": {"kind": "jump", "text": "Over.", "survey": "our-area"}}
+    assert to_data(flow(steps))["steps"]["b"] == {
+        "kind": "jump",
+        "text": "Over.",
+        "survey": "our-area",
+    }
+    with pytest.raises(ContentProblems, match="jumps to more than one place"):
+        flow({**GOOD, "b": {"kind": "jump", "survey": "our-area", "poll": "x"}})

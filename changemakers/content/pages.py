@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, flash
 from flask_login import current_user
 
-from changemakers.lifecycle import Catalogue, ContentProblems, LifecycleError
+from changemakers.content.lifecycle import Catalogue, ContentProblems, LifecycleError
 from changemakers.roles import Role
 
 WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from changemakers.lifecycle import ContentProblems
+from changemakers.content.lifecycle import ContentProblems
 
 FORMATS = ("yaml", "json")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from messages.segments import sms_length
+from changemakers.content.segments import sms_length
 
 
 @pytest.mark.parametrize(
