@@ -1,6 +1,7 @@
 """The WSGI entry point for servers other than `changemakers serve`: `gunicorn wsgi:app`."""
 
-from changemakers import ConfigError, create_app
+from changemakers import create_app
+from changemakers.config import ConfigError
 from changemakers.logs import configure_logging
 
 configure_logging()

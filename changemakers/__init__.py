@@ -1,7 +1,10 @@
 """Changemakers: young people's voice in child safeguarding.
 
 ``create_app`` builds the web application. The core (this package) knows nothing of the SMS
-channel or surveys; the factory is the one place that plugs their blueprints and commands in.
+channel or surveys; the factory is the one place that names them, and each area plugs itself in
+with its ``init_app`` (docs/architecture.md). This module's top level imports nothing of the
+web stack, so the plain-Python parts (the detector, flow and survey definitions, the findings)
+load without Flask.
 """
 
 from __future__ import annotations
@@ -10,19 +13,13 @@ import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter, Map
+if TYPE_CHECKING:
+    from flask import Flask
 
-from changemakers.config import SETTINGS, ConfigError, default_database_url, load_settings
-from changemakers.database import LARGEST_ID
-from changemakers.office_hours import LONDON
+__all__ = ["create_app", "instance_path"]
 
-__all__ = ["ConfigError", "create_app", "instance_path"]
-
-SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -37,6 +34,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     Raises ``ConfigError`` naming each missing or malformed setting.
     """
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from changemakers.config import SETTING_NAMES, default_database_url, load_settings
+    from changemakers.database import DatabaseIdConverter
+
     overrides = dict(test_config or {})
     app = Flask(__name__, instance_path=str(instance_path(overrides)))
     app.url_map.converters["int"] = DatabaseIdConverter
@@ -70,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     _init_extensions(app)
-    _register_blueprints(app)
+    _init_areas(app)
     app.add_template_filter(format_datetime, "datetime")
     from changemakers import navigation
 
@@ -79,16 +82,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-class DatabaseIdConverter(IntegerConverter):
-    """``<int:…>`` in a URL: a number too large to be an id is a 404, not a database error."""
-
-    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", LARGEST_ID)
-        super().__init__(url_map, *args, **kwargs)
-
-
 def format_datetime(value: datetime) -> str:
     """A timestamp as people in London read it, e.g. "26 Nov 2026, 14:05"."""
+    from changemakers.office_hours import LONDON
+
     return value.astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
 
 
@@ -111,109 +108,15 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
+def _init_areas(app: Flask) -> None:
+    """Each area registers its pages and what it plugs into the core; the order is the menu's."""
     import messages
-    import messages.cli
-    import messages.demo
     import surveys
-    import surveys.cli
-    import surveys.demo
-    from changemakers import accounts, alerts, audit, main, subject_access, worker_jobs
-    from changemakers.alerts import notifications
-    from changemakers.alerts import services as alert_services
-    from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
-    from changemakers.database import utcnow
-    from changemakers.navigation import HomeNotice, NavItem
-    from changemakers.retention import services as retention
-    from changemakers.subject_access import services as participant_data
-    from messages import conversations, signpost_services
-    from messages.alert_channel import SmsAlertChannel, text_staff_on_call
-    from messages.flows.services import FlowConversation
-    from messages.personal_data import SMS_DATA
-    from messages.retention import TASKS as SMS_RETENTION
-    from surveys import safeguarding as web_alerts
-    from surveys.personal_data import SURVEY_DATA
-    from surveys.retention import SPENT_SUBMISSION_TOKENS
-    from surveys.services import SurveyConversation, release_due_pools
+    from changemakers import accounts, alerts, audit, main, subject_access
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(audit.bp)
-    app.register_blueprint(alerts.bp)
-    app.register_blueprint(subject_access.bp)
-    app.register_blueprint(messages.bp)
-    app.register_blueprint(surveys.bp)
-    conversations.register(FlowConversation())
-    conversations.register(SurveyConversation())
-    alert_services.register_channel(app, "sms", SmsAlertChannel())
-    notifications.register_staff_sms(app, text_staff_on_call)
-    alert_services.register_channel(app, web_alerts.CHANNEL, web_alerts.WebSurveyAlerts())
-    for part in (SMS_DATA, SURVEY_DATA, alert_services.ALERT_DATA, participant_data.REFERENCES):
-        participant_data.register(app, part)
-    for task in (*SMS_RETENTION, CLOSED_ALERTS, SENT_NOTIFICATIONS, SPENT_SUBMISSION_TOKENS):
-        retention.register(app, task)
-    worker_jobs.register(app, release_due_pools)
-    for command in (
-        messages.cli.contacts,
-        messages.cli.worker,
-        messages.cli.reconcile,
-        messages.cli.flows,
-        surveys.cli.surveys,
-        surveys.cli.findings,
-    ):
-        app.cli.add_command(command)
-    app.extensions["demo_content"] = [
-        messages.demo.load_demo_content,
-        surveys.demo.load_demo_content,
-    ]
-    app.extensions["demo_background"] = [messages.demo.start_dispatcher]
-    app.extensions["navigation"] = [
-        NavItem(
-            "Phone simulator", "messages.simulator", "try the SMS service as a young person would"
-        ),
-        NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
-        NavItem("Surveys", "surveys.survey_list", "write and review surveys for the web and SMS"),
-        NavItem("Findings", "surveys.findings_list", "what young people told us, safely totalled"),
-        NavItem("Coding", "surveys.coding_list", "read young people's own words and code themes"),
-        NavItem(
-            "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
-        ),
-        NavItem(
-            "Signposting",
-            "messages.signpost_list",
-            "helplines inserted in messages, and when each is due for checking",
-        ),
-        NavItem(
-            "Safeguarding alerts",
-            "alerts.queue",
-            "messages that suggest a young person is in danger",
-            alert_services.desk_badge,
-        ),
-        NavItem(
-            "Desk rota",
-            "alerts.rota",
-            "who is on duty, to be told at once of a young person in danger",
-        ),
-        NavItem(
-            "Detector rules",
-            "alerts.detector_rules",
-            "the rules that spot a young person in danger, checked against a corpus",
-        ),
-        NavItem(
-            "What we hold (MYDATA)",
-            "subject_access.lookup",
-            "answer a young person's request to see their data",
-        ),
-    ]
-    app.extensions["home_notices"] = [
-        HomeNotice(
-            "alerts.queue",
-            lambda: alert_services.overdue_count(utcnow()),
-            "{count} safeguarding alert(s) overdue: nobody has picked them up in time",
-        ),
-        HomeNotice(
-            "messages.signpost_list",
-            signpost_services.overdue_count,
-            "{count} helpline(s) in the signposting directory overdue for review",
-        ),
-    ]
+    for blueprint in (main.bp, accounts.bp, audit.bp):
+        app.register_blueprint(blueprint)
+    messages.init_app(app)
+    surveys.init_app(app)
+    alerts.init_app(app)
+    subject_access.init_app(app)

@@ -17,8 +17,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from changemakers import ConfigError, create_app, instance_path, navigation
+from changemakers import create_app, instance_path, navigation
 from changemakers.accounts.models import Role
+from changemakers.config import ConfigError
 from changemakers.logs import configure_logging
 
 if TYPE_CHECKING:

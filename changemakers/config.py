@@ -83,6 +83,7 @@ SETTINGS = (
     ),
     Setting("TRUSTED_PROXY_COUNT", "0", "reverse proxies in front of the app (X-Forwarded-*)"),
 )
+SETTING_NAMES = frozenset(setting.name for setting in SETTINGS)
 
 
 class ConfigError(Exception):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter, Map
 
 # Stable constraint names, so Alembic can alter constraints on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -206,3 +207,11 @@ def _answer_at_once(
     in_pipeline: _Pipelined | None = conn.info.get(_PIPELINE)
     if in_pipeline is not None and not (context and context.execution_options.get(SEND_WITH_NEXT)):
         in_pipeline.pipeline.sync()
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in a URL: a number too large to be an id is a 404, not a database error."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)

@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +49,18 @@ def demo_email(role: Role) -> str:
     return f"{role.value}@{DEMO_EMAIL_DOMAIN}"
 
 
+def register(
+    app: Flask, load: Callable[[], None], background: Callable[[Flask], object] | None = None
+) -> None:
+    """An area's demo content, loaded by ``changemakers demo``; ``background``, if any, is
+    started beside the demo's server (the outbox dispatcher)."""
+    app.extensions.setdefault("demo_content", []).append(load)
+    if background is not None:
+        app.extensions.setdefault("demo_background", []).append(background)
+
+
 def load_domain_content(app: Flask) -> None:
-    """Each package's demo content, as the app factory registered it."""
+    """Each area's demo content, as its ``init_app`` registered it."""
     for load in app.extensions.get("demo_content", []):
         load()
 

@@ -1,4 +1,5 @@
-"""Links to each area's pages, registered by the app factory so the core names no domain."""
+"""Links to each area's pages, registered by each area's ``init_app`` so the core names no
+domain."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ class NavItem:
     description: str
     # What is waiting there, shown beside the link ("2 new, 1 overdue"); "" for nothing.
     badge: Callable[[], str] | None = None
+
+
+def register(app: Flask, *items: NavItem) -> None:
+    """Links in the menu, after those registered before."""
+    app.extensions.setdefault("navigation", []).extend(items)
 
 
 def items_for() -> list[NavItem]:
@@ -53,6 +59,10 @@ class HomeNotice:
     endpoint: str
     count: Callable[[], int]
     text: str  # "{count} alert(s) overdue"
+
+
+def register_notice(app: Flask, notice: HomeNotice) -> None:
+    app.extensions.setdefault("home_notices", []).append(notice)
 
 
 def notices_for() -> list[tuple[HomeNotice, int]]:

@@ -1,7 +1,68 @@
 """The SMS channel and message flows: gateways, webhooks, inbound router, flow engine, outbox."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("messages", __name__, template_folder="templates")
+from typing import TYPE_CHECKING
 
-from messages import broadcast_views, flow_views, signpost_views, views  # noqa: E402,F401
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Plug the SMS channel and flows into the app: pages, the flows' conversation kind, alerts
+    by text, what it holds about a young person and how long, commands, demo, menu."""
+    from changemakers import demo, navigation
+    from changemakers.alerts import notifications
+    from changemakers.alerts import services as alerts
+    from changemakers.navigation import HomeNotice, NavItem
+    from changemakers.retention import services as retention
+    from changemakers.subject_access import services as participant_data
+    from messages import (  # noqa: F401  (their routes)
+        broadcast_views,
+        cli,
+        conversations,
+        flow_views,
+        signpost_services,
+        signpost_views,
+        views,
+    )
+    from messages import demo as demo_content
+    from messages.alert_channel import SmsAlertChannel, text_staff_on_call
+    from messages.blueprint import bp
+    from messages.flows.services import FlowConversation
+    from messages.personal_data import SMS_DATA
+    from messages.retention import TASKS
+
+    app.register_blueprint(bp)
+    conversations.register(FlowConversation())
+    alerts.register_channel(app, "sms", SmsAlertChannel())
+    notifications.register_staff_sms(app, text_staff_on_call)
+    participant_data.register(app, SMS_DATA)
+    for task in TASKS:
+        retention.register(app, task)
+    for command in (cli.contacts, cli.worker, cli.reconcile, cli.flows):
+        app.cli.add_command(command)
+    demo.register(app, demo_content.load_demo_content, demo_content.start_dispatcher)
+    navigation.register(
+        app,
+        NavItem(
+            "Phone simulator", "messages.simulator", "try the SMS service as a young person would"
+        ),
+        NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
+        NavItem(
+            "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
+        ),
+        NavItem(
+            "Signposting",
+            "messages.signpost_list",
+            "helplines inserted in messages, and when each is due for checking",
+        ),
+    )
+    navigation.register_notice(
+        app,
+        HomeNotice(
+            "messages.signpost_list",
+            signpost_services.overdue_count,
+            "{count} helpline(s) in the signposting directory overdue for review",
+        ),
+    )

@@ -11,7 +11,8 @@ from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
 from changemakers.roles import Role
-from messages import bp, broadcasts
+from messages import broadcasts
+from messages.blueprint import bp
 from messages.forms import BroadcastForm
 from messages.models import Broadcast
 

@@ -17,13 +17,15 @@ from wtforms import SelectChoice
 
 from changemakers.access import roles_allowed
 from changemakers.content import files
+from changemakers.content.editing import ContentProblems
 from changemakers.content.forms import ImportForm, ReturnForm
-from changemakers.content.lifecycle import ContentProblems, ContentStatus, LifecycleError
+from changemakers.content.lifecycle import ContentStatus, LifecycleError
 from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from messages import bp, conversations, services
+from messages import conversations, services
+from messages.blueprint import bp
 from messages.flows import editing, engine, examples, picture
 from messages.flows import services as flows
 from messages.flows.changes import changes

@@ -11,8 +11,8 @@ from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
 from changemakers.roles import Role
-from messages import bp
 from messages import signpost_services as directory
+from messages.blueprint import bp
 from messages.forms import CheckedForm, NewSignpostForm, SignpostForm
 from messages.models import Signpost
 from messages.signposting import ReviewState, in_words, review_state

@@ -13,7 +13,8 @@ from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
 from changemakers.database import LARGEST_ID
 from changemakers.extensions import csrf, limiter
 from changemakers.forms import add_error
-from messages import bp, services, webhooks
+from messages import services, webhooks
+from messages.blueprint import bp
 from messages.forms import SimulatorForm
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,42 @@
 or a text message's) and decides which question comes next; both are plain functions.
 """
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("surveys", __name__, template_folder="templates")
+from typing import TYPE_CHECKING
 
-from surveys import board_views, coding_views, editor_views, views  # noqa: E402,F401
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Plug surveys into the app: pages, the SMS survey's conversation kind, alerts from web
+    answers, what they hold and how long, the mixing pool's release, commands, demo, menu."""
+    from changemakers import demo, navigation, worker_jobs
+    from changemakers.alerts import services as alerts
+    from changemakers.navigation import NavItem
+    from changemakers.retention import services as retention
+    from changemakers.subject_access import services as participant_data
+    from messages import conversations
+    from surveys import board_views, cli, coding_views, editor_views, safeguarding, views  # noqa: F401  (their routes)
+    from surveys import demo as demo_content
+    from surveys.blueprint import bp
+    from surveys.personal_data import SURVEY_DATA
+    from surveys.retention import SPENT_SUBMISSION_TOKENS
+    from surveys.services import SurveyConversation, release_due_pools
+
+    app.register_blueprint(bp)
+    conversations.register(SurveyConversation())
+    alerts.register_channel(app, safeguarding.CHANNEL, safeguarding.WebSurveyAlerts())
+    participant_data.register(app, SURVEY_DATA)
+    retention.register(app, SPENT_SUBMISSION_TOKENS)
+    worker_jobs.register(app, release_due_pools)
+    for command in (cli.surveys, cli.findings):
+        app.cli.add_command(command)
+    demo.register(app, demo_content.load_demo_content)
+    navigation.register(
+        app,
+        NavItem("Surveys", "surveys.survey_list", "write and review surveys for the web and SMS"),
+        NavItem("Findings", "surveys.findings_list", "what young people told us, safely totalled"),
+        NavItem("Coding", "surveys.coding_list", "read young people's own words and code themes"),
+    )

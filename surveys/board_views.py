@@ -18,7 +18,8 @@ from changemakers.alerts import services as alerts
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import Role
-from surveys import bp, exports, pool, services
+from surveys import exports, pool, services
+from surveys.blueprint import bp
 from surveys.definition import SurveyDefinition
 from surveys.desk_findings import desk_findings
 from surveys.findings import csv_rows, headlines

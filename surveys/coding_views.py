@@ -11,7 +11,8 @@ from sqlalchemy import select
 from changemakers.access import roles_allowed
 from changemakers.content.pages import REVIEWERS, WRITERS
 from changemakers.extensions import db
-from surveys import bp, coding, services
+from surveys import coding, services
+from surveys.blueprint import bp
 from surveys.definition import Question
 from surveys.models import Survey
 

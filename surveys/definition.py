@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from changemakers.content.lifecycle import ContentProblems
+from changemakers.content.editing import ContentProblems
 
 QUESTION_KINDS = (
     "single_choice",

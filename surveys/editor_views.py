@@ -13,15 +13,16 @@ from wtforms import SelectChoice
 
 from changemakers.access import roles_allowed
 from changemakers.content import files
-from changemakers.content.editing import EditError
+from changemakers.content.editing import ContentProblems, EditError
 from changemakers.content.forms import ImportForm, ReturnForm
-from changemakers.content.lifecycle import ContentProblems, ContentStatus, LifecycleError
+from changemakers.content.lifecycle import ContentStatus, LifecycleError
 from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
 from surveys import answers as parsing
-from surveys import bp, editing, services
+from surveys import editing, services
+from surveys.blueprint import bp
 from surveys.definition import from_data
 from surveys.forms import NewQuestionForm, NewSurveyForm, QuestionForm, SurveySettingsForm
 from surveys.models import Survey, SurveyVersion

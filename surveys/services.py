@@ -17,7 +17,8 @@ from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 from changemakers import cache
 from changemakers.accounts.models import StaffUser
 from changemakers.content import lifecycle
-from changemakers.content.lifecycle import ContentProblems, ContentStatus
+from changemakers.content.editing import ContentProblems
+from changemakers.content.lifecycle import ContentStatus
 from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import LONDON

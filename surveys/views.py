@@ -29,7 +29,8 @@ from flask.typing import ResponseReturnValue
 from changemakers.access import public
 from changemakers.extensions import limiter
 from surveys import answers as parsing
-from surveys import bp, safeguarding, services
+from surveys import safeguarding, services
+from surveys.blueprint import bp
 from surveys.definition import Question, SurveyDefinition
 
 PROGRESS = "survey_progress"

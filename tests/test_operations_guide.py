@@ -7,9 +7,8 @@ import click
 import pytest
 from flask.cli import ScriptInfo
 
-from changemakers import SETTING_NAMES
 from changemakers.cli import cli
-from changemakers.config import REQUIRED_SECRETS
+from changemakers.config import REQUIRED_SECRETS, SETTING_NAMES
 
 ROOT = Path(__file__).parent.parent
 GUIDE = (ROOT / "docs" / "operations.md").read_text()

@@ -1,7 +1,9 @@
 """The safeguarding desk: alerts from messages that suggest a young person is in danger or
 disclosing harm, the reviewers' queue and replies, and the detector's rules that raise them."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
@@ -15,3 +17,46 @@ def alert_category(category: str) -> str:
 
 
 from changemakers.alerts import views  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    """The desk's pages, what alerts hold about a young person and how long, menu and notice."""
+    from changemakers import navigation
+    from changemakers.alerts import services
+    from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
+    from changemakers.database import utcnow
+    from changemakers.navigation import HomeNotice, NavItem
+    from changemakers.retention import services as retention
+    from changemakers.subject_access import services as participant_data
+
+    app.register_blueprint(bp)
+    participant_data.register(app, services.ALERT_DATA)
+    retention.register(app, CLOSED_ALERTS)
+    retention.register(app, SENT_NOTIFICATIONS)
+    navigation.register(
+        app,
+        NavItem(
+            "Safeguarding alerts",
+            "alerts.queue",
+            "messages that suggest a young person is in danger",
+            services.desk_badge,
+        ),
+        NavItem(
+            "Desk rota",
+            "alerts.rota",
+            "who is on duty, to be told at once of a young person in danger",
+        ),
+        NavItem(
+            "Detector rules",
+            "alerts.detector_rules",
+            "the rules that spot a young person in danger, checked against a corpus",
+        ),
+    )
+    navigation.register_notice(
+        app,
+        HomeNotice(
+            "alerts.queue",
+            lambda: services.overdue_count(utcnow()),
+            "{count} safeguarding alert(s) overdue: nobody has picked them up in time",
+        ),
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from changemakers.content import files
-from changemakers.content.lifecycle import ContentProblems
+from changemakers.content.editing import ContentProblems
 
 
 def import_content(source: Any, importer: Callable[[Any, None], Any], what: str) -> Any:

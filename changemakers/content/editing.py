@@ -1,11 +1,20 @@
-"""What flow and survey editors share: the error a refused change raises, and ids made from
-the words a Changemaker typed."""
+"""What flow and survey editors share, in plain Python: the errors that refuse content or a
+change to it, and ids made from the words a Changemaker typed."""
 
 from __future__ import annotations
 
 import re
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+class ContentProblems(Exception):
+    """Content (a flow, a survey, a file of one) that cannot be taken as it is; ``problems``
+    lists every reason, in words for its author."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 class EditError(Exception):

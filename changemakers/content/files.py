@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from changemakers.content.lifecycle import ContentProblems
+from changemakers.content.editing import ContentProblems
 
 FORMATS = ("yaml", "json")
 

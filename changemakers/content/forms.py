@@ -10,7 +10,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from changemakers.content import files
-from changemakers.content.lifecycle import ContentProblems
+from changemakers.content.editing import ContentProblems
 
 
 class ReturnForm(FlaskForm):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.accounts.models import StaffUser
 from changemakers.audit import services as audit
+from changemakers.content.editing import ContentProblems
 from changemakers.database import string_enum, utcnow
 from changemakers.extensions import db
 
@@ -53,15 +54,6 @@ class VersionedContent:
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     archived_at: Mapped[datetime | None]
-
-
-class ContentProblems(Exception):
-    """Content (a flow, a survey, a file of one) that cannot be taken as it is; ``problems``
-    lists every reason, in words for its author."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 class LifecycleError(Exception):

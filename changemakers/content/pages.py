@@ -8,7 +8,8 @@ from typing import Any
 from flask import abort, flash
 from flask_login import current_user
 
-from changemakers.content.lifecycle import Catalogue, ContentProblems, LifecycleError
+from changemakers.content.editing import ContentProblems
+from changemakers.content.lifecycle import Catalogue, LifecycleError
 from changemakers.roles import Role
 
 WRITERS = (Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from changemakers.content.lifecycle import ContentProblems
+from changemakers.content.editing import ContentProblems
 
 STEP_KINDS = ("message", "question", "free_text", "follow_up", "jump", "end")
 WAITING_KINDS = ("question", "free_text")

@@ -13,7 +13,8 @@ from sqlalchemy import and_, delete, select
 from changemakers import cache, privacy
 from changemakers.accounts.models import StaffUser
 from changemakers.content import lifecycle
-from changemakers.content.lifecycle import ContentProblems, ContentStatus
+from changemakers.content.editing import ContentProblems
+from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
 from changemakers.redaction import redact
 from messages import conversations, services, signposting

@@ -1,8 +1,8 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from changemakers import ConfigError, create_app
-from changemakers.config import load_settings
+from changemakers import create_app
+from changemakers.config import ConfigError, load_settings
 
 SECRETS = {
     "SECRET_KEY": "s",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from changemakers.content.lifecycle import ContentProblems
+from changemakers.content.editing import ContentProblems
 from surveys.definition import from_data, to_data
 from tests.surveys.conftest import EVERY_KIND
 

@@ -11,7 +11,8 @@ from changemakers.accounts.models import Role
 from changemakers.audit.models import AuditEvent
 from changemakers.cli import cli
 from changemakers.content import files
-from changemakers.content.lifecycle import ContentProblems, ContentStatus, LifecycleError
+from changemakers.content.editing import ContentProblems
+from changemakers.content.lifecycle import ContentStatus, LifecycleError
 from changemakers.extensions import db
 from messages import texts
 from messages.demo import DEMO_FLOWS
