@@ -14,7 +14,19 @@ from functools import lru_cache
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from changemakers import privacy
 from changemakers.database import send_with_next
@@ -105,28 +117,29 @@ _QUEUED_IN_OPEN_CONVERSATIONS = and_(
     ),
     _outbox.c.status == OutboxStatus.QUEUED,
 )
-# Built once (building a statement costs more than running it); nothing waits for either.
-_CANCEL = {
-    which: send_with_next(
+
+
+def _cancel_where(condition: ColumnElement[bool]) -> Update:
+    return send_with_next(
         update(_outbox)
         .where(condition)
         .values(status=OutboxStatus.CANCELLED, status_at=bindparam("now"))
     )
-    for which, condition in (
-        ("pending", _QUEUED_FOR_CONTACT),
-        ("follow_ups", _QUEUED_IN_OPEN_CONVERSATIONS),
-    )
-}
+
+
+# Built once (building a statement costs more than running it); nothing waits for either.
+_CANCEL_PENDING = _cancel_where(_QUEUED_FOR_CONTACT)
+_CANCEL_FOLLOW_UPS = _cancel_where(_QUEUED_IN_OPEN_CONVERSATIONS)
 
 
 def cancel_pending(contact_id: int, now: datetime) -> None:
     """Everything still waiting for a participant (STOP, or they opted out at Twilio)."""
-    db.session.connection().execute(_CANCEL["pending"], {"for_contact": contact_id, "now": now})
+    db.session.connection().execute(_CANCEL_PENDING, {"for_contact": contact_id, "now": now})
 
 
 def cancel_follow_ups_of_open_conversations(contact_id: int, now: datetime) -> None:
     """Follow-ups of conversations about to be ended because another one starts."""
-    db.session.connection().execute(_CANCEL["follow_ups"], {"for_contact": contact_id, "now": now})
+    db.session.connection().execute(_CANCEL_FOLLOW_UPS, {"for_contact": contact_id, "now": now})
 
 
 @dataclass(frozen=True)
