@@ -1,47 +1,154 @@
-"""The ``changemakers`` command: demo, serve, database, staff accounts.
+"""The ``changemakers`` command: demo, serve, database, staff accounts, and the commands each
+area of the app registers (the SMS channel's, the surveys').
 
-Commands of the SMS channel and surveys are registered on the app by the factory and appear here
-too, once the app is loaded from the environment.
+Every command but ``demo`` and ``serve`` runs on the app ``load_app`` builds: in the folder where
+``changemakers demo`` ran, with the demo's settings; anywhere else, with the environment's.
+``changemakers --help`` needs neither: the areas' commands are listed from an app built only for
+that (``CommandLine``).
+
+Flask's plugin commands are left out, among them Flask-Limiter's ``limiter`` group: it needs an
+extra dependency (rich), and run as a command it would see only its own process's in-memory
+store, not the limits the web processes keep (README.md, Settings, ``RATELIMIT_STORAGE_URI``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from flask import Flask, url_for
-from flask.cli import FlaskGroup
+from flask import Flask, current_app, url_for
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from changemakers import create_app, instance_path, navigation
+from changemakers import demo as demo_content
 from changemakers.accounts.models import Role
-from changemakers.config import ConfigError
+from changemakers.config import REQUIRED_SECRETS, SETTINGS, ConfigError
 from changemakers.logs import configure_logging
 
 if TYPE_CHECKING:
     from changemakers.safeguarding import Detector
 
 
-def app_from_environment() -> Flask:
+class CannotStart(click.ClickException):
+    """The settings are missing or malformed: the message names each, and what to do."""
+
+
+def _start(config: Mapping[str, Any] | None = None) -> Flask:
     try:
-        return create_app()
+        return create_app(config)
     except ConfigError as error:
-        raise click.ClickException(f"cannot start: {error}") from None
+        raise CannotStart(f"cannot start: {error}{_how_to_set_up(config or {})}") from None
 
 
-@click.group(
-    cls=FlaskGroup,
-    create_app=app_from_environment,
-    add_default_commands=False,
-    add_version_option=False,
-    load_dotenv=False,
-)
+def _how_to_set_up(config: Mapping[str, Any]) -> str:
+    """After a missing secret, the two ways on: the demo, or real settings."""
+    if all(os.environ.get(name) or config.get(name) for name in REQUIRED_SECRETS):
+        return ""
+    secrets_file = instance_path() / demo_content.SECRETS_FILE
+    shown = (
+        secrets_file.relative_to(Path.cwd())
+        if secrets_file.is_relative_to(Path.cwd())
+        else secrets_file
+    )
+    return (
+        "\nTo try Changemakers on this machine, run `changemakers demo` in this folder: then the "
+        f"commands run here (without DATABASE_URL) use the demo's settings ({shown}) and its "
+        "database. To run it for real, set these settings in the environment (README.md, "
+        "Settings)."
+    )
+
+
+def app_from_environment() -> Flask:
+    """The app with the settings in the environment, as the production services run it."""
+    return _start()
+
+
+def load_app() -> Flask:
+    """The app a command runs on: in the folder where ``changemakers demo`` ran (its secrets and
+    its SQLite database in the instance folder), with the demo's settings, exactly as the demo
+    uses them; anywhere else, with the environment's. Settings in the environment win in both.
+    """
+    secrets = demo_content.folder_secrets(instance_path(), os.environ)
+    if secrets is None:
+        return app_from_environment()
+    return _start(demo_content.settings(secrets, os.environ))
+
+
+@functools.cache
+def _catalogue() -> Flask:
+    """An app built only to list the areas' commands and show their help, so that needs no
+    settings. It is never run: its keys are placeholders, its database is in memory and never
+    opened, and no command runs in its context (``CommandLine.get_command``)."""
+    from cryptography.fernet import Fernet
+
+    return create_app(
+        {
+            **{setting.name: setting.default for setting in SETTINGS},  # not the environment's
+            "SECRET_KEY": "listing commands only",
+            "PSEUDONYM_KEY": "listing commands only",
+            "CONTACT_KEY": Fernet.generate_key().decode(),
+            "SMS_GATEWAY": "twilio",
+            "TWILIO_ACCOUNT_SID": "listing commands only",
+            "TWILIO_AUTH_TOKEN": "listing commands only",
+            "TWILIO_FROM": "+447700900000",
+            "DATABASE_URL": "sqlite://",
+            "INSTANCE_PATH": tempfile.gettempdir(),  # creates no instance folder where it runs
+        }
+    )
+
+
+class CommandLine(AppGroup):
+    """The ``changemakers`` group: its own commands, and those the app's areas register.
+
+    The list of commands comes from ``_catalogue``. A command is taken from the app
+    ``load_app`` builds, as Flask's own group does; when that app cannot start, from the
+    catalogue, so its ``--help`` still works, and running it stops where ``with_appcontext``
+    (which every app command has) loads the app again, with the same message.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if "obj" not in extra and "obj" not in self.context_settings:
+            extra["obj"] = ScriptInfo(create_app=load_app, set_debug_flag=False)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_catalogue().cli.list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        try:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+        except CannotStart:
+            return _catalogue().cli.get_command(ctx, cmd_name)
+        if not current_app or current_app._get_current_object() is not app:  # type: ignore[attr-defined]
+            ctx.with_resource(app.app_context())
+        return app.cli.get_command(ctx, cmd_name)
+
+
+@click.group(cls=CommandLine)
 def cli() -> None:
-    """Changemakers: young people's voice in child safeguarding."""
+    """Changemakers: young people's voice in child safeguarding.
+
+    In the folder where `changemakers demo` ran, the commands use the demo's settings and
+    database; anywhere else, the settings in the environment (README.md, Settings).
+    """
 
 
 def _redacted_url(url: str) -> str:
@@ -86,14 +193,8 @@ def demo(host: str, port: int, no_serve: bool, new_passwords: bool) -> None:
     """
     import flask_migrate
 
-    from changemakers import demo as demo_content
-
-    generated = demo_content.load_or_create_secrets(instance_path())
-    defaults = {name: value for name, value in generated.items() if not os.environ.get(name)}
-    try:
-        app = create_app({"DEMO": True, **defaults})
-    except ConfigError as error:
-        raise click.ClickException(f"cannot start: {error}") from None
+    secrets = demo_content.load_or_create_secrets(instance_path())
+    app = _start(demo_content.settings(secrets, os.environ))
     configure_logging()
     with app.app_context():
         flask_migrate.upgrade(directory=app.extensions["migrate"].directory)

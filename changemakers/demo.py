@@ -1,4 +1,8 @@
-"""The embedded demo: secrets generated once into the instance folder, demo staff accounts."""
+"""The embedded demo: secrets generated once into the instance folder, demo staff accounts.
+
+The folder where ``changemakers demo`` ran stays the demo's: the other commands run there use its
+settings (``folder_secrets``), as the demo itself does.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,18 @@ import json
 import os
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
+from changemakers.config import default_database_url
 
 SECRETS_FILE = "demo-secrets.json"
 PASSWORD_ALPHABET = string.ascii_letters + string.digits
@@ -43,6 +50,28 @@ def load_or_create_secrets(instance: Path) -> dict[str, str]:
     with os.fdopen(descriptor, "w") as handle:
         json.dump(values, handle, indent=2)
     return values
+
+
+def settings(generated: Mapping[str, str], environ: Mapping[str, str]) -> dict[str, Any]:
+    """The demo's settings for ``create_app``: its secrets, except those the environment sets."""
+    unset = {name: value for name, value in generated.items() if not environ.get(name)}
+    return {"DEMO": True, **unset}
+
+
+def folder_secrets(instance: Path, environ: Mapping[str, str]) -> dict[str, str] | None:
+    """The demo's secrets if the demo ran in ``instance`` on its own SQLite database there, so a
+    command run in its folder is the demo's; otherwise None.
+
+    A database named in ``DATABASE_URL`` is never the demo's: the demo's keys and its console
+    gateway (texts only logged, webhooks unsigned) must not meet a real service's data.
+    """
+    if environ.get("DATABASE_URL"):
+        return None
+    secrets_file = instance / SECRETS_FILE
+    database = make_url(default_database_url(instance)).database
+    if not (secrets_file.is_file() and database and Path(database).is_file()):
+        return None
+    return json.loads(secrets_file.read_text())
 
 
 def demo_email(role: Role) -> str:

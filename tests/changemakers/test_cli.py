@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+import pytest
+from flask import current_app
+from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import rules
-from changemakers.cli import cli
+from changemakers.cli import CannotStart, _catalogue, cli, load_app
 from changemakers.extensions import db
 from tests.conftest import with_rule
 
@@ -33,6 +37,16 @@ CLEAN_ENV = {
         "TWILIO_MESSAGING_SERVICE_SID",
     }
 }
+MISSING = (
+    "Error: cannot start: missing required setting(s): SECRET_KEY, PSEUDONYM_KEY, CONTACT_KEY;"
+    " SMS_GATEWAY is not set: set SMS_GATEWAY=twilio"
+)
+HOW_TO_SET_UP = (
+    "To try Changemakers on this machine, run `changemakers demo` in this folder: then the "
+    "commands run here (without DATABASE_URL) use the demo's settings "
+    "(instance/demo-secrets.json) and its database. To run it for real, set these settings in "
+    "the environment (README.md, Settings)."
+)
 KEYS = {
     "SECRET_KEY": "s",
     "PSEUDONYM_KEY": "p",
@@ -58,13 +72,88 @@ def run(args, cwd, env=None, input_=None):
     )
 
 
-def test_serve_without_secrets_stops_with_one_clear_line(tmp_path):
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    """A folder where `changemakers demo --no-serve` ran, and what it printed."""
+    folder = tmp_path_factory.mktemp("demo")
+    result = run(["demo", "--no-serve"], folder)
+    assert result.returncode == 0, result.stderr
+    return folder, result
+
+
+def test_help_lists_every_command_with_nothing_set_up(tmp_path):
+    result = run(["--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    names = [line.split()[0] for line in listed]
+    assert names == [
+        "contacts",
+        "db",
+        "demo",
+        "findings",
+        "flows",
+        "purge",
+        "reconcile",
+        "safeguarding",
+        "serve",
+        "surveys",
+        "users",
+        "worker",
+    ]
+    assert all(len(line.split()) > 1 for line in listed), "each command has its description"
+    assert os.listdir(tmp_path) == [], "listing the commands leaves the folder as it was"
+
+
+def test_a_command_shows_its_help_with_nothing_set_up(tmp_path):
+    result = run(["findings", "--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "findings [OPTIONS] SLUG" in result.stdout.splitlines()[0]
+    assert "--format [json|csv]" in result.stdout
+
+
+def test_a_command_with_nothing_set_up_names_the_settings_and_the_two_ways_on(tmp_path):
+    result = run(["findings", "what-matters"], tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [MISSING, HOW_TO_SET_UP]
+
+
+def test_every_app_command_runs_only_on_the_real_settings(monkeypatch, tmp_path):
+    """Help comes from an app built with placeholder settings; no command may run on it."""
+    for name in ("SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY", "SMS_GATEWAY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("INSTANCE_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert not current_app
+
+    def leaves(command, path):
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from leaves(sub, [*path, name])
+        else:
+            yield path, command
+
+    app_commands = _catalogue().cli.commands
+    found = [leaf for name, command in app_commands.items() for leaf in leaves(command, [name])]
+    assert len(found) > 10
+    for path, command in found:
+        context = click.Context(command, obj=ScriptInfo(create_app=load_app))
+        with context, pytest.raises(CannotStart, match="missing required setting") as raised:
+            context.invoke(command.callback, **{param.name: None for param in command.params})
+        assert "changemakers demo" in raised.value.message, path
+
+
+def test_limiter_is_not_a_command(app):
+    result = app.test_cli_runner().invoke(cli, ["limiter", "limits"])
+    assert result.exit_code == 2
+    assert "No such command 'limiter'" in result.output
+
+
+def test_serve_without_secrets_names_them_and_the_two_ways_on(tmp_path):
     result = run(["serve"], tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        "Error: cannot start: missing required setting(s): SECRET_KEY, PSEUDONYM_KEY, CONTACT_KEY;"
-        " SMS_GATEWAY is not set: set SMS_GATEWAY=twilio"
-    )
+    assert result.stderr.splitlines() == [MISSING, HOW_TO_SET_UP]
 
 
 def test_serve_without_an_sms_gateway_stops_with_one_clear_line(tmp_path):
@@ -106,9 +195,8 @@ def test_serve_refuses_a_database_without_the_schema(tmp_path):
     assert "run `changemakers db upgrade` first" in result.stderr
 
 
-def test_demo_no_serve_creates_secrets_accounts_and_reuses_them(tmp_path):
-    first = run(["demo", "--no-serve"], tmp_path)
-    assert first.returncode == 0, first.stderr
+def test_demo_no_serve_creates_secrets_accounts_and_reuses_them(demo_folder):
+    tmp_path, first = demo_folder
     secrets_file = Path(tmp_path, "instance", "demo-secrets.json")
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
     secrets = json.loads(secrets_file.read_text())
@@ -121,6 +209,30 @@ def test_demo_no_serve_creates_secrets_accounts_and_reuses_them(tmp_path):
     assert second.returncode == 0, second.stderr
     assert json.loads(secrets_file.read_text()) == secrets
     assert "set earlier" in second.stdout
+
+
+def test_commands_in_the_demo_folder_use_the_demos_settings(demo_folder):
+    folder, _ = demo_folder
+    result = run(["findings", "what-matters", "--format", "json"], folder)
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)
+    assert findings["title"] == "What matters to you?"
+    assert findings["responses"]["completed"] > 0
+
+
+def test_in_the_demo_folder_the_environment_wins_and_another_database_gets_no_demo_keys(
+    demo_folder,
+):
+    folder, _ = demo_folder
+    twilio = run(["db", "current"], folder, {"SMS_GATEWAY": "twilio"})
+    assert twilio.returncode == 1
+    assert twilio.stderr.splitlines() == [
+        "Error: cannot start: SMS_GATEWAY=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, "
+        "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM"
+    ]
+    elsewhere = run(["db", "current"], folder, {"DATABASE_URL": f"sqlite:///{folder / 'x.db'}"})
+    assert elsewhere.returncode == 1
+    assert elsewhere.stderr.splitlines() == [MISSING, HOW_TO_SET_UP]
 
 
 def test_demo_settings_from_the_environment_win(tmp_path):
