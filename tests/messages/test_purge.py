@@ -340,8 +340,8 @@ def test_notifications_sent_long_ago_go_and_waiting_ones_stay(app, db_session):
 
 
 def test_every_area_registers_its_tasks(app):
-    names = [task.name for task in app.extensions["retention_tasks"]]
-    assert names == [
+    names = {task.name for task in app.extensions["retention_tasks"]}
+    assert names == {
         "inbound_words",
         "conversation_answers",
         "silent_participants",
@@ -349,7 +349,7 @@ def test_every_area_registers_its_tasks(app):
         "closed_alerts",
         "alert_notifications",
         "spent_survey_submission_tokens",
-    ]
+    }
 
 
 def test_logs_and_the_audit_log_carry_counts_only(app, send_sms, caplog):
