@@ -20,7 +20,7 @@ from changemakers.extensions import db
 from changemakers.forms import add_error
 from changemakers.lifecycle import ContentProblems, ContentStatus, LifecycleError
 from changemakers.lifecycle_pages import REVIEWERS, WRITERS, press
-from messages import bp, services
+from messages import bp
 from messages.flows import editing, engine, examples, files, picture
 from messages.flows import services as flows
 from messages.flows.changes import changes
@@ -39,6 +39,7 @@ from messages.forms import (
 from messages.models import Flow, FlowVersion
 from messages.router import keyword_of
 from messages.segments import sms_length
+from messages.signpost_directory import current_signposts
 
 
 def _version_or_404(flow_id: int, number: int) -> FlowVersion:
@@ -106,7 +107,7 @@ def flow_latest(flow_id: int) -> ResponseReturnValue:
 def flow(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
     flow = db.get_or_404(Flow, flow_id)
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     definition = from_data(version.content)  # every stored version was checked to parse
     published = flows.published_version(flow_id)
     return render_template(
@@ -244,7 +245,7 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
             if _save(version, data, f"edit step {step_id}"):
                 flash(f"Step {step_id!r} saved.")
                 return _to_version(version, f"#step-{step_id}")
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     return render_template(
         "messages/flows/step.html",
         form=form,
@@ -343,7 +344,7 @@ def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
     """The phone simulator on this version, draft or not: nothing is stored or sent."""
     version = _version_or_404(flow_id, number)
     definition = from_data(version.content)
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     key = f"{version.id}:{version.updated_at.isoformat()}"
     tried = session.get(TRY_STATE) or {}
     if tried.get("key") != key or request.args.get("restart"):
