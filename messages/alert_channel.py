@@ -14,8 +14,10 @@ from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import outbox, signposting
+from messages.contacts import lock_contact
+from messages.history import conversation_history
 from messages.models import Contact, InboundMessage, OutboxPurpose
-from messages.services import conversation_history, current_signposts, lock_contact
+from messages.signpost_directory import current_signposts
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,9 @@ from changemakers.content import files
 from changemakers.content.cli import import_content
 from changemakers.database import utcnow
 from changemakers.logs import configure_logging
-from messages import services
+from messages import outbox
+from messages import reconcile as reconciling
+from messages.contacts import rotate_contact_key
 from messages.flows import services as flow_services
 from messages.gateways import GatewayUnavailable, gateway_from_config
 from messages.worker import Dispatcher
@@ -30,7 +32,7 @@ def rotate_key() -> None:
     Rotation: put a new key first in CONTACT_KEY, keep the old one after it, run this, then
     remove the old key.
     """
-    count = services.rotate_contact_key()
+    count = rotate_contact_key()
     click.echo(
         f"Re-encrypted {count} stored number{'' if count == 1 else 's'} with the newest key."
     )
@@ -50,7 +52,7 @@ def _require_callback_address() -> None:
 @click.option("--batch-size", default=32, show_default=True, help="Messages claimed at once.")
 @click.option(
     "--lease",
-    default=int(services.outbox.SENDING_LEASE.total_seconds()),
+    default=int(outbox.SENDING_LEASE.total_seconds()),
     show_default=True,
     help="Seconds after which a message left 'sending' by a stopped worker is checked.",
 )
@@ -100,7 +102,7 @@ def reconcile(since_text: str) -> None:
     """Handle inbound messages Twilio has that never reached the app (after an outage)."""
     since = parse_since(since_text, utcnow())
     try:
-        report = services.reconcile(gateway_from_config(current_app.config), since)
+        report = reconciling.reconcile(gateway_from_config(current_app.config), since)
     except GatewayUnavailable as error:
         raise click.ClickException(f"could not list messages at Twilio ({error})") from None
     click.echo(

@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import Flask
 
 from changemakers.content import files
-from messages import services
 from messages.flows import services as flows
 from messages.gateways import gateway_from_config
+from messages.keywords import set_fixed_reply
 from messages.worker import Dispatcher, run_in_background
 
 DEMO_KEYWORDS = {
@@ -30,7 +30,7 @@ DEMO_FLOWS = Path(__file__).parent / "demo_flows"
 
 def load_demo_content() -> None:
     for word, reply in DEMO_KEYWORDS.items():
-        services.set_fixed_reply(word, reply)
+        set_fixed_reply(word, reply)
     for path in sorted(DEMO_FLOWS.glob("*.yaml")):
         flows.load_published(files.load(path.read_text(), path.name))
 

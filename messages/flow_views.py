@@ -24,7 +24,7 @@ from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from messages import conversations, services
+from messages import conversations
 from messages.blueprint import bp
 from messages.flows import editing, engine, examples, picture
 from messages.flows import services as flows
@@ -41,6 +41,7 @@ from messages.forms import (
 )
 from messages.models import Flow, FlowVersion
 from messages.router import keyword_of
+from messages.signpost_directory import current_signposts
 
 
 def _version_or_404(flow_id: int, number: int) -> FlowVersion:
@@ -108,7 +109,7 @@ def flow_latest(flow_id: int) -> ResponseReturnValue:
 def flow(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
     flow = db.get_or_404(Flow, flow_id)
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     definition = from_data(version.content)  # every stored version was checked to parse
     published = flows.published_version(flow_id)
     return render_template(
@@ -261,7 +262,7 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
             if _save(version, data, f"edit step {step_id}"):
                 flash(f"Step {step_id!r} saved.")
                 return _to_version(version, f"#step-{step_id}")
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     return render_template(
         "messages/flows/step.html",
         form=form,
@@ -360,7 +361,7 @@ def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
     """The phone simulator on this version, draft or not: nothing is stored or sent."""
     version = _version_or_404(flow_id, number)
     definition = from_data(version.content)
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     key = f"{version.id}:{version.updated_at.isoformat()}"
     tried = session.get(TRY_STATE) or {}
     if tried.get("key") != key or request.args.get("restart"):

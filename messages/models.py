@@ -235,8 +235,9 @@ class Flow(Model):
 
 
 class FlowVersion(VersionedContent, Model):
-    """One version of a flow; its life is drawn in ``changemakers.lifecycle``. ``content`` is
-    the flow as plain data (``messages.flows.definition``), never changed once published."""
+    """One version of a flow; its life is drawn in ``changemakers.content.lifecycle``.
+    ``content`` is the flow as plain data (``messages.flows.definition``), never changed once
+    published."""
 
     __tablename__ = "flow_versions"
     __table_args__ = (UniqueConstraint("flow_id", "number"),)

@@ -2,7 +2,7 @@
 
 A stage looks at the message and the participant and either passes (``None``) or answers with
 replies; a final answer stops the routing. The participant is an interface: the database-backed
-one lives in ``services``, and tests use a plain one.
+one lives in ``router_context``, and tests use a plain one.
 
 Order (a safeguarding reply always comes first among the replies):
 1. unreadable: a picture with no text

@@ -13,9 +13,12 @@ from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
 from changemakers.database import LARGEST_ID
 from changemakers.extensions import csrf, limiter
 from changemakers.forms import add_error
-from messages import services, webhooks
+from messages import webhooks
 from messages.blueprint import bp
+from messages.delivery import record_delivery_status
 from messages.forms import SimulatorForm
+from messages.history import conversation_history
+from messages.inbound import ReceivedSms, receive_from_unreachable_sender, receive_sms
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +65,10 @@ def inbound() -> ResponseReturnValue:
     try:
         number = privacy.normalise_number(sender)
     except privacy.InvalidNumber:
-        services.receive_from_unreachable_sender(message_sid, sender, body, num_media)
+        receive_from_unreachable_sender(message_sid, sender, body, num_media)
         return Response(webhooks.twiml([]), mimetype=TWIML)
-    replies = services.receive_sms(
-        services.ReceivedSms(
+    replies = receive_sms(
+        ReceivedSms(
             message_sid=message_sid,
             number=number,
             body=body,
@@ -115,7 +118,7 @@ def status() -> ResponseReturnValue:
     if len(message_sid) > 64:
         return _plain("Bad request: MessageSid is not a Twilio message id", 400)
     error_code = request.form.get("ErrorCode", "").strip()
-    services.record_delivery_status(
+    record_delivery_status(
         int(outbox_id),
         message_status,
         message_sid or None,
@@ -145,15 +148,13 @@ def simulator() -> ResponseReturnValue:
             add_error(form.number, "Use a pretend number from 07700 900000 to 07700 900999")
         else:
             session["simulator_number"] = form.number.data
-            services.receive_sms(
-                services.ReceivedSms(
-                    f"SM{uuid.uuid4().hex}", number, form.body.data or "", simulated=True
-                )
+            receive_sms(
+                ReceivedSms(f"SM{uuid.uuid4().hex}", number, form.body.data or "", simulated=True)
             )
             return redirect(url_for("messages.simulator"))
     try:
         pseudonym = privacy.pseudonym(_simulator_number(form.number.data or ""))
-        history = services.conversation_history(pseudonym)
+        history = conversation_history(pseudonym)
     except privacy.InvalidNumber:
         history = []
     return render_template(

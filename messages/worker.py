@@ -29,7 +29,8 @@ from changemakers.alerts import services as alerts
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.retention import services as retention
-from messages import broadcasts, outbox, services
+from messages import broadcasts, conversation_ends, outbox
+from messages.contacts import opted_out_at_twilio
 from messages.gateways import Gateway, GatewayUnavailable, OutgoingSms, SendResult
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class Dispatcher:
             try:
                 now = now or utcnow()
                 done = self.settle(now)
-                done += services.expire_conversations(now)
+                done += conversation_ends.expire_conversations(now)
                 done += broadcasts.enqueue_next_batch(now)
                 done += self.tell_reviewers(now)
                 done += alerts.end_quiet_threads(now)
@@ -154,7 +155,7 @@ class Dispatcher:
             if result is None:
                 outbox.release(message, now)
             elif outbox.record_result(message, result, now):
-                services.opted_out_at_twilio(message.contact_id, now)
+                opted_out_at_twilio(message.contact_id, now)
             db.session.commit()
         return len(claimed)
 

@@ -14,7 +14,7 @@ from changemakers.extensions import db
 from changemakers.redaction import redact
 from changemakers.safeguarding import IMMEDIATE
 from messages import signposting, texts
-from messages.services import current_signposts
+from messages.signpost_directory import current_signposts
 from surveys.definition import SurveyDefinition
 
 CHANNEL = "web"

@@ -17,7 +17,7 @@ from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
 from changemakers.redaction import redact
-from messages import conversations, services, signposting
+from messages import conversations, signposting
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
@@ -25,6 +25,7 @@ from messages.flows import editing, engine, examples, validation
 from messages.flows.definition import FlowDefinition, from_data, to_data
 from messages.models import Conversation, Flow, FlowVersion, Keyword
 from messages.router import keyword_of
+from messages.signpost_directory import current_signposts
 
 KIND = "flow"
 UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you can do."
@@ -44,7 +45,7 @@ def _conversation_exists(kind_name: str, ref: str) -> bool:
 
 def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[str]:
     """What stops a flow going for review: validation, then each failing example."""
-    signposts = services.current_signposts()
+    signposts = current_signposts()
     found = validation.problems(
         definition, _taken_keywords(flow_id), set(signposts), _conversation_exists
     )
@@ -256,7 +257,7 @@ class FlowConversation:
         definition = _definition(version_id) if version_id else None
         if version_id is None or definition is None:
             return Turn([UNAVAILABLE], None, end_reason="unavailable")
-        turn = engine.start(definition, now, services.current_signposts())
+        turn = engine.start(definition, now, current_signposts())
         return _with_version(turn, version_id)
 
     def reply(
@@ -265,7 +266,7 @@ class FlowConversation:
         definition = _definition(int(state.get("version", 0)))
         if definition is None:
             return Turn([], None, end_reason="flow_broken")
-        turn = engine.reply(definition, state, text, now, services.current_signposts(), redact)
+        turn = engine.reply(definition, state, text, now, current_signposts(), redact)
         return _with_version(turn, state["version"])
 
 

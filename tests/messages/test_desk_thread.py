@@ -27,10 +27,10 @@ from changemakers.alerts.models import (
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import DAY_NAMES, LONDON, OfficeHours
-from messages import services as sms_services
 from messages import texts
+from messages.inbound import ReceivedSms, receive_sms
+from messages.keywords import set_fixed_reply
 from messages.models import Contact, InboundMessage, OutboundMessage
-from messages.services import ReceivedSms
 from tests.conftest import (
     TEST_PASSWORD,
     csrf_token,
@@ -102,7 +102,7 @@ def test_once_a_reviewer_writes_the_young_persons_texts_go_to_the_thread(client,
     assert PHONE not in page and "07700 900123" not in page
     assert "Open: the young person" in page
     # A keyword of the service, mid-thread, is a word to the reviewer, not a flow.
-    sms_services.set_fixed_reply("HELLO", "Hello from the bot")
+    set_fixed_reply("HELLO", "Hello from the bot")
     assert replies_of(send_sms("hello")) == []
     kept = db.session.scalars(select(ThreadMessage.body).where(ThreadMessage.from_young_person))
     assert list(kept) == [answer, "hello"]
@@ -302,7 +302,7 @@ def test_a_young_persons_text_and_a_reviewers_reply_at_the_same_moment_both_go(t
             reviewer = accounts.create_user(
                 "reviewer@example.org", [Role.REVIEWER], None, TEST_PASSWORD
             )
-            sms_services.receive_sms(ReceivedSms(new_sid(), PHONE, DANGER))
+            receive_sms(ReceivedSms(new_sid(), PHONE, DANGER))
             alert_id = db.session.scalars(select(Alert.id)).one()
             alert_services.reply(alert_id, reviewer, "Can you tell us more?", "first")
             reviewer_id = reviewer.id
@@ -316,7 +316,7 @@ def test_a_young_persons_text_and_a_reviewers_reply_at_the_same_moment_both_go(t
                 for turn in range(rounds):
                     barrier.wait()
                     try:
-                        sms_services.receive_sms(ReceivedSms(new_sid(), PHONE, f"text {turn}"))
+                        receive_sms(ReceivedSms(new_sid(), PHONE, f"text {turn}"))
                     except BaseException as error:  # noqa: BLE001 - reported below
                         failures.append(error)
 

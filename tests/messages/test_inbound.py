@@ -9,7 +9,8 @@ from changemakers import privacy
 from changemakers.alerts.models import Alert
 from changemakers.alerts.services import CannotReply
 from changemakers.extensions import db
-from messages import services, texts
+from messages import inbound, texts
+from messages.keywords import set_fixed_reply
 from messages.models import (
     Contact,
     Conversation,
@@ -140,12 +141,12 @@ def test_safeguarding_reply_first_and_an_alert_without_the_number(send_sms):
 
 
 def test_a_fixed_reply_keyword(send_sms):
-    services.set_fixed_reply("tips", "Keep your accounts private.")
+    set_fixed_reply("tips", "Keep your accounts private.")
     assert replies_of(send_sms(" Tips! ")) == ["Keep your accounts private."]
 
 
 def test_default_reply_lists_keywords(send_sms):
-    services.set_fixed_reply("TIPS", "Keep your accounts private.")
+    set_fixed_reply("TIPS", "Keep your accounts private.")
     assert replies_of(send_sms("hello")) == [texts.default_reply(["TIPS"])]
 
 
@@ -216,7 +217,7 @@ def test_a_message_that_cannot_be_handled_is_kept_and_answered_politely(send_sms
     def broken(message, context):
         raise RuntimeError("a bug in a flow")
 
-    monkeypatch.setattr(services, "route", broken)
+    monkeypatch.setattr(inbound, "route", broken)
     response = send_sms("hello there", sid="SMbroken")
     assert replies_of(response) == [texts.SORRY]
     row = db.session.scalars(select(InboundMessage)).one()
@@ -266,13 +267,13 @@ def test_a_disclosure_from_a_short_code_raises_an_alert_nobody_can_answer(app, s
 
 def test_a_body_longer_than_twilio_allows_is_cut_and_the_cut_noted(send_sms, caplog):
     words = "I need to talk to someone about this " * 60  # 2,220 characters
-    caplog.set_level("WARNING", logger="messages.services")
+    caplog.set_level("WARNING", logger="messages.inbound")
     response = send_sms(words + "my number is 07700 900123", sid="SMlong")
     assert replies_of(response)
     stored = db.session.scalars(select(InboundMessage.body_redacted)).one()
-    assert stored.endswith(services.CUT)
-    assert len(stored) <= services.MAX_BODY + len(services.CUT)
-    assert words.startswith(stored.removesuffix(services.CUT))
+    assert stored.endswith(inbound.CUT)
+    assert len(stored) <= inbound.MAX_BODY + len(inbound.CUT)
+    assert words.startswith(stored.removesuffix(inbound.CUT))
     assert "SMlong was 2245 characters long" in caplog.text
     assert "talk to someone" not in caplog.text  # the log holds no words
 
@@ -281,17 +282,17 @@ def test_a_body_longer_than_twilio_allows_is_cut_and_the_cut_noted(send_sms, cap
     "tail", ["07700 900 12", "07700 9", "sam@exam", "SE1 7P", "07700900123"], ids=repr
 )
 def test_the_cut_never_keeps_half_a_number_or_address(tail):
-    body = "x" * (services.MAX_BODY - 6) + " " + tail + " and more words after the cut"
-    kept = services.within_twilio_limit(body)
-    assert len(kept) <= services.MAX_BODY
-    assert tail[:4] not in kept.removeprefix("x" * (services.MAX_BODY - 6))
+    body = "x" * (inbound.MAX_BODY - 6) + " " + tail + " and more words after the cut"
+    kept = inbound.within_twilio_limit(body)
+    assert len(kept) <= inbound.MAX_BODY
+    assert tail[:4] not in kept.removeprefix("x" * (inbound.MAX_BODY - 6))
 
 
 def test_a_short_code_message_that_cannot_be_checked_is_still_kept(send_sms, monkeypatch):
     def broken(message, context, stages):
         raise RuntimeError("a bug in the safeguarding check")
 
-    monkeypatch.setattr(services, "route", broken)
+    monkeypatch.setattr(inbound, "route", broken)
     assert replies_of(send_sms("hello", from_="85258")) == []
     assert db.session.scalars(select(InboundMessage.body_redacted)).one() == "hello"
 
@@ -300,8 +301,8 @@ def test_a_megabyte_body_is_cut_like_any_long_one(send_sms):
     response = send_sms("I need help " * 90_000, sid="SMhuge")
     assert replies_of(response)
     stored = db.session.scalars(select(InboundMessage.body_redacted)).one()
-    assert stored.startswith("I need help I need help") and stored.endswith(services.CUT)
-    assert len(stored) <= services.MAX_BODY + len(services.CUT)
+    assert stored.startswith("I need help I need help") and stored.endswith(inbound.CUT)
+    assert len(stored) <= inbound.MAX_BODY + len(inbound.CUT)
 
 
 def test_the_reasons_an_alert_gives_keep_no_number_in_clear(send_sms):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from changemakers.cli import cli
 from changemakers.extensions import db
-from messages import services, texts
+from messages import reconcile as reconciling
+from messages import texts
 from messages.cli import parse_since
 from messages.gateways import ConsoleGateway
 from messages.models import InboundMessage, OutboundMessage, OutboxPurpose, OutboxStatus
@@ -92,7 +93,7 @@ def test_twilio_unreachable_is_a_clear_error(app, db_session, monkeypatch):
 
 
 def test_the_console_gateway_has_nothing_to_reconcile(db_session):
-    report = services.reconcile(ConsoleGateway(), datetime.now(UTC) - timedelta(days=1))
+    report = reconciling.reconcile(ConsoleGateway(), datetime.now(UTC) - timedelta(days=1))
     assert (report.listed, report.missing) == (0, 0)
 
 

@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from changemakers import privacy
 from changemakers.accounts.models import Role
-from messages import services as sms_services
+from messages import inbound
 from surveys import services as surveys
 from tests.messages.conftest import PHONE, post_signed, replies_of, twilio_form
 from tests.security.conftest import (
@@ -136,7 +136,7 @@ def test_error_pages_and_their_logs_hold_no_number(
     def broken(*args: object) -> str:
         raise RuntimeError("the key store did not answer")
 
-    monkeypatch.setattr(sms_services, "route", broken)
+    monkeypatch.setattr(inbound, "route", broken)
     [sorry] = text(client, recorder, "my number is 07700 900123")  # kept for reconcile
     assert "Sorry" in sorry
     monkeypatch.setattr(privacy, "pseudonym", broken)

@@ -9,10 +9,11 @@ from sqlalchemy import inspect, select
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import LONDON
-from messages import services as channel
 from messages import texts
+from messages.conversation_ends import expire_conversations
+from messages.inbound import ANONYMOUS_ANSWER
+from messages.keywords import set_fixed_reply
 from messages.models import Conversation, InboundMessage
-from messages.services import ANONYMOUS_ANSWER
 from surveys import pool
 from surveys.models import Channel, SurveyParticipation, SurveyPool, SurveyResponse
 from surveys.services import ALREADY_ANSWERED
@@ -132,7 +133,7 @@ def test_the_answers_go_when_an_unfinished_survey_expires(every_kind, send_sms):
     open_state = db.session.scalar(select(Conversation.state))
     assert open_state["_answers"] == {"colour": "Red"}  # only while it runs
     assert db.session.scalars(select(SurveyResponse)).all() == []
-    assert channel.expire_conversations(utcnow() + timedelta(days=4)) == 1
+    assert expire_conversations(utcnow() + timedelta(days=4)) == 1
     conversation = db.session.scalar(select(Conversation))
     assert conversation.end_reason == "expired"
     assert "_answers" not in conversation.state and "Red" not in str(conversation.state)
@@ -140,7 +141,7 @@ def test_the_answers_go_when_an_unfinished_survey_expires(every_kind, send_sms):
 
 
 def test_the_link_goes_when_another_keyword_replaces_the_survey(every_kind, send_sms):
-    channel.set_fixed_reply("HELLO", "Hi")
+    set_fixed_reply("HELLO", "Hi")
     send_sms("KINDS")
     send_sms("HELLO")
     send_sms("KINDS")  # starts again, from the first question

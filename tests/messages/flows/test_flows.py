@@ -146,9 +146,9 @@ def test_a_failing_example_stops_a_flow(db_session):
 
 
 def test_a_keyword_bound_to_a_fixed_reply_is_taken(db_session):
-    from messages import services
+    from messages.keywords import set_fixed_reply
 
-    services.set_fixed_reply("SMALL", "Hello")
+    set_fixed_reply("SMALL", "Hello")
     with pytest.raises(ContentProblems, match="already used"):
         flows.import_flow(SMALL, None)
 
@@ -209,7 +209,7 @@ def test_a_flow_left_unanswered_expires_quietly(published, send_sms, monkeypatch
     from datetime import timedelta
 
     from changemakers.database import utcnow
-    from messages import services as channel
+    from messages import inbound as channel
 
     send_sms("SMALL")
     later = utcnow() + timedelta(days=3, minutes=1)
