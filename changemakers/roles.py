@@ -23,3 +23,5 @@ ROLE_LABELS = {
     Role.CHANGEMAKER: "Changemaker: writes message flows and surveys",
     Role.BOARD: "Board member: reads findings",
 }
+# Who reads the board's findings, whichever area's figures they are (surveys, flows, the desk).
+FINDINGS_READERS = (Role.BOARD, Role.REVIEWER, Role.ADMIN)

@@ -1,4 +1,5 @@
-"""The flow editor and review pages: for Changemakers (write), reviewers and admins (approve).
+"""The flow editor and review pages: for Changemakers (write), reviewers and admins (approve);
+and how the flows are used, for the board.
 
 Everything is a form: nobody writes JSON. A draft can be changed freely; problems are shown
 beside the flow and stop it only when it is sent for review.
@@ -9,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,6 +35,7 @@ from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
+from changemakers.roles import FINDINGS_READERS
 from messages import conversations
 from messages.blueprint import bp
 from messages.flows import editing, engine, examples, picture
@@ -401,3 +413,13 @@ def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
 def _in_words(delay: timedelta) -> str:
     hours = int(delay.total_seconds() // 3600)
     return f"{hours // 24} days later" if hours >= 48 else f"{hours} hours later"
+
+
+@bp.route("/findings/flows")
+@roles_allowed(*FINDINGS_READERS)
+def flow_findings() -> ResponseReturnValue:
+    """How each message flow is used, per published version, small numbers hidden."""
+    return render_template(
+        "messages/flows/findings.html",
+        flows=flows.findings_for(int(current_app.config["SUPPRESSION_THRESHOLD"])),
+    )

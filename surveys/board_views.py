@@ -1,6 +1,6 @@
 """Findings for the board (board members and reviewers): tables with charts, filters by a
-demographic group, a printable report, exports, the comparison of two versions (waves) of a
-survey and how the message flows are used, all of the suppressed figures only."""
+demographic group, a printable report, exports and the comparison of two versions (waves) of
+a survey, all of the suppressed figures only."""
 
 from __future__ import annotations
 
@@ -15,17 +15,15 @@ from sqlalchemy import select
 
 from changemakers.access import roles_allowed
 from changemakers.alerts import services as alerts
+from changemakers.alerts.findings import desk_findings
 from changemakers.audit import services as audit
 from changemakers.extensions import db
-from changemakers.roles import Role
+from changemakers.roles import FINDINGS_READERS
 from surveys import exports, pool, services
 from surveys.blueprint import bp
 from surveys.definition import SurveyDefinition
-from surveys.desk_findings import desk_findings
 from surveys.findings import csv_rows, headlines
 from surveys.models import Survey
-
-READERS = (Role.BOARD, Role.REVIEWER, Role.ADMIN)
 
 
 def _threshold() -> int:
@@ -58,7 +56,7 @@ def _findings(
 
 
 @bp.route("/findings")
-@roles_allowed(*READERS)
+@roles_allowed(*FINDINGS_READERS)
 def findings_list() -> ResponseReturnValue:
     surveys = db.session.scalars(select(Survey).order_by(Survey.title)).all()
     completed = services.completed_responses(_threshold())
@@ -72,13 +70,13 @@ def findings_list() -> ResponseReturnValue:
 
 
 @bp.route("/findings/<slug>")
-@roles_allowed(*READERS)
+@roles_allowed(*FINDINGS_READERS)
 def findings_page(slug: str) -> ResponseReturnValue:
     return _render(slug, report=False)
 
 
 @bp.route("/findings/<slug>/report")
-@roles_allowed(*READERS)
+@roles_allowed(*FINDINGS_READERS)
 def findings_report(slug: str) -> ResponseReturnValue:
     """The same findings as a printable report for board papers, with a dated cover."""
     return _render(slug, report=True)
@@ -120,7 +118,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
 
 
 @bp.route("/findings/<slug>/findings.<any(csv, xlsx):file_format>")
-@roles_allowed(*READERS)
+@roles_allowed(*FINDINGS_READERS)
 def findings_export(slug: str, file_format: str) -> ResponseReturnValue:
     """The tables of the page, breakdowns included (never the responses), logged in the
     audit log."""
@@ -151,7 +149,7 @@ def _version_number(value: str | None) -> int | None:
 
 
 @bp.route("/findings/<slug>/compare")
-@roles_allowed(*READERS)
+@roles_allowed(*FINDINGS_READERS)
 def findings_compare(slug: str) -> ResponseReturnValue:
     """Two versions (waves) of a survey side by side: ``?first=1&second=2`` (version numbers);
     with neither, the two latest versions that have responses."""
@@ -195,25 +193,4 @@ def findings_compare(slug: str) -> ResponseReturnValue:
         comparison=comparison,
         unanswered=[n for n in (first, second) if not responses.get(n)],
         **page,
-    )
-
-
-@bp.route("/findings/flows")
-@roles_allowed(*READERS)
-def flow_findings() -> ResponseReturnValue:
-    """How each message flow is used, per published version, small numbers hidden."""
-    return render_template(
-        "surveys/board/flows.html", flows=services.flow_findings_for(_threshold())
-    )
-
-
-@bp.route("/findings/desk")
-@roles_allowed(*READERS)
-def desk_figures() -> ResponseReturnValue:
-    """How fast a person answered young people who may be in danger, and what alerts were
-    about, small numbers hidden; ``?print=1`` for board papers."""
-    return render_template(
-        "surveys/board/desk.html",
-        desk=desk_findings(alerts.alert_figures(), _threshold()),
-        report=request.args.get("print") == "1",
     )

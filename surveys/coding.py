@@ -18,11 +18,12 @@ from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, select
 
+from changemakers import disclosure
 from changemakers.accounts.models import StaffUser
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.redaction import redact
-from surveys import findings, gate
+from surveys import findings
 from surveys.definition import Question, SurveyDefinition
 from surveys.findings import VERSION, Counts, add_answer
 from surveys.models import Coding, Quote, QuoteStatus, SurveyResponse, Theme
@@ -294,7 +295,7 @@ def themes_for(
         cells, equations, never, totals = findings.system_of(
             as_choices, counted.of(question.id), survey, versions
         )
-        table = gate.protect(cells, equations, threshold, never, totals)
+        table = disclosure.protect(cells, equations, threshold, never, totals)
         split, group = only if only else (None, None)
         quotes = {} if only else _approved_quotes(survey_id, question.id)
         found[question.id] = [

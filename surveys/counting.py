@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import text
 
+from changemakers.disclosure import Cell
 from changemakers.extensions import db
 from surveys.definition import Question
 from surveys.findings import STATUS, VERSION, Counts, Where, status_of
-from surveys.gate import Cell
 
 
 def _answer_of(dialect: str, document: str, key: str) -> str:

@@ -11,15 +11,15 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from surveys import gate
+from changemakers import disclosure
 
 NUMBER_COLUMNS = ("count", "percent", "base", "mean", "median")
 
 
 def _note(value: Any, threshold: int) -> str | None:
-    if value == gate.hidden(threshold):
+    if value == disclosure.hidden(threshold):
         return f"fewer than {threshold}: hidden"
-    if value == gate.WITHHELD:
+    if value == disclosure.WITHHELD:
         return "withheld so that a small count cannot be worked out"
     return None
 
@@ -46,12 +46,12 @@ def workbook(rows: Sequence[Sequence[Any]], threshold: int) -> bytes:
                 values[index] = None
         sheet.append([*values, "; ".join(notes) or None])
     method = book.create_sheet("Method")
-    method.append([gate.NOTE])
+    method.append([disclosure.NOTE])
     method.append(
         [
-            f"Counts have a little noise added (at most {gate.MAX_NOISE} either way) by cell key "
-            f"perturbation; a count under {threshold} is not shown, and some counts are withheld "
-            "so that a small one cannot be worked out from the totals."
+            f"Counts have a little noise added (at most {disclosure.MAX_NOISE} either way) by "
+            f"cell key perturbation; a count under {threshold} is not shown, and some counts are "
+            "withheld so that a small one cannot be worked out from the totals."
         ]
     )
     buffer = io.BytesIO()

@@ -1,5 +1,5 @@
 """Findings for the board: what young people answered, counted, then passed through the
-disclosure gate (``surveys.gate``) before anything leaves this module.
+disclosure gate (``changemakers.disclosure``) before anything leaves this module.
 
 Plain functions over plain data. A survey's responses are counted (``Counts``: for everyone,
 beside each demographic answer and beside the version answered, each count with the sum of its
@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from surveys import gate
+from changemakers import disclosure
+from changemakers.disclosure import Cell, Protected
 from surveys.definition import Question, SurveyDefinition
-from surveys.gate import Cell, Protected
 
 TABLE_KINDS = ("single_choice", "scale", "demographic", "multiple_choice")
 VERSION = "__version__"  # a split by the version of the survey answered (a wave)
@@ -141,7 +141,7 @@ def system_of(
     cells: Mapping[Where, Cell],
     survey: SurveyDefinition,
     versions: Mapping[int, SurveyDefinition],
-) -> tuple[dict[Where, Cell], list[gate.Equation], frozenset[Where], frozenset[Where]]:
+) -> tuple[dict[Where, Cell], list[disclosure.Equation], frozenset[Where], frozenset[Where]]:
     """One question's counts in every view, with the sums that tie them: each answer's count
     for everyone is the sum of its counts in each group of a split (the people in no group
     shown included); and, when each person gives one answer, the answers add up to the base.
@@ -171,7 +171,7 @@ def system_of(
     values: dict[Where, Cell] = {EVERYONE: cells.get(EVERYONE, Cell())}
     never: set[Where] = set()
     totals: set[Where] = {EVERYONE}
-    equations: list[gate.Equation] = []
+    equations: list[disclosure.Equation] = []
     for row in rows:
         values[None, None, row] = cells.get((None, None, row), Cell())
         totals.add((None, None, row))
@@ -245,7 +245,7 @@ def publish(
         cells, equations, never, totals = system_of(
             question, counted.of(question.id), survey, versions
         )
-        tables[question.id] = gate.protect(cells, equations, threshold, never, totals)
+        tables[question.id] = disclosure.protect(cells, equations, threshold, never, totals)
     return Published(survey, versions, tables, threshold)
 
 
@@ -258,7 +258,7 @@ def _mean_and_median(
         return {"mean": None, "median": None}
     rows = [a for s, g, a in table.perturbed if s == split and g == group and a is not None]
     distribution = table.distribution({v: (split, group, a) for v, a in _numbers(rows).items()})
-    return {"mean": gate.mean(distribution), "median": gate.median(distribution)}
+    return {"mean": disclosure.mean(distribution), "median": disclosure.median(distribution)}
 
 
 def question_table(
@@ -359,7 +359,7 @@ def summary(
     return {
         "title": survey.title,
         "threshold": published.threshold,
-        "note": gate.NOTE,
+        "note": disclosure.NOTE,
         "group": None if only is None else {"question": only[0], "answer": only[1]},
         "responses": _responses(published, split, group),
         "groups": [
@@ -479,7 +479,7 @@ def compare(published: Published, first: int, second: int) -> dict[str, Any]:
 
     return {
         "threshold": published.threshold,
-        "note": gate.NOTE,
+        "note": disclosure.NOTE,
         "waves": [
             {"label": f"Version {number}", "responses": status.show((VERSION, number, None))}
             for number in (first, second)

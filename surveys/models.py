@@ -30,8 +30,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from changemakers.content.lifecycle import VersionedContent
 from changemakers.database import string_enum, utcnow
+from changemakers.disclosure import new_record_key
 from changemakers.extensions import Model
-from surveys.gate import new_record_key
 
 
 class Survey(Model):
@@ -89,7 +89,7 @@ class SurveyResponse(Model):
     started_on: Mapped[date]
     completed_on: Mapped[date | None]
     # Drawn where the response is made, whichever way it is inserted: the disclosure gate's
-    # record key (``surveys.gate``), never shown.
+    # record key (``changemakers.disclosure``), never shown.
     record_key: Mapped[int] = mapped_column(SmallInteger, default=new_record_key)
     # Sent from the staff's phone simulator: kept apart, never counted in findings.
     is_test: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -14,7 +14,7 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 
-from changemakers import cache
+from changemakers import cache, disclosure
 from changemakers.accounts.models import StaffUser
 from changemakers.content import lifecycle
 from changemakers.content.editing import ContentProblems
@@ -24,13 +24,10 @@ from changemakers.extensions import db
 from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
 from messages.conversations import Turn
-from messages.flows import definition as flow_definition
-from messages.flows import services as flows
-from messages.flows.analytics import VersionFigures
-from messages.models import Flow, FlowVersion, Keyword
+from messages.models import Keyword
 from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
-from surveys import coding, counting, editing, findings, flow_findings, gate, pool
+from surveys import coding, counting, editing, findings, pool
 from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import (
     Channel,
@@ -419,8 +416,11 @@ def completed_responses(threshold: int) -> dict[int, int | str]:
         .where(SurveyResponse.completed_on.is_not(None), SurveyResponse.is_test.is_(False))
         .group_by(SurveyResponse.survey_id)
     ).all()
-    shown = gate.protect(
-        {survey_id: gate.Cell(int(people), int(keys or 0)) for survey_id, people, keys in rows},
+    shown = disclosure.protect(
+        {
+            survey_id: disclosure.Cell(int(people), int(keys or 0))
+            for survey_id, people, keys in rows
+        },
         [],
         threshold,
     )
@@ -439,7 +439,7 @@ def report_cover(survey: LiveSurvey, data: dict[str, Any]) -> dict[str, Any]:
         "title": survey.definition.title,
         "first": first,
         "last": last or first,
-        "responses": gate.rounded_total(data["responses"]["completed"]),
+        "responses": disclosure.rounded_total(data["responses"]["completed"]),
         "printed": today(),
     }
 
@@ -553,40 +553,3 @@ def comparison_for(slug: str, first: int, second: int, threshold: int) -> dict[s
     definition = found.definition if found else definition_of(versions[max(versions)].version_id)
     published = published_findings(survey.id, definition, threshold)
     return findings.compare(published, first, second)
-
-
-def flow_findings_for(threshold: int) -> list[dict[str, Any]]:
-    """Every message flow that has been live, with the suppressed figures of each version that
-    was published (newest first), for the board."""
-    found = []
-    for flow in db.session.scalars(select(Flow).order_by(Flow.name)):
-        versions = db.session.scalars(
-            select(FlowVersion)
-            .where(and_(FlowVersion.flow_id == flow.id, FlowVersion.published_at.is_not(None)))
-            .order_by(FlowVersion.number.desc())
-        ).all()
-        if not versions:
-            continue
-        figures = {figure.version: figure for figure in flows.analytics(flow)}
-        found.append(
-            {
-                "name": flow.name,
-                "keyword": flow.keyword,
-                "live": any(v.status is ContentStatus.PUBLISHED for v in versions),
-                "versions": [
-                    {
-                        **flow_findings.version_findings(
-                            figures.get(version.number, VersionFigures(version.number)),
-                            flow_definition.from_data(version.content),
-                            threshold,
-                        ),
-                        "live": version.status is ContentStatus.PUBLISHED,
-                        "published_on": version.published_at.date()
-                        if version.published_at
-                        else None,
-                    }
-                    for version in versions
-                ],
-            }
-        )
-    return found

@@ -9,8 +9,10 @@ import sys
 PLAIN_PYTHON = (
     "changemakers.safeguarding",
     "changemakers.content.editing",
+    "changemakers.disclosure",
     "messages.flows.engine",
     "messages.flows.validation",
+    "messages.flows.findings",
     "messages.router",
     "surveys.answers",
     "surveys.findings",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("alerts", __name__, url_prefix="/alerts")
+# No prefix: the desk's pages are under /alerts, its figures for the board under /findings.
+bp = Blueprint("alerts", __name__)
 
 
 @bp.app_template_filter("alert_category")

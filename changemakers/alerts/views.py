@@ -1,17 +1,18 @@
 """The reviewers' pages: the alert queue, an alert with its conversation, and the detector's
-rules."""
+rules; and the desk's figures for the board."""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from changemakers import safeguarding
 from changemakers.access import roles_allowed
 from changemakers.alerts import bp, rules, services
+from changemakers.alerts.findings import desk_findings
 from changemakers.alerts.forms import (
     CloseForm,
     DetectorRulesForm,
@@ -21,10 +22,10 @@ from changemakers.alerts.forms import (
 )
 from changemakers.database import utcnow
 from changemakers.forms import add_error
-from changemakers.roles import Role
+from changemakers.roles import FINDINGS_READERS, Role
 
 
-@bp.route("/")
+@bp.route("/alerts/")
 @roles_allowed(Role.REVIEWER)
 def queue() -> ResponseReturnValue:
     show_closed = request.args.get("show") == "closed"
@@ -58,13 +59,13 @@ def _render_alert(
     )
 
 
-@bp.route("/<int:alert_id>")
+@bp.route("/alerts/<int:alert_id>")
 @roles_allowed(Role.REVIEWER)
 def alert(alert_id: int) -> ResponseReturnValue:
     return _render_alert(alert_id)
 
 
-@bp.route("/<int:alert_id>/pick-up", methods=["POST"])
+@bp.route("/alerts/<int:alert_id>/pick-up", methods=["POST"])
 @roles_allowed(Role.REVIEWER)
 def pick_up(alert_id: int) -> ResponseReturnValue:
     try:
@@ -76,7 +77,7 @@ def pick_up(alert_id: int) -> ResponseReturnValue:
     return redirect(url_for("alerts.alert", alert_id=alert_id))
 
 
-@bp.route("/<int:alert_id>/reply", methods=["POST"])
+@bp.route("/alerts/<int:alert_id>/reply", methods=["POST"])
 @roles_allowed(Role.REVIEWER)
 def reply(alert_id: int) -> ResponseReturnValue:
     form = ReplyForm()
@@ -92,7 +93,7 @@ def reply(alert_id: int) -> ResponseReturnValue:
     return _render_alert(alert_id, reply_form=form)
 
 
-@bp.route("/<int:alert_id>/close", methods=["POST"])
+@bp.route("/alerts/<int:alert_id>/close", methods=["POST"])
 @roles_allowed(Role.REVIEWER)
 def close(alert_id: int) -> ResponseReturnValue:
     form = CloseForm()
@@ -107,7 +108,7 @@ def close(alert_id: int) -> ResponseReturnValue:
     return _render_alert(alert_id, close_form=form)
 
 
-@bp.route("/rota", methods=["GET", "POST"])
+@bp.route("/alerts/rota", methods=["GET", "POST"])
 @roles_allowed(Role.REVIEWER)
 def rota() -> ResponseReturnValue:
     form = OnDutyForm()
@@ -165,7 +166,7 @@ def _render_rules(
     )
 
 
-@bp.route("/rules", methods=["GET", "POST"])
+@bp.route("/alerts/rules", methods=["GET", "POST"])
 @roles_allowed(Role.REVIEWER)
 def detector_rules() -> ResponseReturnValue:
     """The rules in force, a waiting proposal, and an editor that checks and proposes."""
@@ -194,7 +195,7 @@ def detector_rules() -> ResponseReturnValue:
     return _render_rules(edit_form=form, edit_check=check)
 
 
-@bp.route("/rules/decision", methods=["POST"])
+@bp.route("/alerts/rules/decision", methods=["POST"])
 @roles_allowed(Role.REVIEWER)
 def decide_rules() -> ResponseReturnValue:
     """Approve or return a waiting proposal (another reviewer), or withdraw it (its proposer)."""
@@ -219,3 +220,17 @@ def decide_rules() -> ResponseReturnValue:
             flash(str(error), "error")
         return redirect(url_for("alerts.detector_rules"))
     return _render_rules(decision_form=form)
+
+
+@bp.route("/findings/desk")
+@roles_allowed(*FINDINGS_READERS)
+def desk_figures() -> ResponseReturnValue:
+    """How fast a person answered young people who may be in danger, and what alerts were
+    about, small numbers hidden; ``?print=1`` for board papers."""
+    return render_template(
+        "alerts/desk.html",
+        desk=desk_findings(
+            services.alert_figures(), int(current_app.config["SUPPRESSION_THRESHOLD"])
+        ),
+        report=request.args.get("print") == "1",
+    )

@@ -1,5 +1,6 @@
 """Flows in the database: versions through their lifecycle (``changemakers.content.lifecycle``), the
-keyword each published flow answers to, and the conversation kind that runs them."""
+keyword each published flow answers to, the conversation kind that runs them, and how they are
+used, for the board."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from messages import conversations, signposting
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
-from messages.flows import editing, engine, examples, validation
+from messages.flows import editing, engine, examples, findings, validation
 from messages.flows.definition import FlowDefinition, from_data, to_data
 from messages.models import Conversation, Flow, FlowVersion, Keyword
 from messages.router import keyword_of
@@ -216,6 +217,45 @@ def analytics(flow: Flow) -> list[analytics_module.VersionFigures]:
         ),
         numbers,
     )
+
+
+def findings_for(threshold: int) -> list[dict[str, Any]]:
+    """Every message flow that has been live, with the suppressed figures of each version that
+    was published (newest first), for the board."""
+    found = []
+    for flow in db.session.scalars(select(Flow).order_by(Flow.name)):
+        versions = db.session.scalars(
+            select(FlowVersion)
+            .where(and_(FlowVersion.flow_id == flow.id, FlowVersion.published_at.is_not(None)))
+            .order_by(FlowVersion.number.desc())
+        ).all()
+        if not versions:
+            continue
+        figures = {figure.version: figure for figure in analytics(flow)}
+        found.append(
+            {
+                "name": flow.name,
+                "keyword": flow.keyword,
+                "live": any(v.status is ContentStatus.PUBLISHED for v in versions),
+                "versions": [
+                    {
+                        **findings.version_findings(
+                            figures.get(
+                                version.number, analytics_module.VersionFigures(version.number)
+                            ),
+                            from_data(version.content),
+                            threshold,
+                        ),
+                        "live": version.status is ContentStatus.PUBLISHED,
+                        "published_on": version.published_at.date()
+                        if version.published_at
+                        else None,
+                    }
+                    for version in versions
+                ],
+            }
+        )
+    return found
 
 
 def _definition(version_id: int) -> FlowDefinition | None:

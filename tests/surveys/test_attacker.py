@@ -30,11 +30,12 @@ from openpyxl import load_workbook
 from scipy.optimize import linprog
 from sqlalchemy import insert, select
 
+from changemakers import disclosure
 from changemakers.accounts.models import Role
 from changemakers.cli import cli
 from changemakers.content import files
 from changemakers.extensions import db
-from surveys import findings, gate, services, synthetic
+from surveys import findings, services, synthetic
 from surveys.definition import Question, SurveyDefinition, from_data
 from surveys.demo import DEMO_SURVEYS
 from surveys.findings import STATUS, VERSION
@@ -43,7 +44,7 @@ from surveys.models import SurveyResponse
 THRESHOLD = 10
 SLUG = "what-matters"
 MISSING = "(no answer)"
-NOISE = gate.MAX_NOISE  # how far from the truth the attacker knows a shown count may be
+NOISE = disclosure.MAX_NOISE  # how far from the truth the attacker knows a shown count may be
 
 
 def _demo_data() -> dict[str, Any]:
@@ -277,7 +278,7 @@ class Attack:
             self.constrain(terms, max(THRESHOLD, value - NOISE), value + NOISE)
         elif value == f"<{THRESHOLD}":
             self.constrain(terms, 0, THRESHOLD - 1)
-        elif value == gate.WITHHELD:
+        elif value == disclosure.WITHHELD:
             self.constrain(terms, THRESHOLD, None)
 
     def mean(self, cells: list[tuple[float, dict[int, float], Any]], mean: float) -> None:
@@ -291,7 +292,7 @@ class Attack:
                 constant += (value - mean) * shown
                 shown_people += shown
                 continue
-            low, high = (0, THRESHOLD - 1) if shown != gate.WITHHELD else (THRESHOLD, None)
+            low, high = (0, THRESHOLD - 1) if shown != disclosure.WITHHELD else (THRESHOLD, None)
             n = self._variable(("noisy", len(self.bounds)), low, high)
             noisy[n] = value - mean
             self.constrain({**truth, n: -1}, -NOISE, NOISE)
@@ -429,10 +430,10 @@ def test_the_attacker_pins_small_counts_when_they_are_only_hidden(
 ):
     """Against counts shown exactly, with only the small ones hidden (no noise, nothing
     withheld), the same attack recovers small counts: it is a real attack."""
-    monkeypatch.setattr(gate, "perturb", lambda cells, threshold: [c.people for c in cells])
+    monkeypatch.setattr(disclosure, "perturb", lambda cells, threshold: [c.people for c in cells])
     monkeypatch.setattr(sys.modules[__name__], "NOISE", 0)
     monkeypatch.setattr(
-        gate,
+        disclosure,
         "suppress",
         lambda values, equations, threshold, never_shown=frozenset(), hide_last=frozenset(): (
             {k for k, v in values.items() if v < threshold and k not in never_shown},

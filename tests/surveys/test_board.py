@@ -108,3 +108,19 @@ def test_the_board_sees_how_many_responses_wait_in_the_pool(client, demo, signed
     signed_in(Role.BOARD)
     page = client.get("/findings/every-kind").get_data(as_text=True)
     assert "1 more response is waiting to join these findings" in page
+
+
+def test_flows_is_kept_for_the_board_and_no_survey_can_take_it(db_session):
+    from surveys import services
+    from surveys.definition import from_data as survey_from_data
+
+    survey = survey_from_data(
+        {
+            "title": "F",
+            "slug": "flows",
+            "questions": [{"id": "q", "kind": "free_text", "text": "?"}],
+        }
+    )
+    assert services.problems_of(survey) == [
+        "The address name 'flows' is kept for the board's pages."
+    ]

@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select
 
+from changemakers import disclosure
 from changemakers.accounts.models import Role
 from changemakers.extensions import db
-from surveys import coding, gate, services
+from surveys import coding, services
 from surveys.models import Coding, Quote, QuoteStatus, SurveyResponse
 from tests.conftest import post_form
 from tests.surveys.conftest import EVERY_KIND
@@ -123,7 +124,7 @@ def test_changemakers_code_answers_and_the_board_reads_themes_and_approved_quote
 
     found = services.findings_for("every-kind", 10)
     themes = {t["theme"]: t for t in found["questions"][5]["themes"]}
-    assert abs(themes["Lighting"]["count"] - 14) <= gate.MAX_NOISE
+    assert abs(themes["Lighting"]["count"] - 14) <= disclosure.MAX_NOISE
     assert themes["Transport"]["count"] == "<10"
     assert themes["Lighting"]["quotes"] == [LIGHTS]
     assert themes["Transport"]["quotes"] == []  # a theme under the threshold shows no quote

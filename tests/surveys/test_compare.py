@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 from sqlalchemy import insert
 
+from changemakers import disclosure
 from changemakers.accounts.models import Role
 from changemakers.cli import cli
 from changemakers.extensions import db
-from surveys import gate
 from surveys.definition import from_data
 from surveys.findings import Response, compare, count_responses, publish
 from surveys.models import SurveyResponse
@@ -108,7 +108,7 @@ def test_answers_line_up_and_a_changed_option_is_not_asked_never_zero():
     for row in colour["rows"][:2]:
         for side in ("first", "second"):
             shown = row[side]["count"]
-            assert shown == gate.WITHHELD or abs(shown - truth[row["answer"], side]) <= 3
+            assert shown == disclosure.WITHHELD or abs(shown - truth[row["answer"], side]) <= 3
         if row["first"]["percent"] is not None and row["second"]["percent"] is not None:
             assert row["change"] == row["second"]["percent"] - row["first"]["percent"]
 
@@ -137,7 +137,7 @@ def test_a_wave_never_gives_away_a_small_count_of_the_other():
     second = [{"colour": "Red"}] * 25 + [{"colour": "Green"}] * 5
     green = compared(first, second)["questions"][0]["rows"][1]
     assert green["second"]["count"] == "<10"
-    assert green["first"]["count"] in ("<10", gate.WITHHELD)
+    assert green["first"]["count"] in ("<10", disclosure.WITHHELD)
     assert green["change"] is None
 
 
@@ -270,7 +270,7 @@ def test_the_command_line_compares_two_versions(app, two_waves):
     rows = list(csv.reader(io.StringIO(as_csv.output)))
     green = rows[2]
     assert green[:2] == ["Favourite colour now?", "Green"]
-    assert green[2] == gate.WITHHELD or abs(int(green[2]) - 20) <= gate.MAX_NOISE
+    assert green[2] == disclosure.WITHHELD or abs(int(green[2]) - 20) <= disclosure.MAX_NOISE
     unknown = runner.invoke(cli, ["findings", "waves", "--compare", "1", "9"])
     assert unknown.exit_code == 1
     assert "has no version 9" in unknown.output

@@ -7,8 +7,9 @@ import random
 
 import pytest
 
+from changemakers import disclosure
 from changemakers.cli import cli
-from surveys import findings, gate
+from surveys import findings
 from surveys.definition import from_data
 from surveys.findings import Response, count_responses, publish, summary
 from tests.surveys.conftest import EVERY_KIND, released_responses
@@ -43,8 +44,8 @@ def test_counts_are_within_the_noise_and_percentages_from_the_shown_counts():
     found = summary(published(made(*colours(40, 60, 100))))
     colour = found["questions"][0]
     for shown, true in zip(rows(colour), (40, 60, 100), strict=True):
-        assert abs(shown - true) <= gate.MAX_NOISE
-    assert abs(colour["base"] - 200) <= gate.MAX_NOISE
+        assert abs(shown - true) <= disclosure.MAX_NOISE
+    assert abs(colour["base"] - 200) <= disclosure.MAX_NOISE
     for row in colour["rows"]:
         assert row["percent"] == round(100 * row["count"] / colour["base"])
     assert found["note"] == "Figures are rounded and slightly adjusted to protect young people."
@@ -53,8 +54,8 @@ def test_counts_are_within_the_noise_and_percentages_from_the_shown_counts():
 def test_a_small_count_is_hidden_and_another_withheld_to_protect_it():
     colour = summary(published(made(*colours(4, 30, 40))))["questions"][0]
     assert rows(colour)[0] == "<10" and colour["rows"][0]["percent"] is None
-    assert gate.WITHHELD in rows(colour)
-    assert abs(colour["base"] - 74) <= gate.MAX_NOISE
+    assert disclosure.WITHHELD in rows(colour)
+    assert abs(colour["base"] - 74) <= disclosure.MAX_NOISE
 
 
 def test_a_zero_looks_like_any_small_count():

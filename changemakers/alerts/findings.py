@@ -2,7 +2,7 @@
 90th percentile) per month and by severity, and alerts by category.
 
 Plain functions over ``alerts.services.AlertFigure``. Every count passes ``_protected``, the
-one place this module calls the board's disclosure gate (``surveys.gate``: cell key
+one place this module calls the board's disclosure gate (``changemakers.disclosure``: cell key
 perturbation, each alert's record key a keyed hash of its id), so small numbers are hidden and
 counts adjusted as in all findings; a median or percentile is given only over a count the gate
 shows and at least the threshold.
@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from changemakers import disclosure
 from changemakers.alerts.models import AlertSeverity
 from changemakers.alerts.services import AlertFigure
 from changemakers.office_hours import LONDON
-from surveys import gate
 
 SEVERITIES = (
     (AlertSeverity.IMMEDIATE, "Immediate danger"),
@@ -34,10 +34,10 @@ def _protected(
     """Counts of alerts in groups that add up to ``base``, as the board may see them (through
     the gate: adjusted, "<10" or "withheld")."""
 
-    def cell(alerts: Sequence[AlertFigure]) -> gate.Cell:
-        return gate.Cell(len(alerts), sum(alert.record_key for alert in alerts))
+    def cell(alerts: Sequence[AlertFigure]) -> disclosure.Cell:
+        return disclosure.Cell(len(alerts), sum(alert.record_key for alert in alerts))
 
-    protected = gate.one_way(
+    protected = disclosure.one_way(
         {key: cell(alerts) for key, alerts in groups.items() if key != base},
         cell(groups[base]),
         threshold,

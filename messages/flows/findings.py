@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from changemakers import disclosure
+from changemakers.disclosure import Cell
 from messages.flows.analytics import VersionFigures
 from messages.flows.definition import FlowDefinition, Step
-from surveys import gate
-from surveys.gate import Cell
 
 ENDINGS = (
     ("completed", "Reached the end"),
@@ -84,10 +84,10 @@ def version_findings(
 ) -> dict[str, Any]:
     """The suppressed figures of one version of a flow.
 
-    Every figure passes the disclosure gate (``surveys.gate``): counts are perturbed, under
-    the threshold shown as "<10". How their conversations ended
-    (completed, expired, opted out, still in progress, and any other ending, so that the list
-    adds up to those who started) is a one-way table whose base is the number who started:
+    Every figure passes the disclosure gate (``changemakers.disclosure``): counts are
+    perturbed, under the threshold shown as "<10". How their conversations ended (completed,
+    expired, opted out, still in progress, and any other ending, so that the list adds up to
+    those who started) is a one-way table whose base is the number who started:
     primary and secondary suppression, so no hidden ending can be worked out from the others
     and the total.
 
@@ -111,7 +111,7 @@ def version_findings(
         max(0, started.people - sum(c.people for c in counts.values())),
         keys["started"] - sum(c.keys for c in counts.values()),
     )
-    table = gate.one_way(counts, started, threshold)
+    table = disclosure.one_way(counts, started, threshold)
     shown_started = table.show("total")
     endings = [
         {
@@ -125,7 +125,7 @@ def version_findings(
     hidden_endings = {key for key in counts if not isinstance(table.show(key), int)}
     order = steps_in_order(definition)
     order += [step_id for step_id in sorted(figures.reached) if step_id not in definition.steps]
-    reach = gate.protect(
+    reach = disclosure.protect(
         {s: Cell(figures.reached.get(s, 0), figures.step_keys.get(s, 0)) for s in order},
         [],
         threshold,
@@ -137,7 +137,7 @@ def version_findings(
         ending = _ending_of(step) if step else None
         if ending is not None and ending in hidden_endings:
             reached[step_id] = (
-                gate.WITHHELD if reach.count(step_id) is not None else (reach.show(step_id))
+                disclosure.WITHHELD if reach.count(step_id) is not None else (reach.show(step_id))
             )
         else:
             reached[step_id] = reach.show(step_id)

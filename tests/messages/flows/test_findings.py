@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from changemakers import disclosure
 from changemakers.accounts.models import Role
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages.flows.analytics import VersionFigures
 from messages.flows.definition import from_data
+from messages.flows.findings import steps_in_order, version_findings
 from messages.models import Conversation
-from surveys import gate
-from surveys.flow_findings import steps_in_order, version_findings
 from tests.messages.conftest import a_contact
 from tests.messages.flows import SMALL
 
@@ -61,7 +61,7 @@ def reached(found: dict) -> dict:
 
 
 def near(shown: object, true: int) -> bool:
-    return isinstance(shown, int) and abs(shown - true) <= gate.MAX_NOISE
+    return isinstance(shown, int) and abs(shown - true) <= disclosure.MAX_NOISE
 
 
 def test_small_endings_are_hidden_and_shown_counts_are_within_the_noise():
@@ -101,7 +101,7 @@ def test_a_step_shown_beside_a_hidden_ending_is_withheld():
         figures(started=40, completed=8, expired=32, ask=40, tips=30, later=8), FLOW, 10
     )
     assert endings(found)["completed"] == "<10"
-    assert reached(found)["tips"] == gate.WITHHELD
+    assert reached(found)["tips"] == disclosure.WITHHELD
 
 
 @given(
@@ -127,7 +127,7 @@ def test_no_number_under_the_threshold_is_ever_shown(completed, expired, stopped
         10,
     )
     counts = [*endings(found).values(), *reached(found).values(), found["started"]]
-    assert all(c in ("<10", gate.WITHHELD) or c >= 10 for c in counts)
+    assert all(c in ("<10", disclosure.WITHHELD) or c >= 10 for c in counts)
     for sentence in found["where_people_left"]:
         assert all(int(n) == 0 or int(n) >= 10 for n in re.findall(r"\b(\d+)\b(?![.%])", sentence))
 
@@ -202,19 +202,3 @@ def test_a_version_few_or_nobody_used_shows_no_figures(client, db_session, signe
 def test_changemakers_do_not_read_flow_findings(client, used_flow, signed_in):
     signed_in(Role.CHANGEMAKER)
     assert client.get("/findings/flows").status_code == 403
-
-
-def test_flows_is_kept_for_the_board_and_no_survey_can_take_it(db_session):
-    from surveys import services
-    from surveys.definition import from_data as survey_from_data
-
-    survey = survey_from_data(
-        {
-            "title": "F",
-            "slug": "flows",
-            "questions": [{"id": "q", "kind": "free_text", "text": "?"}],
-        }
-    )
-    assert services.problems_of(survey) == [
-        "The address name 'flows' is kept for the board's pages."
-    ]

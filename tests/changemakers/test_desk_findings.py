@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from changemakers.accounts.models import Role
 from changemakers.alerts import services as alert_services
+from changemakers.alerts.findings import desk_findings, minutes_in_words
 from changemakers.alerts.models import AlertSeverity
 from changemakers.alerts.services import AlertFigure
 from changemakers.database import utcnow
 from changemakers.extensions import db
-from surveys.desk_findings import desk_findings, minutes_in_words
 
 THRESHOLD = 10
 NOVEMBER = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
