@@ -44,9 +44,9 @@ class Turn:
     follow_ups: tuple[FollowUp, ...] = ()
     hand_over: HandOver | None = None
     record: dict[str, Any] | None = None  # what an ended conversation keeps, for analytics
-    # False: the message was an answer that must stay anonymous (a survey's), so its words are
-    # not kept with the sender's pseudonym; only a tag says an answer came.
-    keep_text: bool = True
+    # A tag: the message was an answer that must stay anonymous (a survey's), so its words are
+    # not kept with the sender's pseudonym; the message log keeps this tag in their place.
+    withheld_as: str | None = None
 
 
 class ConversationKind(Protocol):

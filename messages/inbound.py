@@ -43,7 +43,6 @@ from messages.statements import statements_for
 
 log = logging.getLogger(__name__)
 
-ANONYMOUS_ANSWER = "[survey answer]"  # kept instead of the words of an anonymous answer
 MAX_BODY = 1600  # Twilio's longest message, in characters
 CUT = " [cut]"  # marks a stored body that was longer than MAX_BODY
 
@@ -113,11 +112,11 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
                 row.update(pseudonym=None, body_redacted=None)
             elif context.bodies_forgotten:
                 row.update(body_redacted=None)
-            elif context.anonymous_answer:
+            elif context.withheld_as is not None:
                 # Nor when, finer than the day (the times of a survey's answers would order
                 # the phones that finished it), nor the replies (which question came next, and
                 # out of how many, tells something of the answer): a repeat gets no reply.
-                row.update(body_redacted=ANONYMOUS_ANSWER, received_at=_start_of_day(now))
+                row.update(body_redacted=context.withheld_as, received_at=_start_of_day(now))
                 stored_replies = []
             if reply_later and context.contact_id is not None:
                 for reply in replies:

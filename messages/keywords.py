@@ -1,15 +1,16 @@
-"""Keywords: what each word a participant texts starts, and binding a word to a fixed reply."""
+"""Keywords: what each word a participant texts starts. A conversation kind binds its keywords
+here (in the caller's transaction) and asks here whether a word is free."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, select
 
 from changemakers.cache import forget_cached_tables, read_fresh
 from changemakers.extensions import db
 from messages.models import Keyword
-from messages.router import keyword_of
+from messages.router import RESERVED_WORDS, keyword_of
 
 FIXED_REPLY = "reply"
 
@@ -30,6 +31,37 @@ def current_keywords() -> dict[str, KeywordBinding]:
         return {row.word: KeywordBinding(*row) for row in rows}
 
     return read_fresh("keywords", read)
+
+
+def taken_keywords(kind: str, ref: str | None) -> set[str]:
+    """Words already answered by something other than this kind's ``ref``."""
+    rows = db.session.execute(select(Keyword.word, Keyword.kind, Keyword.ref))
+    return {row.word for row in rows if not (row.kind == kind and row.ref == ref)}
+
+
+def keyword_problem(word: str, kind: str, ref: str | None) -> str | None:
+    """Why ``word`` cannot start this kind's ``ref`` (kept for the service, or taken), or None."""
+    keyword = keyword_of(word)
+    if keyword in RESERVED_WORDS:
+        return f"{keyword} is kept for the service itself: pick another keyword."
+    if keyword in taken_keywords(kind, ref):
+        return f"The keyword {keyword} is already used by something else."
+    return None
+
+
+def bind_keyword(word: str, kind: str, ref: str) -> str | None:
+    """``word`` (as the router reads it) now starts this kind's ``ref``; None if it has no
+    letters or numbers."""
+    keyword = keyword_of(word)
+    if not keyword:
+        return None
+    db.session.add(Keyword(word=keyword, kind=kind, ref=ref))
+    return keyword
+
+
+def unbind_keywords(kind: str, ref: str) -> None:
+    """This kind's ``ref`` answers no keyword any more."""
+    db.session.execute(delete(Keyword).where(and_(Keyword.kind == kind, Keyword.ref == ref)))
 
 
 def set_fixed_reply(word: str, reply: str) -> Keyword:

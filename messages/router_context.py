@@ -63,7 +63,7 @@ class DatabaseContext:
         self.simulated = simulated
         self.erased = False
         self.bodies_forgotten = False
-        self.anonymous_answer = False
+        self.withheld_as: str | None = None  # the tag kept in place of an anonymous answer
         self._hand_overs = 0
 
     def _ensure_contact(self) -> ContactState:
@@ -219,7 +219,7 @@ class DatabaseContext:
         turn = kind.reply(
             conversation.ref, dict(conversation.state), text, self.now, self.pseudonym
         )
-        self.anonymous_answer = not turn.keep_text
+        self.withheld_as = turn.withheld_as
         if turn.state is None:
             self._end(conversation.id, turn.end_reason, turn.record or conversation.state)
         else:

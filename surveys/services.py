@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
+from sqlalchemy import Table, and_, bindparam, func, insert, select
 
 from changemakers import cache, disclosure
 from changemakers.accounts.models import StaffUser
@@ -23,9 +23,8 @@ from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
+from messages import keywords
 from messages.conversations import Turn
-from messages.models import Keyword
-from messages.router import RESERVED_WORDS, keyword_of
 from surveys import answers as parsing
 from surveys import coding, counting, editing, findings, pool
 from surveys.definition import SurveyDefinition, from_data, to_data
@@ -39,6 +38,7 @@ from surveys.models import (
 )
 
 KIND = "survey"
+ANSWER_TAG = "[survey answer]"  # what the message log keeps of an SMS survey answer
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 RESERVED_SLUGS = frozenset({"flows"})  # /findings/flows is the flows' findings page
 EXPIRES_AFTER = timedelta(days=3)  # then the conversation ends, its answers dropped
@@ -63,13 +63,9 @@ def problems_of(definition: SurveyDefinition, survey_id: int | None = None) -> l
     if other is not None and other != survey_id:
         found.append(f"Another survey already uses the address /s/{definition.slug}.")
     if definition.keyword:
-        keyword = keyword_of(definition.keyword)
-        if keyword in RESERVED_WORDS:
-            found.append(f"{keyword} is kept for the service itself: pick another keyword.")
-        else:
-            bound = db.session.get(Keyword, keyword)
-            if bound is not None and not (bound.kind == KIND and bound.ref == str(survey_id)):
-                found.append(f"The keyword {keyword} is already used by something else.")
+        clash = keywords.keyword_problem(definition.keyword, KIND, str(survey_id))
+        if clash:
+            found.append(clash)
     return found
 
 
@@ -98,16 +94,12 @@ def _go_live(version: SurveyVersion) -> None:
     """The published version's title and keyword become the survey's."""
     survey = db.session.get_one(Survey, version.survey_id)
     survey.title = version.content["title"]
-    survey.keyword = keyword_of(version.content.get("keyword", "")) or None
     _stop_answering(version)
-    if survey.keyword:
-        db.session.add(Keyword(word=survey.keyword, kind=KIND, ref=str(survey.id)))
+    survey.keyword = keywords.bind_keyword(version.content.get("keyword", ""), KIND, str(survey.id))
 
 
 def _stop_answering(version: SurveyVersion) -> None:
-    db.session.execute(
-        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.survey_id)))
-    )
+    keywords.unbind_keywords(KIND, str(version.survey_id))
 
 
 def _problems_of_version(version: SurveyVersion) -> list[str]:
@@ -328,8 +320,9 @@ class SurveyConversation:
         self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
     ) -> Turn:
         """The next question, a re-ask or the thanks. The answer's words are never kept with
-        the sender (``keep_text``): the message log would otherwise link them to the phone."""
-        return replace(self._answer(state, text, now, participant), keep_text=False)
+        the sender: the message log would otherwise link them to the phone. It keeps
+        ``ANSWER_TAG`` in their place."""
+        return replace(self._answer(state, text, now, participant), withheld_as=ANSWER_TAG)
 
     def _answer(self, state: dict[str, Any], text: str, now: datetime, participant: str) -> Turn:
         survey = definition_of(int(state["version"]))

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, select
 
 from changemakers import cache, privacy
 from changemakers.accounts.models import StaffUser
@@ -18,13 +18,13 @@ from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
 from changemakers.redaction import redact
-from messages import conversations, signposting
+from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
 from messages.flows import editing, engine, examples, findings, validation
 from messages.flows.definition import FlowDefinition, from_data, to_data
-from messages.models import Conversation, Flow, FlowVersion, Keyword
+from messages.models import Conversation, Flow, FlowVersion
 from messages.router import keyword_of
 from messages.signpost_directory import current_signposts
 
@@ -33,10 +33,7 @@ UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you 
 
 
 def _taken_keywords(flow_id: int | None) -> set[str]:
-    """Words already answered by something other than this flow."""
-    rows = db.session.execute(select(Keyword.word, Keyword.kind, Keyword.ref))
-    own = str(flow_id) if flow_id is not None else None
-    return {row.word for row in rows if not (row.kind == KIND and row.ref == own)}
+    return keywords.taken_keywords(KIND, None if flow_id is None else str(flow_id))
 
 
 def _conversation_exists(kind_name: str, ref: str) -> bool:
@@ -48,7 +45,10 @@ def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[
     """What stops a flow going for review: validation, then each failing example."""
     signposts = current_signposts()
     found = validation.problems(
-        definition, _taken_keywords(flow_id), set(signposts), _conversation_exists
+        definition,
+        _taken_keywords(flow_id),
+        set(signposts),
+        _conversation_exists,
     )
     if found:
         return found  # examples of a broken flow would only repeat its problems
@@ -138,13 +138,11 @@ def _answer_keyword(version: FlowVersion) -> None:
     flow.name = version.content["name"]
     flow.keyword = keyword_of(version.content["keyword"])
     _stop_answering(version)
-    db.session.add(Keyword(word=flow.keyword, kind=KIND, ref=str(flow.id)))
+    keywords.bind_keyword(flow.keyword, KIND, str(flow.id))
 
 
 def _stop_answering(version: FlowVersion) -> None:
-    db.session.execute(
-        delete(Keyword).where(and_(Keyword.kind == KIND, Keyword.ref == str(version.flow_id)))
-    )
+    keywords.unbind_keywords(KIND, str(version.flow_id))
 
 
 FLOWS = lifecycle.Catalogue(

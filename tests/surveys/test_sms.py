@@ -11,12 +11,11 @@ from changemakers.extensions import db
 from changemakers.office_hours import LONDON
 from messages import texts
 from messages.conversation_ends import expire_conversations
-from messages.inbound import ANONYMOUS_ANSWER
 from messages.keywords import set_fixed_reply
 from messages.models import Conversation, InboundMessage
 from surveys import pool
 from surveys.models import Channel, SurveyParticipation, SurveyPool, SurveyResponse
-from surveys.services import ALREADY_ANSWERED
+from surveys.services import ALREADY_ANSWERED, ANSWER_TAG
 from tests.messages.conftest import replies_of
 from tests.surveys.conftest import released_responses
 
@@ -184,10 +183,10 @@ def test_the_words_of_sms_answers_are_not_kept_with_the_phone(every_kind, send_s
         select(InboundMessage.body_redacted).order_by(InboundMessage.id)
     ).all()
     assert bodies[0] == "kinds"  # the keyword that started it
-    assert bodies[1:] == [ANONYMOUS_ANSWER] * 6  # one a question asked
+    assert bodies[1:] == [ANSWER_TAG] * 6  # one a question asked
     for received, handled, replies in db.session.execute(
         select(InboundMessage.received_at, InboundMessage.handled_at, InboundMessage.replies).where(
-            InboundMessage.body_redacted == ANONYMOUS_ANSWER
+            InboundMessage.body_redacted == ANSWER_TAG
         )
     ):
         # the day only: the times of answers would order the phones that finished
