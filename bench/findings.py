@@ -25,7 +25,8 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import app_environment, changemakers, fresh_database, workdir  # noqa: E402
+from bench.common import app_environment, changemakers, workdir  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
 
 CHOICES = ["Never", "Sometimes", "Often", "Always"]
 SURVEY = {

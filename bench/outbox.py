@@ -27,8 +27,9 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import app_environment, changemakers, fresh_database, workdir  # noqa: E402
-from bench.fake_twilio import fake_twilio_process  # noqa: E402
+from bench.common import app_environment, changemakers, workdir  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.twilio_double import fake_twilio_process  # noqa: E402
 
 PUBLIC_BASE_URL = "https://changemakers.example"
 

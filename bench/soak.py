@@ -84,20 +84,19 @@ from twilio.request_validator import RequestValidator
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    TWILIO_AUTH_TOKEN,
     app_environment,
     changemakers,
     completed_responses,
-    free_port,
-    fresh_database,
     percentile,
     post,
-    server,
     workdir,
 )
-from bench.fake_twilio import FakeTwilio, running_fake_twilio  # noqa: E402
 from bench.survey import ANSWERS, CSRF  # noqa: E402
 from bench.webhook import Traffic, check_exactly_once  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.servers import free_port, server  # noqa: E402
+from tests.support.sms import TWILIO_AUTH_TOKEN  # noqa: E402
+from tests.support.twilio_double import FakeTwilio, running_fake_twilio  # noqa: E402
 
 DATABASE = "changemakers_soak"
 ACCOUNT_SID = "AC" + "0" * 32

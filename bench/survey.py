@@ -33,12 +33,11 @@ from bench.common import (  # noqa: E402
     app_environment,
     changemakers,
     completed_responses,
-    free_port,
-    fresh_database,
     request,
-    server,
     workdir,
 )
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.servers import free_port, server  # noqa: E402
 
 PAGE_TIMEOUT = 30.0  # seconds; a page slower than this counts as an error
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

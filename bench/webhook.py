@@ -32,17 +32,10 @@ from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (  # noqa: E402
-    TWILIO_AUTH_TOKEN,
-    Results,
-    app_environment,
-    changemakers,
-    free_port,
-    fresh_database,
-    post,
-    server,
-    workdir,
-)
+from bench.common import Results, app_environment, changemakers, post, workdir  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.servers import free_port, server  # noqa: E402
+from tests.support.sms import TWILIO_AUTH_TOKEN  # noqa: E402
 
 BODIES = [
     "HELLO",

@@ -9,7 +9,7 @@ from changemakers.accounts.models import Role
 from changemakers.extensions import db
 from changemakers.lifecycle import ContentStatus
 from surveys.models import SurveyVersion
-from tests.conftest import post_form, sign_in
+from tests.support.web import post_form, sign_in
 
 
 def latest() -> SurveyVersion:

@@ -11,7 +11,7 @@ from changemakers.cli import cli
 from surveys import findings, gate
 from surveys.definition import from_data
 from surveys.findings import Response, count_responses, publish, summary
-from tests.surveys.conftest import EVERY_KIND, released_responses
+from tests.support.surveys import EVERY_KIND, released_responses
 
 SURVEY = from_data(EVERY_KIND)
 COLOUR, WORRIES, SAFE, WHEN, HOURS, CHANGE, AGE = SURVEY.questions

@@ -12,8 +12,8 @@ from changemakers.extensions import db
 from changemakers.lifecycle import ContentStatus
 from messages.flows import files
 from messages.models import FlowVersion
-from tests.conftest import post_form, sign_in
-from tests.messages.conftest import replies_of
+from tests.support.sms import replies_of
+from tests.support.web import post_form, sign_in
 
 
 def latest() -> FlowVersion:
