@@ -73,6 +73,16 @@ def workdir() -> Iterator[Path]:
         yield Path(path)
 
 
+def verdict(missed: list[str]) -> int:
+    """Print each target missed (a figure, and the target it misses) or that all were met; the
+    exit status: 1 if any was missed."""
+    for miss in missed:
+        print(f"MISSED: {miss}")
+    if not missed:
+        print("all targets met")
+    return 1 if missed else 0
+
+
 def percentile(values: list[float], p: float) -> float:
     """The ``p``th percentile (0–100, in steps of 0.1) of ``values``; NaN if there are none."""
     if len(values) < 2:

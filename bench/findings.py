@@ -6,7 +6,7 @@ Seeds a survey of 12 questions (9, and 3 demographic questions to cross-tabulate
 made-up responses, then times the whole of its findings as the board page computes them (every
 question, the cross-tabs by the three demographics, suppression: the database counts, see
 ``surveys/counting.py``) and reports the peak memory this takes; then the same for 800
-responses.
+responses. It has no target (none is documented), so it only prints the figures.
 """
 
 from __future__ import annotations
