@@ -1,50 +1,26 @@
-"""Shared by the benchmarks: servers started as the README starts them, and a small HTTP load
-generator (asyncio, one request per connection, as gunicorn's sync workers serve them)."""
+"""Shared by the benchmarks: the app's environment and command line as the README runs them,
+and a small HTTP load generator (asyncio, one request per connection, as gunicorn's sync workers
+serve them). Servers, scratch databases and the test double of Twilio come from
+``tests/support``."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Connection, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, text
 
-ROOT = Path(__file__).resolve().parent.parent
-TWILIO_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"  # signs bench webhooks; never sent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fresh_database(kind: str, postgres_url: str, workdir: Path, name: str) -> str:
-    """An empty database called ``name``: a SQLite file in ``workdir``, or a PostgreSQL
-    database beside the one ``postgres_url`` names (prefixed with that one's name, so that two
-    runs against different test databases never drop each other's)."""
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / (name + '.db')}"
-    name = f"{make_url(postgres_url).database}_{name}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+from tests.support.sms import SERVICE_NUMBER, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 
 
 def app_environment(database_url: str, instance: Path) -> dict[str, str]:
@@ -56,9 +32,9 @@ def app_environment(database_url: str, instance: Path) -> dict[str, str]:
         "PSEUDONYM_KEY": "bench-pseudonym-key",
         "CONTACT_KEY": Fernet.generate_key().decode(),
         "SMS_GATEWAY": "twilio",
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
-        "TWILIO_FROM": "+447700900000",
+        "TWILIO_FROM": SERVICE_NUMBER,
         # Benchmark respondents answer at a machine's pace, not a person's.
         "SURVEY_SECONDS_PER_QUESTION": "0",
     }
@@ -92,29 +68,19 @@ def changemakers(*args: str, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    url = f"http://127.0.0.1:{port}"
-    with log.open("w") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(200):
-            if process.poll() is not None:
-                raise SystemExit(f"server stopped at start-up:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-@contextmanager
 def workdir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="changemakers-bench-") as path:
         yield Path(path)
+
+
+def verdict(missed: list[str]) -> int:
+    """Print each target missed (a figure, and the target it misses) or that all were met; the
+    exit status: 1 if any was missed."""
+    for miss in missed:
+        print(f"MISSED: {miss}")
+    if not missed:
+        print("all targets met")
+    return 1 if missed else 0
 
 
 def percentile(values: list[float], p: float) -> float:

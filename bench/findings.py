@@ -6,7 +6,7 @@ Seeds a survey of 12 questions (9, and 3 demographic questions to cross-tabulate
 made-up responses, then times the whole of its findings as the board page computes them (every
 question, the cross-tabs by the three demographics, suppression: the database counts, see
 ``surveys/counting.py``) and reports the peak memory this takes; then the same for 800
-responses.
+responses. It has no target (none is documented), so it only prints the figures.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import app_environment, changemakers, fresh_database, workdir  # noqa: E402
+from bench.common import app_environment, changemakers, workdir  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
 
 CHOICES = ["Never", "Sometimes", "Often", "Always"]
 SURVEY = {

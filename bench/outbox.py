@@ -5,7 +5,8 @@
 Prints how fast a broadcast is written to the outbox (rows/s, in batches as the worker writes
 it) and how fast ``changemakers worker`` processes send it through the test double of Twilio's
 REST API (messages/s), with the double answering after ``--latency`` seconds, as the real API
-does after a short network trip. Afterwards it checks every message was sent exactly once.
+does after a short network trip. Afterwards it checks every message was sent exactly once, and
+exits 1, naming the figure and its target, when one was written or sent other than once.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import app_environment, changemakers, fresh_database, workdir  # noqa: E402
-from bench.fake_twilio import fake_twilio_process  # noqa: E402
+from bench.common import app_environment, changemakers, verdict, workdir  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.twilio_double import fake_twilio_process  # noqa: E402
 
 PUBLIC_BASE_URL = "https://changemakers.example"
 
@@ -102,7 +104,7 @@ def unsettled(app) -> int:  # type: ignore[no-untyped-def]
             db.session.remove()
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument(
@@ -164,11 +166,23 @@ def main() -> None:
             parse_qs(urlsplit(m["status_callback"]).query)["outbox"][0] for m in sent
         )
         twice = sum(1 for count in per_message.values() if count > 1)
+        unsent = written - len(per_message)
         print(
             f"check: {len(per_message)} distinct messages sent, {twice} sent more than once, "
-            f"{written - len(per_message)} not sent"
+            f"{unsent} not sent"
         )
+    missed = []
+    if written != args.participants:
+        missed.append(
+            f"messages written: {written}, the target is one for each of the "
+            f"{args.participants} participants"
+        )
+    if twice:
+        missed.append(f"messages sent more than once: {twice}, the target is none")
+    if unsent:
+        missed.append(f"messages not sent: {unsent}, the target is none")
+    return verdict(missed)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,7 +7,9 @@ content, then runs ``--respondents`` concurrent browsers-without-a-browser (asyn
 each answering "What matters to you?" page by page (with its session cookie and CSRF token)
 again and again, each time as another young person from another address.
 Prints completed responses per minute, page times (p50/p95/p99) and each page's weight, and
-checks every completed response was stored exactly once.
+checks every completed response was stored exactly once. Exits 1, naming the figure and its
+target, when a completed response was not stored exactly once, when none was completed, or when
+a respondent could not finish (a page over 30 s, an error or a malformed page).
 """
 
 from __future__ import annotations
@@ -33,12 +35,12 @@ from bench.common import (  # noqa: E402
     app_environment,
     changemakers,
     completed_responses,
-    free_port,
-    fresh_database,
     request,
-    server,
+    verdict,
     workdir,
 )
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.servers import free_port, server  # noqa: E402
 
 PAGE_TIMEOUT = 30.0  # seconds; a page slower than this counts as an error
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -134,7 +136,7 @@ async def load(host: str, port: int, respondents: int, seconds: float) -> Record
     return recorder
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument(
@@ -182,7 +184,18 @@ def main() -> None:
         f"check: {stored} responses stored for {recorder.completed} completed, "
         f"{recorder.errors} errors"
     )
+    missed = []
+    if stored != recorder.completed:
+        missed.append(
+            f"responses stored: {stored}, the target is exactly one for each of the "
+            f"{recorder.completed} completed"
+        )
+    if recorder.completed == 0:
+        missed.append("completed responses: 0, the target is at least one")
+    if recorder.errors:
+        missed.append(f"respondents who could not finish: {recorder.errors}, the target is none")
+    return verdict(missed)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -10,6 +10,11 @@ Prints, for the same server settings and database:
   schedule whatever the answers), p50/p95/p99 measured from each request's scheduled time;
 - a check that every distinct MessageSid sent was handled exactly once.
 
+Exits 1, naming the figure and its target, when a message was not handled exactly once or when
+the throughput ratio is under ``--min-ratio`` (by default 0.41: the webhook, which routes,
+checks for safeguarding and replies, handles at least 0.41 messages for each request the bare
+insert view answers on the same server and database).
+
 The traffic mixes new participants, keywords (fixed replies, the demo's flows and its survey),
 replies inside flow and SMS survey conversations, other messages and 10 % repeated
 MessageSids.
@@ -33,16 +38,16 @@ from twilio.request_validator import RequestValidator
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    TWILIO_AUTH_TOKEN,
     Results,
     app_environment,
     changemakers,
-    free_port,
-    fresh_database,
     post,
-    server,
+    verdict,
     workdir,
 )
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.servers import free_port, server  # noqa: E402
+from tests.support.sms import TWILIO_AUTH_TOKEN  # noqa: E402
 
 BODIES = [
     "HELLO",
@@ -186,7 +191,7 @@ def check_exactly_once(database_url: str, traffic: Traffic) -> str:
     )
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
@@ -197,6 +202,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--rounds", type=int, default=4, help="alternating throughput rounds")
+    parser.add_argument(
+        "--min-ratio",
+        type=float,
+        default=0.41,
+        help="target: the webhook's throughput over the minimal insert view's (default 0.41)",
+    )
     args = parser.parse_args()
 
     with workdir() as work:
@@ -274,9 +285,16 @@ def main() -> None:
     )
     print(f"exactly once: {check}")
     print(f"server errors logged: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    missed = []
+    if app_rate / minimal_rate < args.min_ratio:
+        missed.append(
+            f"throughput ratio {app_rate / minimal_rate:.2f} is under the target of "
+            f"{args.min_ratio:.2f} (--min-ratio)"
+        )
     if not check.startswith("OK"):
-        raise SystemExit(1)
+        missed.append(f"every MessageSid handled exactly once: {check}")
+    return verdict(missed)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

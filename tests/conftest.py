@@ -8,43 +8,32 @@ rolled back afterwards, so tests never see each other's rows.
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import flask_migrate
 import pytest
-from cryptography.fernet import Fernet
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from bench.common import free_port, fresh_database
-from changemakers import create_app
+from changemakers import cache
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
-from changemakers.cache import forget_cached_tables
 from changemakers.extensions import db, limiter
-
-TEST_PASSWORD = "correct horse battery staple"
-# Shaped like Twilio's, and used only to sign test webhooks: no request ever reaches Twilio.
-TWILIO_ACCOUNT_SID = "AC" + "0" * 32
-TWILIO_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
-
-
-def requirement_missing(reason: str) -> None:
-    """Skip on a newcomer's machine; fail in CI, where every part must really be tested."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run this test)")
-    pytest.skip(reason)
+from messages import conversations
+from messages.models import Keyword
+from tests.support.apps import dispose_engines, migrated_app, served_environment
+from tests.support.browsers import CHROMIUM, CHROMIUM_ARGS
+from tests.support.conversations import EchoConversation
+from tests.support.databases import fresh_database, reset_postgres
+from tests.support.requirements import requirement_missing
+from tests.support.servers import free_port, wait_until_answering
+from tests.support.sms import PHONE, post_signed, twilio_form
+from tests.support.web import TEST_PASSWORD, sign_in
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +41,6 @@ def browser():
     """Debian's Chromium through Playwright (never a downloaded browser), one for the whole run:
     Playwright's sync API allows a single instance, shared by ``tests/browser`` and
     ``tests/journeys``."""
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
     if not os.path.exists(CHROMIUM):
         requirement_missing(f"browser tests need Debian's chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
@@ -66,7 +53,8 @@ def browser():
 
 @pytest.fixture(autouse=True, scope="session")
 def _never_the_real_twilio() -> Iterator[None]:
-    """Fail any test that tries to reach Twilio itself (tests use ``bench.fake_twilio``)."""
+    """Fail any test that tries to reach Twilio itself (tests use the test double,
+    ``tests/support/twilio_double.py``)."""
     resolve = socket.getaddrinfo
 
     def guarded(host: object, *args: object, **kwargs: object) -> object:
@@ -80,40 +68,6 @@ def _never_the_real_twilio() -> Iterator[None]:
         yield
 
 
-def settings_for_tests(database_url: str, instance: Path) -> dict[str, object]:
-    return {
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "OFFICE_HOURS": "Mon-Sun 00:00-24:00",  # the urgent-help reply as in office hours
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "test-secret-key",
-        "PSEUDONYM_KEY": "test-pseudonym-key",
-        "CONTACT_KEY": Fernet.generate_key().decode(),
-        "SMS_GATEWAY": "twilio",
-        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
-        "TWILIO_FROM": "+447700900000",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        # Pages move at a machine's pace; the time rule has its own tests.
-        "SURVEY_SECONDS_PER_QUESTION": "0",
-    }
-
-
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def migrated_app(database_url: str, instance: Path, **overrides: object) -> Flask:
-    app = create_app({**settings_for_tests(database_url, instance), **overrides})
-    with app.app_context():
-        flask_migrate.upgrade(directory=app.extensions["migrate"].directory)
-    return app
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
@@ -125,12 +79,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def _fresh_globals(sender: Flask, **extra: object) -> None:
     g.__dict__.clear()
-
-
-def dispose_engines(app: Flask) -> None:
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -153,13 +101,6 @@ class ServedApp:
 
     def read_log(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def served_environment(database_url: str, instance: Path) -> dict[str, str]:
-    settings = settings_for_tests(database_url, instance)
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING"}}
-    env.update({k: str(v) for k, v in settings.items() if k not in {"TESTING"}})
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -189,24 +130,6 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
         server.wait(timeout=30)
 
 
-def wait_until_answering(
-    url: str, server: subprocess.Popen, log: Path, seconds: float = 60
-) -> None:
-    """Wait for a server started for the tests to answer ``url``; fail with its log if it stops
-    or never answers."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server stopped at start-up:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not answer {url}:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[Session]:
     """The app context of one test, its session joined to a transaction rolled back at the end."""
@@ -219,7 +142,7 @@ def db_session(app: Flask) -> Iterator[Session]:
         )
         db.session.registry.set(session)
         limiter.reset()
-        forget_cached_tables()
+        cache.forget_cached_tables()
         try:
             yield session
         finally:
@@ -250,25 +173,6 @@ def make_staff(db_session: Session):
     return make
 
 
-def csrf_token(client: FlaskClient, page: str = "/login") -> str:
-    """The CSRF token from a rendered page, as a browser would send it back."""
-    html = client.get(page).get_data(as_text=True)
-    match = CSRF_INPUT.search(html)
-    assert match, f"no CSRF token on {page}"
-    return match.group(1)
-
-
-def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD, next_: str = ""):
-    token = csrf_token(client)
-    path = "/login" + (f"?next={next_}" if next_ else "")
-    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
-
-
-def post_form(client: FlaskClient, path: str, data: dict | None = None, page: str = "/"):
-    """POST a form as a signed-in browser would: with the CSRF token of its session."""
-    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, page)})
-
-
 @pytest.fixture
 def signed_in(client: FlaskClient, make_staff):
     """A client signed in with the given roles: ``signed_in(Role.ADMIN)`` returns the user."""
@@ -282,15 +186,27 @@ def signed_in(client: FlaskClient, make_staff):
     return sign_in_as
 
 
-def with_rule(rules_text: str, concept: str, term: str, category: str) -> str:
-    """``rules_text`` with one more concept (a single term) and a rule on it, typed in as a
-    reviewer would: the detector's rules as a change under review."""
-    rules_text = re.sub(
-        r"^concepts:.*\n", rf"\g<0>  {concept}: [{term}]\n", rules_text, count=1, flags=re.M
-    )
-    rule = (
-        f"  - name: {concept.replace('_', ' ')}\n    category: {category}\n    all: [{concept}]\n"
-    )
-    return re.sub(
-        r"^rules:.*\n", lambda found: found.group(0) + rule, rules_text, count=1, flags=re.M
-    )
+@pytest.fixture
+def send_sms(client: FlaskClient):
+    """Text the service: ``send_sms("FRIEND")`` → the TwiML response."""
+
+    def send(body: str, from_: str = PHONE, sid: str | None = None, **extra: str):
+        response = post_signed(client, twilio_form(body, from_, sid, **extra))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response
+
+    return send
+
+
+@pytest.fixture
+def echo_keyword(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyword ECHO starts an ``EchoConversation``."""
+    monkeypatch.setitem(conversations._kinds, "echo", EchoConversation())
+    db.session.add(Keyword(word="ECHO", kind="echo", ref="one"))
+    db.session.commit()
+    cache.forget_cached_tables()
+
+
+@pytest.fixture
+def started_conversation(echo_keyword: None, send_sms) -> None:
+    send_sms("ECHO")

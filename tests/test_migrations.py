@@ -53,10 +53,10 @@ def test_upgrading_keeps_finished_responses_shuffled_and_answers_in_progress(tmp
     import flask_migrate
     from sqlalchemy import text
 
-    from bench.common import fresh_database
     from changemakers import create_app
     from surveys.services import participation_token
-    from tests.conftest import dispose_engines, settings_for_tests
+    from tests.support.apps import dispose_engines, settings_for_tests
+    from tests.support.databases import fresh_database
 
     postgres = os.environ.get("TEST_DATABASE_URL", "")
     url = fresh_database("postgres" if postgres else "sqlite", postgres, tmp_path, "upgrading")

@@ -16,19 +16,8 @@ from werkzeug.serving import make_server
 
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
-from tests.conftest import TEST_PASSWORD, dispose_engines, migrated_app
-
-CHROMIUM = "/usr/bin/chromium"
-# As root in a sandbox with no network: no Chromium sandbox, and nothing phoning home.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.web import TEST_PASSWORD
 
 
 @dataclass(frozen=True)

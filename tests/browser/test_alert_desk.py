@@ -1,19 +1,15 @@
 """A reviewer picks up, in Chromium, an alert raised by a signed SMS, and replies to the young
 person through the service without ever seeing their number."""
 
-import urllib.parse
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
 from changemakers.accounts.models import Role
 from changemakers.extensions import db
 from messages.models import OutboundMessage, OutboxPurpose
 from tests.browser.test_sign_in import sign_in
-from tests.conftest import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
+from tests.support.sms import post_signed_over_http, twilio_form
 
 pytestmark = pytest.mark.browser
 
@@ -21,24 +17,9 @@ NUMBER = "+447700900777"
 
 
 def text_the_service(live_server, body: str, sid: str) -> None:
-    url = f"{live_server.url}/sms/inbound"
-    form = {
-        "MessageSid": sid,
-        "AccountSid": TWILIO_ACCOUNT_SID,
-        "From": NUMBER,
-        "To": "+447700900000",
-        "Body": body,
-        "NumMedia": "0",
-    }
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode(form).encode(),
-        headers={
-            "X-Twilio-Signature": RequestValidator(TWILIO_AUTH_TOKEN).compute_signature(url, form)
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
+    form = twilio_form(body, NUMBER, sid)
+    status, answer = post_signed_over_http(f"{live_server.url}/sms/inbound", form)
+    assert status == 200, answer
 
 
 def test_a_reviewer_picks_up_an_alert_and_replies(page, live_server):

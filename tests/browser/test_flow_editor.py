@@ -2,29 +2,21 @@
 approves it; then a signed SMS conversation runs it end to end."""
 
 import re
-import urllib.parse
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 from changemakers.accounts.models import Role
 from tests.browser.test_sign_in import sign_in, sign_out
-from tests.messages.conftest import new_sid, signature, twilio_form
+from tests.support.sms import new_sid, post_signed_over_http, twilio_form
 
 pytestmark = pytest.mark.browser
 
 
 def text_the_service(live_server, body: str) -> list[str]:
-    url = f"{live_server.url}/sms/inbound"
     form = twilio_form(body, from_="+447700900777", sid=new_sid())
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode(form).encode(),
-        headers={"X-Twilio-Signature": signature(url, form)},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer = response.read().decode()
+    status, answer = post_signed_over_http(f"{live_server.url}/sms/inbound", form)
+    assert status == 200, answer
     return re.findall(r"<Message>(.*?)</Message>", answer, re.S)
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from changemakers.accounts.models import Role
-from tests.conftest import TEST_PASSWORD
+from tests.support.web import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -70,7 +70,7 @@ def test_an_undeclared_view_is_refused_to_everyone(app, client, signed_in):
 
 
 def test_deactivated_account_is_treated_as_signed_out(client, make_staff):
-    from tests.conftest import sign_in
+    from tests.support.web import sign_in
 
     user = make_staff(Role.ADMIN, Role.BOARD, active=False)
     assert sign_in(client, user.email).status_code == 200

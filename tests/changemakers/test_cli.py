@@ -18,7 +18,7 @@ from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import rules
 from changemakers.cli import CannotStart, _catalogue, cli, load_app
 from changemakers.extensions import db
-from tests.conftest import with_rule
+from tests.support.detector_rules import with_rule
 
 CLEAN_ENV = {
     k: v

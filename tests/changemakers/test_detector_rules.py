@@ -17,8 +17,8 @@ from changemakers.alerts import rules
 from changemakers.alerts.models import Alert, RuleSet, RuleSetStatus
 from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
-from tests.conftest import post_form, sign_in, with_rule
-from tests.messages.conftest import send_sms  # noqa: F401  (texting the service)
+from tests.support.detector_rules import with_rule
+from tests.support.web import post_form, sign_in
 
 PAGE = "/alerts/rules"
 DECISION = "/alerts/rules/decision"
@@ -194,7 +194,7 @@ def test_another_reviewer_approves_and_the_next_text_is_checked_with_the_new_rul
     client,
     signed_in,
     second_reviewer,
-    send_sms,  # noqa: F811
+    send_sms,
 ):
     proposer = signed_in(Role.REVIEWER)
     send_sms(PHONE_TAKEN)

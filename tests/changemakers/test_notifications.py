@@ -16,7 +16,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from bench.common import free_port, fresh_database
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
 from changemakers.alerts import notifications
@@ -26,7 +25,10 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages.gateways import ConsoleGateway
 from messages.worker import Dispatcher
-from tests.conftest import TEST_PASSWORD, dispose_engines, migrated_app
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.databases import fresh_database
+from tests.support.servers import free_port
+from tests.support.web import TEST_PASSWORD
 
 EXCERPT = "my stepdad hit me again, text me on 07700 900123"
 PSEUDONYM = "a" * 64

@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from changemakers import create_app
 from changemakers.accounts.models import Role
 from changemakers.main import views as main_views
-from tests.conftest import dispose_engines, settings_for_tests
+from tests.support.apps import dispose_engines, settings_for_tests
 
 
 def test_security_headers_on_every_response(client):

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from bench.common import free_port
 from changemakers.config import SETTINGS
-from tests.conftest import requirement_missing, wait_until_answering
+from tests.support.requirements import requirement_missing
+from tests.support.servers import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 # The console script beside the interpreter running the tests: .venv/bin/changemakers.

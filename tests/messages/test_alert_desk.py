@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bench.common import fresh_database
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import rules
@@ -26,16 +25,12 @@ from changemakers.office_hours import DAY_NAMES, LONDON, OfficeHours
 from messages import texts
 from messages.models import OutboundMessage, OutboxPurpose
 from messages.worker import Dispatcher
-from tests.conftest import (
-    TEST_PASSWORD,
-    csrf_token,
-    dispose_engines,
-    migrated_app,
-    post_form,
-    sign_in,
-    with_rule,
-)
-from tests.messages.conftest import PHONE, a_contact, replies_of
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.contacts import a_contact
+from tests.support.databases import fresh_database
+from tests.support.detector_rules import with_rule
+from tests.support.sms import PHONE, replies_of
+from tests.support.web import TEST_PASSWORD, csrf_token, post_form, sign_in
 
 DANGER = "he made me send pics, ring me on 07700 900123 or me@example.com"
 NUMBER_SPELLINGS = (PHONE, "07700 900123", "07700900123", "7700900123", "900123")

@@ -10,8 +10,9 @@ from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
 from messages import broadcasts, texts
 from messages.models import Broadcast, BroadcastStatus, Contact, OutboundMessage
-from tests.conftest import post_form, sign_in
-from tests.messages.conftest import NOON, PHONE, a_contact, replies_of
+from tests.support.contacts import a_contact
+from tests.support.sms import NOON, PHONE, replies_of
+from tests.support.web import post_form, sign_in
 
 NEWS = "Changemakers news: our survey results go to the board on Monday. Thank you!"
 

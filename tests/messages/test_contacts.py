@@ -7,7 +7,7 @@ from changemakers import privacy
 from changemakers.cli import cli
 from changemakers.extensions import db
 from messages.models import Contact
-from tests.messages.conftest import PHONE
+from tests.support.sms import PHONE
 
 
 def test_rotating_the_contact_key_reencrypts_every_number(app, db_session, send_sms, monkeypatch):

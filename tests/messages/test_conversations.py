@@ -8,7 +8,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import texts
 from messages.models import Conversation
-from tests.messages.conftest import URGENT_HELP_CONCERN, replies_of
+from tests.support.sms import URGENT_HELP_CONCERN, replies_of
 
 
 def only_conversation() -> Conversation:

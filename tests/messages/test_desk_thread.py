@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bench.common import fresh_database
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts import services as alert_services
@@ -31,15 +30,10 @@ from messages import texts
 from messages.inbound import ReceivedSms, receive_sms
 from messages.keywords import set_fixed_reply
 from messages.models import Contact, InboundMessage, OutboundMessage
-from tests.conftest import (
-    TEST_PASSWORD,
-    csrf_token,
-    dispose_engines,
-    migrated_app,
-    post_form,
-    sign_in,
-)
-from tests.messages.conftest import PHONE, new_sid, replies_of
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.databases import fresh_database
+from tests.support.sms import PHONE, new_sid, replies_of
+from tests.support.web import TEST_PASSWORD, csrf_token, post_form, sign_in
 
 DANGER = "he made me send pics"
 ALWAYS_OPEN = OfficeHours.parse("Mon-Sun 00:00-24:00")

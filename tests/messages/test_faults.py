@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -23,20 +22,20 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from bench.common import free_port, fresh_database, server
-from bench.fake_twilio import fake_twilio_process, running_fake_twilio
 from changemakers import privacy
 from changemakers.extensions import db
 from messages.models import Contact, InboundMessage, OutboundMessage, OutboxPurpose, OutboxStatus
-from tests.conftest import (
+from tests.support.apps import dispose_engines, migrated_app, settings_for_tests
+from tests.support.databases import fresh_database
+from tests.support.requirements import requirement_missing
+from tests.support.servers import free_port, server
+from tests.support.sms import (
+    PUBLIC_BASE_URL,
     TWILIO_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN,
-    dispose_engines,
-    migrated_app,
-    requirement_missing,
-    settings_for_tests,
+    post_signed_over_http,
 )
-from tests.messages.conftest import PUBLIC_BASE_URL, signature
+from tests.support.twilio_double import fake_twilio_process, running_fake_twilio
 
 MESSAGES = 2000
 UNSETTLED = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.UNKNOWN)
@@ -225,17 +224,8 @@ def test_postgres_stopped_under_load_recovers_and_reconcile_finds_the_rest(
                 "NumMedia": "0",
                 "AccountSid": TWILIO_ACCOUNT_SID,
             }
-            request = urllib.request.Request(
-                url,
-                data=urllib.parse.urlencode(form).encode(),
-                headers={"X-Twilio-Signature": signature(url, form)},
-            )
             began = time.monotonic()
-            try:
-                with urllib.request.urlopen(request, timeout=20) as response:
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                status = error.code
+            status, _ = post_signed_over_http(url, form, timeout=20)
             outcomes.append((phase, time.monotonic() - began, status))
             return status
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bench.common import free_port
 from messages.gateways import (
     ConsoleGateway,
     Outcome,
@@ -15,8 +14,8 @@ from messages.gateways import (
     TwilioGateway,
     outcome_of_error,
 )
-from tests.conftest import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
-from tests.messages.conftest import PHONE, PUBLIC_BASE_URL
+from tests.support.servers import free_port
+from tests.support.sms import PHONE, PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from messages.models import (
     InboundStatus,
     OutboundMessage,
 )
-from tests.messages.conftest import (
+from tests.support.sms import (
     PHONE,
     URGENT_HELP_CONCERN,
     post_signed,

@@ -16,8 +16,9 @@ from changemakers.extensions import db
 from changemakers.subject_access.models import DataReference
 from messages import personal_data, texts
 from messages.models import Conversation, InboundMessage
-from tests.conftest import post_form
-from tests.messages.conftest import PHONE, a_contact, replies_of
+from tests.support.contacts import a_contact
+from tests.support.sms import PHONE, replies_of
+from tests.support.web import post_form
 
 REFERENCE = re.compile(r"Your data reference is ([A-Z2-9]{4}-[A-Z2-9]{4})\.")
 

@@ -13,7 +13,8 @@ from messages import outbox
 from messages.conversations import FollowUp, Turn
 from messages.models import Contact, OutboundMessage, OutboxPurpose, OutboxStatus
 from messages.worker import Dispatcher
-from tests.messages.conftest import NOON, PHONE, a_contact, replies_of
+from tests.support.contacts import a_contact
+from tests.support.sms import NOON, PHONE, replies_of
 
 LATER = NOON + timedelta(hours=1)
 
@@ -274,9 +275,9 @@ def test_starting_something_else_cancels_the_old_follow_ups(following_up, echo_k
 
 
 def test_an_orphaned_message_waits_as_unknown_while_twilio_cannot_be_asked(app, db_session):
-    from bench.common import free_port
     from messages.gateways import TwilioGateway
-    from tests.conftest import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
+    from tests.support.servers import free_port
+    from tests.support.sms import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
 
     message = queue(a_contact(), "Hi")
     outbox.claim("a-worker-that-dies", 10, NOON)

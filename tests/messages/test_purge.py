@@ -38,8 +38,9 @@ from messages.models import (
     OutboxPurpose,
 )
 from surveys.models import SurveyParticipation, SurveyResponse
-from tests.messages.conftest import PHONE, a_contact, new_sid, replies_of
-from tests.surveys.conftest import EVERY_KIND, released_responses
+from tests.support.contacts import a_contact
+from tests.support.sms import PHONE, new_sid, replies_of
+from tests.support.surveys import EVERY_KIND, released_responses
 
 OTHER_PHONE = "+447700900456"
 DAY = timedelta(days=1)

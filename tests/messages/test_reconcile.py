@@ -15,7 +15,7 @@ from messages import texts
 from messages.cli import parse_since
 from messages.gateways import ConsoleGateway
 from messages.models import InboundMessage, OutboundMessage, OutboxPurpose, OutboxStatus
-from tests.messages.conftest import PHONE, URGENT_HELP_CONCERN, replies_of
+from tests.support.sms import PHONE, URGENT_HELP_CONCERN, replies_of
 
 OUR_NUMBER = "+15005550006"
 

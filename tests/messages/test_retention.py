@@ -17,8 +17,8 @@ from messages import worker
 from messages.gateways import ConsoleGateway
 from messages.models import Contact
 from messages.worker import Dispatcher
-from tests.conftest import dispose_engines, migrated_app
-from tests.messages.conftest import a_contact
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.contacts import a_contact
 
 
 def test_each_worker_asks_every_few_minutes_and_one_purges_a_day(tmp_path: Path):

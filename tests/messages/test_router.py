@@ -8,7 +8,7 @@ from changemakers.safeguarding import shipped_detector
 from messages import texts
 from messages.router import OPT_OUT_WORDS, Inbound, keyword_of, route
 from messages.signposting import render
-from tests.messages.conftest import SHIPPED_SIGNPOSTS, URGENT_HELP, URGENT_HELP_CONCERN
+from tests.support.sms import SHIPPED_SIGNPOSTS, URGENT_HELP, URGENT_HELP_CONCERN
 
 
 @dataclass

@@ -11,18 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
 
-from tests.messages.conftest import new_sid, signature, twilio_form
-
-
-def post_sms(url: str, form: dict) -> tuple[int, str]:
-    data = urllib.parse.urlencode(form).encode()
-    request = urllib.request.Request(
-        url + "/sms/inbound",
-        data=data,
-        headers={"X-Twilio-Signature": signature(url + "/sms/inbound", form)},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.read().decode()
+from tests.support.sms import new_sid, post_signed_over_http, twilio_form
 
 
 def database_text(database_url: str) -> str:
@@ -49,7 +38,7 @@ def test_concurrent_repeats_are_handled_once(served_app):
 
     def send() -> None:
         barrier.wait()
-        results.append(post_sms(served_app.url, form))
+        results.append(post_signed_over_http(served_app.url + "/sms/inbound", form))
 
     threads = [threading.Thread(target=send) for _ in range(12)]
     for thread in threads:
@@ -97,7 +86,8 @@ def test_the_number_appears_nowhere_in_any_spelling(served_app):
         "hello",
     ]
     for body in bodies:
-        status, answer = post_sms(served_app.url, twilio_form(body, number, new_sid()))
+        form = twilio_form(body, number, new_sid())
+        status, answer = post_signed_over_http(served_app.url + "/sms/inbound", form)
         assert status == 200
         assert not any(s in answer for s in spellings)
 

@@ -19,8 +19,8 @@ from messages import signposting
 from messages.flows import services as flows
 from messages.models import FlowVersion, Keyword, Signpost
 from messages.signposting import Entry, ReviewState
-from tests.conftest import post_form, sign_in
-from tests.messages.conftest import replies_of
+from tests.support.sms import replies_of
+from tests.support.web import post_form, sign_in
 
 DANGER = "i want to kill myself"  # a phrase that gets the urgent-help reply, naming {childline}
 SMALL = {

@@ -4,7 +4,7 @@ from changemakers.accounts.models import Role
 from changemakers.extensions import db
 from messages import texts
 from messages.models import InboundMessage
-from tests.conftest import post_form
+from tests.support.web import post_form
 
 
 def test_the_simulator_goes_through_the_same_router(client, signed_in):

@@ -17,7 +17,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages.models import Contact, OutboundMessage, OutboxPurpose
 from messages.worker import Dispatcher
-from tests.messages.conftest import PUBLIC_BASE_URL
+from tests.support.sms import PUBLIC_BASE_URL
 
 ON_CALL = "+447700900777"
 EXCERPT = "my stepdad hit me again"

@@ -8,7 +8,8 @@ from changemakers.extensions import db
 from messages import outbox
 from messages.gateways import Outcome, SendResult
 from messages.models import Contact, OutboxPurpose, OutboxStatus
-from tests.messages.conftest import NOON, a_contact, new_sid, signature
+from tests.support.contacts import a_contact
+from tests.support.sms import NOON, new_sid, signature
 
 STATUS_URL = "http://localhost/sms/status?outbox={}"
 

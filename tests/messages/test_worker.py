@@ -13,8 +13,8 @@ from messages import outbox
 from messages.gateways import ConsoleGateway
 from messages.models import OutboundMessage, OutboxPurpose, OutboxStatus
 from messages.worker import run_in_background
-from tests.conftest import dispose_engines, migrated_app
-from tests.messages.conftest import a_contact
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.contacts import a_contact
 
 
 def test_the_background_dispatcher_sends_what_falls_due_and_stops(tmp_path: Path, caplog):

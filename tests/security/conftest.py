@@ -23,9 +23,8 @@ from changemakers.extensions import db
 from messages import broadcasts
 from messages.flows import services as flows
 from surveys import services as surveys
-from tests.conftest import csrf_token, sign_in
-from tests.messages.conftest import send_sms  # noqa: F401  (texting the service)
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
+from tests.support.web import csrf_token, sign_in
 
 # Argon2 as in production, with costs small enough that a test can sign in dozens of times.
 QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -94,7 +93,7 @@ class World:
 
 
 @pytest.fixture
-def world(db_session, make_staff, send_sms) -> World:  # noqa: F811
+def world(db_session, make_staff, send_sms) -> World:
     """A draft flow, a published survey, an alert raised by a text, a broadcast, their author."""
     author = make_staff(*Role, email="author@example.org")
     flow = flows.create_flow("Exams", "EXAMS", author)

@@ -19,7 +19,6 @@ from flask.testing import FlaskClient
 from changemakers.accounts.models import Role
 from changemakers.content import files
 from messages.flows import editing
-from tests.conftest import TEST_PASSWORD
 from tests.security.conftest import (
     CSRF_REFUSED,
     World,
@@ -28,6 +27,7 @@ from tests.security.conftest import (
     session_token,
     sign_in_as,
 )
+from tests.support.web import TEST_PASSWORD
 
 SIGNED_BY_TWILIO = {"/sms/inbound", "/sms/status"}
 FLOW_FILE = files.dump(editing.starter("Imported", "IMPORTED"), "json").encode()

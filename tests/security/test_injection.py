@@ -28,14 +28,9 @@ from messages.flows import editing
 from messages.models import Broadcast, FlowVersion, InboundMessage, Signpost
 from surveys import services as surveys
 from surveys.models import SurveyVersion
-from tests.messages.conftest import (  # noqa: F401  (fixtures for a conversation)
-    echo_keyword,
-    post_signed,
-    replies_of,
-    twilio_form,
-)
 from tests.security.conftest import DANGER, World, row_counts, session_token, sign_in_as
-from tests.surveys.conftest import EVERY_KIND, released_responses
+from tests.support.sms import post_signed, replies_of, twilio_form
+from tests.support.surveys import EVERY_KIND, released_responses
 
 SQL = "'); DROP TABLE staff_users; --"
 SCRIPT = '<script>alert("xss")</script>'
@@ -109,7 +104,7 @@ def test_an_sms_reaches_the_alert_desk_as_text(client, make_staff, send_sms):
     assert_shown_as_text(page(client, f"/alerts/{alert.id}"))
 
 
-def test_a_reply_with_the_words_of_a_text_is_well_formed_twiml(client, echo_keyword):  # noqa: F811
+def test_a_reply_with_the_words_of_a_text_is_well_formed_twiml(client, echo_keyword):
     """A conversation repeating what was texted answers Twilio with the text as text."""
     post_signed(client, twilio_form("ECHO"))
     response = post_signed(client, twilio_form(HOSTILE))

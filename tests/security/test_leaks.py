@@ -22,7 +22,6 @@ from changemakers import privacy
 from changemakers.accounts.models import Role
 from messages import inbound
 from surveys import services as surveys
-from tests.messages.conftest import PHONE, post_signed, replies_of, twilio_form
 from tests.security.conftest import (
     DANGER,
     SESSION_COOKIE,
@@ -31,7 +30,8 @@ from tests.security.conftest import (
     session_token,
     sign_in_as,
 )
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.sms import PHONE, post_signed, replies_of, twilio_form
+from tests.support.surveys import EVERY_KIND
 
 SPELLINGS = ("07700 900123", "+44 7700 900123", "447700900123", "(0)7700-900-123", "07700900123")
 NATIONAL_DIGITS = "7700900123"

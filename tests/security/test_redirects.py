@@ -16,9 +16,9 @@ from werkzeug.test import TestResponse
 
 from changemakers.accounts.models import Role
 from surveys import services as surveys
-from tests.conftest import TEST_PASSWORD
 from tests.security.conftest import session_token, sign_in_as
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
+from tests.support.web import TEST_PASSWORD
 
 OFF_SITE = [
     "//evil.example",

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from changemakers.accounts.models import Role
-from tests.conftest import TEST_PASSWORD
 from tests.security.conftest import SESSION_COOKIE, cookie, session_token, sign_in_as
+from tests.support.web import TEST_PASSWORD
 
 
 def browser_with(app: Flask, value: str, user_agent: str | None = None) -> FlaskClient:

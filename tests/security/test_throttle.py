@@ -15,8 +15,8 @@ from werkzeug.test import TestResponse
 from changemakers.accounts.models import Role
 from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
-from tests.conftest import TEST_PASSWORD
 from tests.security.conftest import session_token, sign_in_as
+from tests.support.web import TEST_PASSWORD
 
 WRONG = "not the password at all"
 

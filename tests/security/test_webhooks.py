@@ -28,18 +28,9 @@ from messages.models import (
     OutboxPurpose,
     OutboxStatus,
 )
-from tests.messages.conftest import (  # noqa: F401  (fixtures for a conversation)
-    NOON,
-    PHONE,
-    a_contact,
-    echo_keyword,
-    new_sid,
-    replies_of,
-    signature,
-    started_conversation,
-    twilio_form,
-)
 from tests.security.conftest import row_counts
+from tests.support.contacts import a_contact
+from tests.support.sms import NOON, PHONE, new_sid, replies_of, signature, twilio_form
 
 BASE = "http://localhost"
 OTHER_TOKEN = "fedcba9876543210fedcba9876543210"
@@ -184,7 +175,7 @@ def test_a_status_callback_is_refused_without_a_signature_header_even_if_named_i
 
 def test_a_replayed_answer_does_not_move_a_conversation_on_twice(
     client,
-    started_conversation,  # noqa: F811
+    started_conversation,
 ):
     """Twilio sending the same message again (same MessageSid) gets the same reply; the
     conversation takes the answer once."""

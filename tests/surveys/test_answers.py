@@ -6,7 +6,7 @@ import pytest
 
 from surveys.answers import is_shown, next_question, parse_sms, parse_web, sms_prompt
 from surveys.definition import PREFER_NOT_TO_SAY, from_data
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
 
 SURVEY = from_data(EVERY_KIND)
 COLOUR, WORRIES, SAFE, WHEN, HOURS, CHANGE, AGE = SURVEY.questions

@@ -14,7 +14,7 @@ from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
 from surveys import services
 from surveys.findings import EXPORT_HEADER, csv_rows
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
 
 
 @pytest.fixture

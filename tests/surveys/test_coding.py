@@ -15,8 +15,8 @@ from changemakers.accounts.models import Role
 from changemakers.extensions import db
 from surveys import coding, services
 from surveys.models import Coding, Quote, QuoteStatus, SurveyResponse
-from tests.conftest import post_form
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
+from tests.support.web import post_form
 
 LIGHTS = "Better lighting in the park, call me on [phone]"
 CLUBS = "More youth clubs open late"

@@ -14,7 +14,7 @@ from surveys import counting
 from surveys.definition import from_data
 from surveys.findings import STATUS, Response, count_responses, publish, summary
 from surveys.models import SurveyResponse
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
 
 SURVEY = from_data(EVERY_KIND)
 

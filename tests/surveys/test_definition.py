@@ -6,7 +6,7 @@ import pytest
 
 from changemakers.content.editing import ContentProblems
 from surveys.definition import from_data, to_data
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
 
 
 def test_a_survey_survives_a_round_trip():

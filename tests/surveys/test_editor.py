@@ -9,7 +9,7 @@ from changemakers.accounts.models import Role
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
 from surveys.models import SurveyVersion
-from tests.conftest import post_form, sign_in
+from tests.support.web import post_form, sign_in
 
 
 def latest() -> SurveyVersion:

@@ -12,7 +12,7 @@ from changemakers.cli import cli
 from surveys import findings
 from surveys.definition import from_data
 from surveys.findings import Response, count_responses, publish, summary
-from tests.surveys.conftest import EVERY_KIND, released_responses
+from tests.support.surveys import EVERY_KIND, released_responses
 
 SURVEY = from_data(EVERY_KIND)
 COLOUR, WORRIES, SAFE, WHEN, HOURS, CHANGE, AGE = SURVEY.questions

@@ -26,7 +26,7 @@ from changemakers import privacy
 from changemakers.extensions import db
 from surveys import services
 from surveys.models import SurveyPool
-from tests.messages.conftest import replies_of
+from tests.support.sms import replies_of
 from tests.surveys.test_web import URL, answer, start, token
 
 PHONES = [f"+4477009004{n:02d}" for n in range(12)]

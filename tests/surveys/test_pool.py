@@ -13,8 +13,8 @@ from messages.gateways import ConsoleGateway
 from messages.worker import Dispatcher
 from surveys import pool, services
 from surveys.models import Channel, SurveyPool, SurveyResponse
-from tests.conftest import dispose_engines, migrated_app
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.apps import dispose_engines, migrated_app
+from tests.support.surveys import EVERY_KIND
 
 
 def finish(survey_id: int, version_id: int, label: str, day: date, test: bool = False) -> int:

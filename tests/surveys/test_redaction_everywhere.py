@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from changemakers.extensions import db
 from messages.demo import load_demo_content
-from tests.messages.conftest import replies_of
+from tests.support.sms import replies_of
 from tests.surveys.test_sms import answer_all
 from tests.surveys.test_web import complete
 

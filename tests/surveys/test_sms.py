@@ -16,8 +16,8 @@ from messages.models import Conversation, InboundMessage
 from surveys import pool
 from surveys.models import Channel, SurveyParticipation, SurveyPool, SurveyResponse
 from surveys.services import ALREADY_ANSWERED, ANSWER_TAG
-from tests.messages.conftest import replies_of
-from tests.surveys.conftest import released_responses
+from tests.support.sms import replies_of
+from tests.support.surveys import released_responses
 
 
 def answer_all(send_sms, change="SKIP"):
@@ -76,7 +76,7 @@ def test_a_response_from_the_staff_simulator_is_a_test_and_never_counted(
 ):
     from changemakers.accounts.models import Role
     from surveys import services
-    from tests.conftest import post_form
+    from tests.support.web import post_form
 
     signed_in(Role.CHANGEMAKER)
     for text in ("KINDS", "b", "1, 3", "four", "3", "SKIP", "Prefer not to say"):
@@ -161,7 +161,7 @@ def test_mydata_shows_that_the_phone_answered_and_delete_keeps_only_the_token(
     every_kind, send_sms, client, signed_in
 ):
     from changemakers.accounts.models import Role
-    from tests.conftest import post_form
+    from tests.support.web import post_form
 
     answer_all(send_sms)
     [reply] = replies_of(send_sms("MYDATA"))
@@ -201,7 +201,7 @@ def test_a_disclosure_as_a_survey_answer_gets_urgent_help_and_the_survey_waits(
     every_kind, send_sms
 ):
     from changemakers.alerts.models import Alert
-    from tests.messages.conftest import URGENT_HELP_CONCERN
+    from tests.support.sms import URGENT_HELP_CONCERN
 
     replies_of(send_sms("kinds"))
     assert replies_of(send_sms("my stepdad hits me when mum is out")) == [URGENT_HELP_CONCERN]

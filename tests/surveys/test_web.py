@@ -8,8 +8,8 @@ from sqlalchemy import select
 from changemakers.extensions import db
 from surveys import pool
 from surveys.models import Channel, SubmissionToken, SurveyResponse
-from tests.conftest import CSRF_INPUT
-from tests.surveys.conftest import EVERY_KIND, released_responses
+from tests.support.surveys import EVERY_KIND, released_responses
+from tests.support.web import CSRF_INPUT
 
 URL = "/s/every-kind"
 

@@ -5,7 +5,7 @@ from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.audit.models import AuditEvent
 from changemakers.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.support.web import TEST_PASSWORD
 
 
 def audit_actions() -> list[str]:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from changemakers.accounts.models import Role
 from changemakers.accounts.views import safe_next
-from tests.conftest import TEST_PASSWORD, csrf_token, post_form, sign_in
+from tests.support.web import TEST_PASSWORD, csrf_token, post_form, sign_in
 
 
 def test_sign_in_and_out(client, make_staff):

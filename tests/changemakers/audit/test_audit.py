@@ -1,7 +1,7 @@
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role
 from changemakers.audit import services as audit
-from tests.conftest import post_form
+from tests.support.web import post_form
 
 
 def test_record_joins_the_callers_transaction(db_session, make_staff):

@@ -12,8 +12,8 @@ from changemakers.content import files
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
 from messages.models import FlowVersion
-from tests.conftest import post_form, sign_in
-from tests.messages.conftest import replies_of
+from tests.support.sms import replies_of
+from tests.support.web import post_form, sign_in
 
 
 def latest() -> FlowVersion:

@@ -18,8 +18,8 @@ from messages.flows.analytics import VersionFigures
 from messages.flows.definition import from_data
 from messages.flows.findings import steps_in_order, version_findings
 from messages.models import Conversation
-from tests.messages.conftest import a_contact
-from tests.messages.flows import SMALL
+from tests.support.contacts import a_contact
+from tests.support.flows import SMALL, published_flow
 
 MENU = {
     "name": "Menu",
@@ -159,9 +159,7 @@ def add_conversations(version, rows: list[tuple[list[str], str | None]]) -> None
 
 @pytest.fixture
 def used_flow(db_session):
-    from messages.flows import services as flows
-
-    version = flows.load_published(SMALL)
+    version = published_flow()
     add_conversations(
         version,
         [(["ask", "tips"], "completed")] * 20
@@ -191,9 +189,7 @@ def test_the_board_reads_how_the_flows_are_used(client, used_flow, signed_in):
 
 
 def test_a_version_few_or_nobody_used_shows_no_figures(client, db_session, signed_in):
-    from messages.flows import services as flows
-
-    flows.load_published(SMALL)
+    published_flow()
     signed_in(Role.REVIEWER)
     page = client.get("/findings/flows").get_data(as_text=True)
     assert "Fewer than 10 people have used this version, so its figures cannot be shown." in page

@@ -20,22 +20,13 @@ from messages.flows import services as flows
 from messages.flows.definition import from_data
 from messages.flows.examples import run_examples
 from messages.models import Conversation, FlowVersion, Keyword, OutboundMessage
-from tests.messages.conftest import (
-    SHIPPED_SIGNPOSTS,
-    URGENT_HELP,
-    URGENT_HELP_CONCERN,
-    replies_of,
-)
-from tests.messages.flows import SMALL
-
-
-def changed(**fields):
-    return {**SMALL, **fields}
+from tests.support.flows import SMALL, published_flow, small_flow
+from tests.support.sms import SHIPPED_SIGNPOSTS, URGENT_HELP, URGENT_HELP_CONCERN, replies_of
 
 
 @pytest.fixture
 def published(db_session):
-    return flows.load_published(SMALL)
+    return published_flow()
 
 
 def test_a_published_flow_answers_its_keyword(published, send_sms):
@@ -72,7 +63,7 @@ def test_start_never_lands_inside_a_flow(published, send_sms):
 
 def test_another_flows_keyword_mid_flow_starts_that_flow(published, send_sms):
     other_examples = [{"name": "Tips", "texts": ["OTHER", "1"], "expect": ["0800 1111"]}]
-    flows.load_published(changed(name="Other", keyword="OTHER", examples=other_examples))
+    published_flow(name="Other", keyword="OTHER", examples=other_examples)
     send_sms("SMALL")
     assert replies_of(send_sms("OTHER"))[0].startswith("Hi. Reply 1")
     ended = db.session.scalars(select(Conversation).order_by(Conversation.id)).first()
@@ -90,7 +81,7 @@ def test_danger_mid_flow_gets_urgent_help_in_place_of_the_next_step(published, s
 def test_a_conversation_finishes_on_the_version_it_started(published, send_sms):
     send_sms("SMALL")
     edited = SMALL["steps"] | {"tips": {"kind": "end", "text": "A new tip: {childline}."}}
-    flows.load_published(changed(steps=edited))
+    published_flow(steps=edited)
     assert replies_of(send_sms("1")) == ["Tip: talk to Childline on 0800 1111."]
     send_sms("SMALL")
     assert replies_of(send_sms("1")) == ["A new tip: Childline on 0800 1111."]
@@ -129,7 +120,7 @@ def test_a_returned_version_needs_a_comment(db_session, make_staff):
 
 
 def test_an_import_that_does_not_validate_changes_nothing(db_session):
-    broken = changed(
+    broken = small_flow(
         keyword="HELP",
         steps=SMALL["steps"] | {"tips": {"kind": "message", "text": "", "next": "nowhere"}},
     )
@@ -140,7 +131,9 @@ def test_an_import_that_does_not_validate_changes_nothing(db_session):
 
 
 def test_a_failing_example_stops_a_flow(db_session):
-    failing = changed(examples=[{"name": "Wrong", "texts": ["SMALL", "1"], "expect": ["banana"]}])
+    failing = small_flow(
+        examples=[{"name": "Wrong", "texts": ["SMALL", "1"], "expect": ["banana"]}]
+    )
     with pytest.raises(ContentProblems, match="Example 'Wrong' fails"):
         flows.import_flow(failing, None)
 
@@ -160,7 +153,7 @@ def test_the_command_line_exports_and_imports_a_flow(app, published, tmp_path: P
         assert exported.exit_code == 0, exported.output
         assert from_data(files.load(exported.output)) == from_data(SMALL)
     path = tmp_path / "small.yaml"
-    path.write_text(files.dump(changed(name="Small, revised")))
+    path.write_text(files.dump(small_flow(name="Small, revised")))
     imported = runner.invoke(cli, ["flows", "import", str(path)])
     assert imported.exit_code == 0, imported.output
     assert "Imported as draft version 2" in imported.output

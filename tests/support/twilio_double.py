@@ -18,7 +18,7 @@ instead of https://api.twilio.com. It reproduces the parts of Twilio the project
 Faults show how callers cope: rate limiting (429, 20429), server errors before or after the
 message is accepted, a slow answer that makes clients time out, and steady latency. A control API
 under ``/_fake/`` resets state, sets faults, lists what was sent, simulates texts from phones and
-reports counts. Run it with ``python -m bench.fake_twilio --port P`` or in-process with
+reports counts. Run it with ``python -m tests.support.twilio_double --port P`` or in-process with
 :func:`running_fake_twilio`.
 """
 
@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
@@ -49,6 +50,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, where ``python -m tests...`` runs
 API_VERSION = "2010-04-01"
 UNDELIVERABLE = "+447700900666"  # status callbacks report undelivered, error 30003
 FAULTS: dict[str, type] = {
@@ -544,7 +546,9 @@ def _stop(signum: int, frame: object) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.fake_twilio", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.twilio_double", description=__doc__
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--account-sid", default="AC" + "0" * 32)
@@ -577,7 +581,8 @@ def fake_twilio_process(*options: str) -> Iterator[tuple[subprocess.Popen[str], 
     """The fake in a process of its own (``options`` as on its command line): the process and
     its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.fake_twilio", *options],
+        [sys.executable, "-m", "tests.support.twilio_double", *options],
+        cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )

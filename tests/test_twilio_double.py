@@ -27,7 +27,7 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bench.fake_twilio import RunningFakeTwilio, running_fake_twilio
+from tests.support.twilio_double import RunningFakeTwilio, running_fake_twilio
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -393,7 +393,15 @@ def test_reset_forgets_messages_and_faults(fake: RunningFakeTwilio, client: Clie
 
 def test_runs_as_its_own_process_and_stops_on_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.fake_twilio", "--port", "0", "--account-sid", ACCOUNT_SID],
+        [
+            sys.executable,
+            "-m",
+            "tests.support.twilio_double",
+            "--port",
+            "0",
+            "--account-sid",
+            ACCOUNT_SID,
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,

@@ -1,0 +1,37 @@
+"""A small flow the tests text, as data and published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from messages.flows import services as flows
+from messages.models import FlowVersion
+
+# A question, a follow-up a day later, and an example.
+SMALL: dict[str, Any] = {
+    "name": "Small",
+    "keyword": "SMALL",
+    "start": "ask",
+    "steps": {
+        "ask": {
+            "kind": "question",
+            "text": "Hi. Reply 1 for tips or 2 to hear from us later.",
+            "options": [{"label": "Tips", "next": "tips"}, {"label": "Later", "next": "wait"}],
+            "hint": "Just reply 1 or 2.",
+        },
+        "tips": {"kind": "end", "text": "Tip: talk to {childline}."},
+        "wait": {"kind": "follow_up", "after": "1d", "next": "later"},
+        "later": {"kind": "end", "text": "Here we are, a day later."},
+    },
+    "examples": [{"name": "Tips", "texts": ["SMALL", "1"], "expect": ["0800 1111"]}],
+}
+
+
+def small_flow(**changes: Any) -> dict[str, Any]:
+    """``SMALL`` with some of its fields changed."""
+    return {**SMALL, **changes}
+
+
+def published_flow(**changes: Any) -> FlowVersion:
+    """``SMALL`` (with ``changes``) published, its keyword answering texts."""
+    return flows.load_published(small_flow(**changes))
