@@ -1,7 +1,7 @@
 """axe-core in Chromium, against WCAG 2.2 A and AA, for the browser tests and the journeys.
 
 axe-core comes from PyPI: the ``axe-playwright-python`` package (in the ``test`` extra) ships
-its ``axe.min.js``, which is injected into the page as it is and run with the same rules here.
+its ``axe.min.js``, which is injected into each page checked and run against the tags below.
 """
 
 from __future__ import annotations
@@ -56,10 +56,11 @@ def describe_violations(url: str, title: str, violations: list[dict[str, Any]]) 
 
 
 def violations(page: Any, script: Path | None = None) -> list[dict[str, Any]]:
-    """What axe finds on the page as it is now, once it has loaded. The page's context needs
-    ``bypass_csp=True``: the page's Content-Security-Policy would refuse the injected script."""
+    """What axe finds on the page as it is now, once it has loaded. axe is evaluated as the
+    test's own script, which the page's Content-Security-Policy does not cover (a script tag
+    would be refused); it needs the page's JavaScript turned on."""
     page.wait_for_load_state()
-    page.add_script_tag(path=script or axe_script())
+    page.evaluate((script or axe_script()).read_text())
     return page.evaluate(RUN_AXE, AXE_TAGS)
 
 

@@ -189,9 +189,8 @@ def journey(
     checks: list[AccessibilityCheck] = []
 
     def open_journey(viewport: dict[str, int] | None = None) -> Journey:
-        # The page's Content-Security-Policy would refuse the injected axe-core script.
         context = browser.new_context(
-            base_url=demo.url, viewport=viewport or LAPTOP, bypass_csp=True, locale="en-GB"
+            base_url=demo.url, viewport=viewport or LAPTOP, locale="en-GB"
         )
         contexts.append(context)
         page = context.new_page()
