@@ -21,7 +21,7 @@ from changemakers.roles import Role
 from surveys import bp, exports, pool, services
 from surveys.definition import SurveyDefinition
 from surveys.desk_findings import desk_findings
-from surveys.findings import csv_rows, headlines
+from surveys.findings import csv_rows, headlines, in_reading_order
 from surveys.models import Survey
 
 READERS = (Role.BOARD, Role.REVIEWER, Role.ADMIN)
@@ -106,7 +106,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         "surveys/board/findings.html",
         survey=definition,
         slug=slug,
-        findings=data,
+        findings=in_reading_order(data, definition),
         only=only,
         too_small=None,
         headlines=headlines(data),
