@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import uuid
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
@@ -27,6 +28,8 @@ MAX_MEDIA = 10  # Twilio sends at most 10 pictures with a message
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Ofcom keeps these numbers for drama: they can never be a real young person's phone.
 SIMULATOR_NUMBERS = range(447700900000, 447700901000)
+NEW_NUMBER = "new-number"  # the simulator's button for a fresh pretend phone
+NEW_NUMBER_TRIES = 20
 
 
 @limiter.request_filter
@@ -134,11 +137,34 @@ def _simulator_number(raw: str) -> str:
     return number
 
 
+def _fresh_simulator_number() -> str:
+    """A pretend number picked at random, written as a phone shows it ("07700 900123"): not
+    the one in use, and with no conversation yet (most have none; after a few tries, any
+    other will do)."""
+    current = str(session.get("simulator_number", "")).replace(" ", "")
+    picked = ""
+    for _ in range(NEW_NUMBER_TRIES):
+        digits = str(secrets.choice(SIMULATOR_NUMBERS))[2:]  # 447700900123: 7700900123
+        if "0" + digits == current:
+            continue
+        picked = f"0{digits[:4]} {digits[4:]}"
+        if not conversation_history(privacy.pseudonym("+44" + digits), limit=1):
+            break
+    return picked
+
+
 @bp.route("/sms/simulator", methods=["GET", "POST"])
 @public_in_demo
 @roles_allowed(*ALL_STAFF)
 def simulator() -> ResponseReturnValue:
-    """A pretend phone: what is typed here goes through the same router as a real SMS."""
+    """A pretend phone: what is typed here goes through the same router as a real SMS. After a
+    text the page opens at the newest message sent (``#latest``), with its replies below, so
+    a long conversation never makes a phone scroll back down to it. The link that checks for
+    new messages carries a new ``check`` each time: an address that differed only in its
+    ``#latest`` would scroll the page, not load it afresh."""
+    if request.method == "POST" and request.form.get("action") == NEW_NUMBER:
+        session["simulator_number"] = _fresh_simulator_number()
+        return redirect(url_for("messages.simulator"))
     form = SimulatorForm(number=session.get("simulator_number", "07700 900123"))
     history = []
     if form.validate_on_submit():
@@ -151,7 +177,7 @@ def simulator() -> ResponseReturnValue:
             receive_sms(
                 ReceivedSms(f"SM{uuid.uuid4().hex}", number, form.body.data or "", simulated=True)
             )
-            return redirect(url_for("messages.simulator"))
+            return redirect(url_for("messages.simulator", _anchor="latest"))
     try:
         pseudonym = privacy.pseudonym(_simulator_number(form.number.data or ""))
         history = conversation_history(pseudonym)
@@ -162,4 +188,6 @@ def simulator() -> ResponseReturnValue:
         form=form,
         history=history,
         gateway=current_app.config["SMS_GATEWAY"],
+        new_number=NEW_NUMBER,
+        check_url=url_for("messages.simulator", check=secrets.token_hex(4), _anchor="latest"),
     )

@@ -53,6 +53,34 @@ def is_shown(question: Question, answers: Mapping[str, Any]) -> bool:
     return bool(chosen & set(question.show_if.any_of))
 
 
+def may_be_shown(survey: SurveyDefinition, question: Question, answers: Mapping[str, Any]) -> bool:
+    """Shown, or not ruled out yet: its show-if rests on an answer not given so far, to a
+    question that may itself be shown."""
+    if question.show_if is None or question.show_if.question in answers:
+        return is_shown(question, answers)
+    deciding = survey.question(question.show_if.question)
+    return deciding is not None and may_be_shown(survey, deciding, answers)
+
+
+def position(
+    survey: SurveyDefinition, question_id: str, answers: Mapping[str, Any]
+) -> tuple[int, int]:
+    """Where a question stands for one respondent, as "Question 3 of 8" on the web and "Q3/8"
+    by text, from the answers given so far.
+
+    The number counts the questions shown so far, this one included. The total adds every
+    question still to come that may be shown, those whose show-if rests on an answer not
+    given yet included. So the total is largest at the start and never grows as someone
+    answers in order: it only falls, when an answer rules a question out (Q2/8, then Q3/7
+    for someone a follow-up does not apply to), never jumps up mid-survey. Going back and
+    changing an answer on the web may bring a question back, and the total with it."""
+    ids = [q.id for q in survey.questions]
+    earlier = set(ids[: ids.index(question_id)])
+    counted = [q.id for q in survey.questions if may_be_shown(survey, q, answers)]
+    number = 1 + len(earlier.intersection(counted))
+    return number, max(number, len(counted))
+
+
 def next_question(
     survey: SurveyDefinition, answers: Mapping[str, Any], after: str | None = None
 ) -> Question | None:

@@ -22,7 +22,7 @@ from changemakers.roles import FINDINGS_READERS
 from surveys import exports, pool, services
 from surveys.blueprint import bp
 from surveys.definition import SurveyDefinition
-from surveys.findings import csv_rows, headlines
+from surveys.findings import csv_rows, headlines, in_reading_order
 from surveys.models import Survey
 
 
@@ -105,7 +105,7 @@ def _render(slug: str, report: bool) -> ResponseReturnValue:
         "surveys/board/findings.html",
         survey=definition,
         slug=slug,
-        findings=data,
+        findings=in_reading_order(data, definition),
         only=only,
         too_small=None,
         headlines=headlines(data),

@@ -321,14 +321,14 @@ def survey_preview(survey_id: int, number: int, question_id: str) -> ResponseRet
     question = definition.question(question_id)
     if question is None:
         abort(404)
-    ids = [q.id for q in definition.questions]
-    position = ids.index(question_id)
+    position, total = parsing.position(definition, question_id, {})
     return render_template(
         "surveys/question.html",
         survey=definition,
         slug=definition.slug,
         question=question,
-        number=position + 1,
+        number=position,
+        total=total,
         back=url_for("surveys.edit_survey", survey_id=survey_id, number=number),
         chosen=[],
         error=None,

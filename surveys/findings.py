@@ -21,7 +21,7 @@ from typing import Any
 
 from changemakers import disclosure
 from changemakers.disclosure import Cell, Protected
-from surveys.definition import Question, SurveyDefinition
+from surveys.definition import PREFER_NOT_TO_SAY, Question, SurveyDefinition
 
 TABLE_KINDS = ("single_choice", "scale", "demographic", "multiple_choice")
 VERSION = "__version__"  # a split by the version of the survey answered (a wave)
@@ -291,6 +291,57 @@ def question_table(
             for choice in (choices if choices is not None else question.choices)
         ]
     return found
+
+
+def has_ordered_answers(question: Question) -> bool:
+    """Whether a question's answers run in an order of their own, which its chart and table
+    keep. Survey definitions mark no question as ordinal, so its kind decides: a scale's
+    points and the age bands run in order; the options of a choice question, a gender or an
+    area do not (nor does a number's table, which has no rows)."""
+    return question.kind == "scale" or (
+        question.kind == "demographic" and question.demographic == "age_band"
+    )
+
+
+def largest_first(
+    rows: Sequence[Mapping[str, Any]], count: str = "count"
+) -> list[Mapping[str, Any]]:
+    """A table's rows by size (each row's ``count``), the largest first, for answers with no
+    order of their own. Only the counts shown are ordered: those too small to show and those
+    withheld follow them in the question's own order, so where a hidden count stands tells
+    nothing of its size. "Prefer not to say" stays last; ties keep the question's order."""
+
+    def place(row: Mapping[str, Any]) -> tuple[int, int]:
+        if row["answer"] == PREFER_NOT_TO_SAY:
+            return (2, 0)
+        return (0, -row[count]) if isinstance(row[count], int) else (1, 0)
+
+    return sorted(rows, key=place)
+
+
+def in_reading_order(findings: Mapping[str, Any], survey: SurveyDefinition) -> dict[str, Any]:
+    """The findings as the board's pages show them: each question's answers in their own
+    order where they have one (``has_ordered_answers``), else ``largest_first``, in its chart,
+    its table and its breakdowns alike (a breakdown by everyone's count). The exports keep
+    every question's own order."""
+
+    def by_size(question_id: str) -> bool:
+        question = survey.question(question_id)
+        return question is not None and not has_ordered_answers(question)
+
+    tables = [
+        {**table, "rows": largest_first(table["rows"])}
+        if table.get("rows") and by_size(table["id"])
+        else table
+        for table in findings["questions"]
+    ]
+    crosstabs = [
+        {**cross, "rows": largest_first(cross["rows"], count="total")}
+        if by_size(cross["question"])
+        else cross
+        for cross in findings["crosstabs"]
+    ]
+    return {**findings, "questions": tables, "crosstabs": crosstabs}
 
 
 def crosstab(question: Question, by: Question, published: Published) -> dict[str, Any]:

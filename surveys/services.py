@@ -378,12 +378,10 @@ class SurveyConversation:
 
     @staticmethod
     def _prompt(survey: SurveyDefinition, question_id: str, answers: dict[str, Any]) -> str:
-        shown = [q for q in survey.questions if parsing.is_shown(q, answers)]
-        ids = [q.id for q in shown]
+        """The question as a text, numbered as ``parsing.position`` says ("Q3/8")."""
         question = survey.question(question_id)
         assert question is not None
-        number = ids.index(question_id) + 1 if question_id in ids else 1
-        return parsing.sms_prompt(question, number, len(shown))
+        return parsing.sms_prompt(question, *parsing.position(survey, question_id, answers))
 
 
 _participations = cast(Table, SurveyParticipation.__table__)

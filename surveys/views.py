@@ -133,11 +133,13 @@ def _question_page(
         else url_for("surveys.survey", slug=page["slug"])
     )
     chosen = given if isinstance(given, list) else [] if given is None else [str(given)]
+    number, total = parsing.position(definition, question_id, progress["answers"])
     return (
         render_template(
             "surveys/question.html",
             question=question,
-            number=position + 1,
+            number=number,
+            total=total,
             back=back,
             chosen=chosen,
             error=error,

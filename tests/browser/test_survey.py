@@ -12,6 +12,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from surveys import services
 from surveys.models import SurveyResponse
+from tests.accessibility import check_page
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -65,6 +66,7 @@ def test_a_young_person_answers_on_a_small_phone_with_the_keyboard(
         page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Which of these worry you most?")).to_be_visible()
+    expect(page.get_by_text("Question 1 of 8")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     choose(page, "Staying safe online")
     expect(page.get_by_role("heading", name="How safe do you feel")).to_be_visible()
@@ -72,6 +74,7 @@ def test_a_young_person_answers_on_a_small_phone_with_the_keyboard(
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_focused()
     choose(page, "4")
+    expect(page.get_by_text("Question 3 of 7")).to_be_visible()  # not asked when least safe
     choose(page, "A youth worker")
     tab_to(page, "textarea")
     page.keyboard.type("More youth clubs open late")
@@ -83,7 +86,9 @@ def test_a_young_person_answers_on_a_small_phone_with_the_keyboard(
     tab_to(page, "button[value=send]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your answers have been sent")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Thank you")).to_have_count(1)
+    check_page(page)
     context.close()
 
     with live_server.app.app_context():
@@ -97,6 +102,23 @@ def test_a_young_person_answers_on_a_small_phone_with_the_keyboard(
     assert answers["worries"] == ["Staying safe online"]
     assert answers["one_change"] == "More youth clubs open late"
     assert "unsafe_when" not in answers  # not asked: they feel safe
+
+
+def test_a_follow_up_question_counts_from_the_start(browser, live_server, demo_survey):
+    """Someone who feels unsafe is asked when: the count said 8 from the first question."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto("/s/what-matters")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_label("Knife crime").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Question 2 of 8")).to_be_visible()
+    page.get_by_label("1: Very unsafe").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="When do you feel least safe?")).to_be_visible()
+    expect(page.get_by_text("Question 3 of 8 (you can skip this one)")).to_be_visible()
+    check_page(page)
+    context.close()
 
 
 def test_a_changemaker_adds_a_question(page, live_server):

@@ -2,8 +2,8 @@
 checked by axe-core against WCAG 2.2 A and AA.
 
 The server is the demo, started as the README starts it (``changemakers demo``) in a fresh
-instance folder, with the staff passwords it prints. axe-core comes from the npm registry
-(``package.json`` at the repository root; ``npm ci`` installs it into ``node_modules``).
+instance folder, with the staff passwords it prints. axe-core comes from PyPI, with the test
+extra (``tests/accessibility.py``).
 """
 
 from __future__ import annotations
@@ -20,31 +20,15 @@ from typing import Any
 import pytest
 
 from changemakers.config import SETTINGS
-from tests.support.requirements import requirement_missing
+from tests import accessibility
 from tests.support.servers import free_port, wait_until_answering
 
-ROOT = Path(__file__).resolve().parents[2]
 # The console script beside the interpreter running the tests: .venv/bin/changemakers.
 DEMO_COMMAND = Path(sys.executable).with_name("changemakers")
-AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # "  reviewer     reviewer@demo.changemakers.invalid       Abc123-Def456-Ghi789"
 ACCOUNT_LINE = re.compile(r"^\s+(?P<role>[a-z]+)\s+(?P<email>\S+@\S+)\s+(?P<password>\S+)\s*$")
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
-
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {
-    runOnly: {type: "tag", values: tags},
-    resultTypes: ["violations"],
-  });
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.map((n) => ({target: JSON.stringify(n.target), summary: n.failureSummary})),
-  }));
-}"""
 
 
 @dataclass(frozen=True)
@@ -89,13 +73,8 @@ def printed_accounts(output: str) -> dict[str, StaffAccount]:
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    """axe-core as installed from the npm registry by ``npm ci``."""
-    if not AXE_SCRIPT.exists():
-        requirement_missing(
-            f"the journeys need axe-core at {AXE_SCRIPT.relative_to(ROOT)}: "
-            "run `npm ci` in the repository root to install it"
-        )
-    return AXE_SCRIPT
+    """axe-core as the axe-playwright-python package installs it."""
+    return accessibility.axe_script()
 
 
 @pytest.fixture(scope="session")
@@ -149,24 +128,13 @@ class AccessibilityCheck:
 
     def __call__(self) -> None:
         """Run axe on the page as it is now; fail on any violation, naming each."""
-        self.page.wait_for_load_state()
-        self.page.add_script_tag(path=self.script)
-        violations = self.page.evaluate(RUN_AXE, AXE_TAGS)
+        violations = accessibility.violations(self.page, self.script)
         self.unchecked.clear()
         self.checked.append(self.page.url)
         if violations:
-            pytest.fail(describe_violations(self.page.url, self.page.title(), violations))
-
-
-def describe_violations(url: str, title: str, violations: list[dict[str, Any]]) -> str:
-    """One line a violation (its rule, impact and help), then each element it found."""
-    lines = [f"axe-core found {len(violations)} accessibility problem(s) on {url} ({title}):"]
-    for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"]:
-            summary = " ".join((node["summary"] or "").split())
-            lines.append(f"    {node['target']}: {summary}")
-    return "\n".join(lines)
+            pytest.fail(
+                accessibility.describe_violations(self.page.url, self.page.title(), violations)
+            )
 
 
 @dataclass
@@ -220,9 +188,8 @@ def journey(
     checks: list[AccessibilityCheck] = []
 
     def open_journey(viewport: dict[str, int] | None = None) -> Journey:
-        # The page's Content-Security-Policy would refuse the injected axe-core script.
         context = browser.new_context(
-            base_url=demo.url, viewport=viewport or LAPTOP, bypass_csp=True, locale="en-GB"
+            base_url=demo.url, viewport=viewport or LAPTOP, locale="en-GB"
         )
         contexts.append(context)
         page = context.new_page()

@@ -63,10 +63,12 @@ def test_a_young_person_answers_the_survey_on_a_phone_with_the_keyboard(journey)
     young_person.press("Enter")
 
     expect(page.get_by_role("heading", name="Which of these worry you most?")).to_be_visible()
+    expect(page.get_by_text("Question 1 of 8")).to_be_visible()
     tick(young_person, "Knife crime", "Staying safe online")
     continue_(young_person)
 
     expect(page.get_by_role("heading", name="How safe do you feel")).to_be_visible()
+    expect(page.get_by_text("Question 2 of 8")).to_be_visible()
     continue_(young_person)  # nothing chosen: the error summary says so and takes the focus
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_focused()
@@ -74,6 +76,8 @@ def test_a_young_person_answers_the_survey_on_a_phone_with_the_keyboard(journey)
     continue_(young_person)
 
     expect(page.get_by_role("heading", name="who would you go to first?")).to_be_visible()
+    # Feeling safe, they are not asked when they feel least safe: one question fewer.
+    expect(page.get_by_text("Question 3 of 7")).to_be_visible()
     pick(young_person, "A youth worker")
     continue_(young_person)
 
@@ -86,11 +90,13 @@ def test_a_young_person_answers_the_survey_on_a_phone_with_the_keyboard(journey)
     continue_(young_person)
     pick(young_person, "Prefer not to say")
     continue_(young_person)
+    expect(page.get_by_text("Question 7 of 7")).to_be_visible()
     pick(young_person, "South")
     continue_(young_person)
 
     expect(page.get_by_role("heading", name="Send your answers")).to_be_visible()
     tab_to(young_person, "button[value=send]")
     young_person.press("Enter")
-    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your answers have been sent")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Thank you", exact=False)).to_have_count(1)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.answers import is_shown, next_question, parse_sms, parse_web, sms_prompt
+from surveys.answers import (
+    is_shown,
+    may_be_shown,
+    next_question,
+    parse_sms,
+    parse_web,
+    position,
+    sms_prompt,
+)
 from surveys.definition import PREFER_NOT_TO_SAY, from_data
 from tests.support.surveys import EVERY_KIND
 
@@ -85,6 +93,43 @@ def test_show_if_follows_earlier_answers():
     assert is_shown(WHEN, {"safe": 2})
     assert next_question(SURVEY, {"safe": 4}, after="safe") is HOURS
     assert next_question(SURVEY, {"safe": 1}, after="safe") is WHEN
+
+
+def test_the_count_of_questions_never_grows_as_someone_answers():
+    """WHEN follows SAFE only for those who feel unsafe: it counts until SAFE rules it out."""
+    assert position(SURVEY, "colour", {}) == (1, 7)
+    answers = {"colour": "Red", "worries": ["Money"]}
+    assert position(SURVEY, "safe", answers) == (3, 7)
+    assert position(SURVEY, "when", {**answers, "safe": 2}) == (4, 7)
+    assert position(SURVEY, "hours", {**answers, "safe": 2, "when": None}) == (5, 7)
+    assert position(SURVEY, "hours", {**answers, "safe": 4}) == (4, 6)
+    assert position(SURVEY, "age", {**answers, "safe": 4, "hours": 3, "change": None}) == (6, 6)
+
+
+def test_a_follow_up_to_a_follow_up_counts_until_either_rules_it_out():
+    chained = from_data(
+        {
+            **EVERY_KIND,
+            "questions": [
+                *EVERY_KIND["questions"][:4],
+                {
+                    "id": "where",
+                    "kind": "free_text",
+                    "text": "Where?",
+                    "show_if": {"question": "when", "any_of": ["Night"]},
+                },
+            ],
+        }
+    )
+    where = chained.question("where")
+    assert where is not None
+    assert may_be_shown(chained, where, {})
+    assert may_be_shown(chained, where, {"safe": 1})
+    assert not may_be_shown(chained, where, {"safe": 5})  # WHEN is not asked, so nor is WHERE
+    assert not may_be_shown(chained, where, {"safe": 1, "when": "Day"})
+    assert may_be_shown(chained, where, {"safe": 1, "when": "Night"})
+    assert position(chained, "safe", {"colour": "Red", "worries": []}) == (3, 5)
+    assert position(chained, "safe", {"colour": "Red", "worries": [], "safe": 5}) == (3, 3)
 
 
 def test_a_question_as_one_text():

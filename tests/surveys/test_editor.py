@@ -70,6 +70,8 @@ def test_a_changemaker_builds_a_survey_with_forms(client, maker):
     assert "1 text" in page
     preview = client.get(f"{base}/preview/how_safe_at_school").get_data(as_text=True)
     assert "5: Very safe" in preview and "disabled" in preview
+    assert "Question 2 of 2" in preview  # as the phone shows it, and as the text says it
+    assert f'<a href="{base}" class="back-link">' in preview  # back to this version
 
 
 def test_questions_move_and_the_last_one_cannot_go(client, maker):

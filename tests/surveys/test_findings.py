@@ -10,7 +10,7 @@ import pytest
 from changemakers import disclosure
 from changemakers.cli import cli
 from surveys import findings
-from surveys.definition import from_data
+from surveys.definition import PREFER_NOT_TO_SAY, from_data
 from surveys.findings import Response, count_responses, publish, summary
 from tests.support.surveys import EVERY_KIND, released_responses
 
@@ -153,3 +153,47 @@ def test_findings_of_an_unknown_survey_say_so(app, db_session):
     result = app.test_cli_runner().invoke(cli, ["findings", "nothing"])
     assert result.exit_code == 1
     assert "no survey is live at /s/nothing" in result.output
+
+
+def test_answers_with_no_order_of_their_own_are_shown_largest_first():
+    assert findings.has_ordered_answers(SAFE) and findings.has_ordered_answers(AGE)
+    assert not findings.has_ordered_answers(COLOUR) and not findings.has_ordered_answers(WORRIES)
+    gender = from_data(
+        {
+            **EVERY_KIND,
+            "questions": [
+                {"id": "g", "kind": "demographic", "demographic": "gender", "text": "Gender?"}
+            ],
+        }
+    ).questions[0]
+    assert not findings.has_ordered_answers(gender)
+    rows = [
+        {"answer": "Red", "count": 12},
+        {"answer": "Green", "count": "<10"},
+        {"answer": "Blue", "count": 40},
+        {"answer": "Grey", "count": "withheld"},
+        {"answer": "Pink", "count": 12},
+        {"answer": PREFER_NOT_TO_SAY, "count": 90},
+    ]
+    order = [row["answer"] for row in findings.largest_first(rows)]
+    # Hidden counts follow the shown ones in the question's order, whatever their size.
+    assert order == ["Blue", "Red", "Pink", "Green", "Grey", PREFER_NOT_TO_SAY]
+
+
+def test_the_page_orders_choices_by_size_and_keeps_scales_and_age_bands_in_order():
+    responses = made(
+        *[{"colour": "Blue sky", "safe": 5, "age": "16 to 17"}] * 30,
+        *[{"colour": "Green", "safe": 1, "age": "12 to 13"}] * 20,
+        *[{"colour": "Red", "safe": 3, "age": "14 to 15"}] * 12,
+    )
+    found = summary(published(responses))
+    shown = {t["id"]: t for t in findings.in_reading_order(found, SURVEY)["questions"]}
+    assert [r["answer"] for r in shown["colour"]["rows"]] == ["Blue sky", "Green", "Red"]
+    assert [r["answer"] for r in shown["safe"]["rows"]] == [SAFE.label_of(c) for c in SAFE.choices]
+    assert [r["answer"] for r in shown["age"]["rows"]] == list(AGES)
+    by_age = findings.in_reading_order(found, SURVEY)["crosstabs"]
+    assert [r["answer"] for r in by_age[0]["rows"]] == ["Blue sky", "Green", "Red"]
+    # The findings themselves (the exports read them) keep the question's order.
+    kept = {t["id"]: t for t in found["questions"]}
+    assert [r["answer"] for r in kept["colour"]["rows"]] == ["Red", "Green", "Blue sky"]
+    assert [r["answer"] for r in found["crosstabs"][0]["rows"]] == ["Red", "Green", "Blue sky"]

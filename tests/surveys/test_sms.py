@@ -23,9 +23,10 @@ from tests.support.surveys import released_responses
 def answer_all(send_sms, change="SKIP"):
     opening = replies_of(send_sms("kinds"))
     assert opening[0] == "A test survey. Don't put names in your answers."
-    assert opening[1].startswith("Q1/6: Favourite colour?")
-    assert replies_of(send_sms("b"))[0].startswith("Q2/6: What worries you?")
-    assert replies_of(send_sms("1, 3"))[0].startswith("Q3/6: How safe do you feel?")
+    assert opening[1].startswith("Q1/7: Favourite colour?")  # "When least safe?" may follow
+    assert replies_of(send_sms("b"))[0].startswith("Q2/7: What worries you?")
+    assert replies_of(send_sms("1, 3"))[0].startswith("Q3/7: How safe do you feel?")
+    # Feeling safe rules out "When least safe?": one question fewer from here on.
     assert replies_of(send_sms("four"))[0].startswith("Q4/6: Hours online a day?")
     assert replies_of(send_sms("3"))[0].startswith("Q5/6: One thing to change?")
     assert replies_of(send_sms(change))[0].startswith("Q6/6: How old?")
@@ -88,12 +89,21 @@ def test_a_response_from_the_staff_simulator_is_a_test_and_never_counted(
     assert found is not None and found["responses"]["started"] == "<1"  # none at all
 
 
+def test_the_follow_up_question_keeps_the_count_it_started_with(every_kind, send_sms):
+    """Someone who feels unsafe is asked "When least safe?": counted from the first text."""
+    totals = []
+    for text in ("KINDS", "red", "money", "1", "night", "2", "skip"):
+        prompt = replies_of(send_sms(text))[-1]
+        totals.append(prompt.split(":")[0])
+    assert totals == ["Q1/7", "Q2/7", "Q3/7", "Q4/7", "Q5/7", "Q6/7", "Q7/7"]
+
+
 def test_a_bad_answer_gets_one_hint_and_the_question_again(every_kind, send_sms):
     send_sms("KINDS")
     [reply] = replies_of(send_sms("purple"))
     assert reply.startswith("Sorry, we didn't get that. Reply with a number from 1 to 3.")
-    assert "Q1/6: Favourite colour?" in reply
-    assert replies_of(send_sms("red"))[0].startswith("Q2/6")
+    assert "Q1/7: Favourite colour?" in reply
+    assert replies_of(send_sms("red"))[0].startswith("Q2/7")
 
 
 def test_stop_mid_survey_is_still_stop(every_kind, send_sms):
@@ -153,7 +163,7 @@ def test_the_demo_survey_answers_its_keyword_and_its_address(client, db_session,
 
     load_demo_content()
     opening = replies_of(send_sms("survey"))
-    assert opening[1].startswith("Q1/7: Which of these worry you most?")
+    assert opening[1].startswith("Q1/8: Which of these worry you most?")
     assert "What matters to you?" in client.get("/s/what-matters").get_data(as_text=True)
 
 
@@ -208,4 +218,4 @@ def test_a_disclosure_as_a_survey_answer_gets_urgent_help_and_the_survey_waits(
     alert = db.session.scalars(select(Alert)).one()
     assert (alert.channel, alert.category) == ("sms", "violence")
     # The question is still waiting for its answer.
-    assert replies_of(send_sms("b"))[0].startswith("Q2/6: What worries you?")
+    assert replies_of(send_sms("b"))[0].startswith("Q2/7: What worries you?")

@@ -200,6 +200,36 @@ def test_show_if_asks_only_those_it_concerns(client, every_kind):
     assert answer(client, "safe", "5").headers["Location"].endswith("?q=hours")
 
 
+def numbered(client, question: str) -> str:
+    html = client.get(f"{URL}?q={question}").get_data(as_text=True)
+    return html.split('<p class="caption">')[1].split("</p>")[0]
+
+
+def test_each_question_says_where_it_stands_as_the_text_survey_does(client, every_kind):
+    start(client)
+    assert numbered(client, "colour") == "Question 1 of 7"
+    answer(client, "colour", "Red")
+    answer(client, "worries", "Money")
+    assert numbered(client, "safe") == "Question 3 of 7"
+    answer(client, "safe", "2")
+    assert numbered(client, "when") == "Question 4 of 7 (you can skip this one)"
+    answer(client, "when", "Night")
+    assert numbered(client, "hours") == "Question 5 of 7"
+    answer(client, "safe", "5")  # back, and now feeling safe: "when" is no longer asked
+    assert numbered(client, "hours") == "Question 4 of 6"
+
+
+def test_the_thank_you_page_thanks_once(client, every_kind):
+    html = complete(client).get_data(as_text=True)
+    main = html[html.index("<main") :]
+    assert "Your answers have been sent" in main
+    assert "Thanks: the board will see the totals." in main
+    assert main.lower().count("thank") == 1
+    again = client.get(URL).get_data(as_text=True)
+    assert "You've already answered this survey" in again
+    assert again[again.index("<main") :].lower().count("thank") == 1
+
+
 def test_a_tampered_session_starts_again_politely(client, every_kind):
     start(client)
     client.set_cookie("changemakers_session", "tampered.value.here", domain="localhost")
