@@ -78,7 +78,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from changemakers import navigation
 
     app.add_template_global(navigation.items_for, "navigation_for")
-    app.add_template_global(navigation.notices_for, "notices_for")
+    app.add_template_global(navigation.badge_for, "badge_for")
+    app.add_template_global(navigation.work_for, "work_for")
     return app
 
 

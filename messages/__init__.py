@@ -10,11 +10,15 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """Plug the SMS channel and flows into the app: pages, the flows' conversation kind, alerts
-    by text, what it holds about a young person and how long, commands, demo, menu."""
+    by text, what it holds about a young person and how long, commands, demo, menu and the work
+    waiting there."""
+    from flask import url_for
+
     from changemakers import demo, navigation
     from changemakers.alerts import notifications
     from changemakers.alerts import services as alerts
-    from changemakers.navigation import HomeNotice, NavItem
+    from changemakers.content import waiting
+    from changemakers.navigation import NavItem, Work, WorkWaiting
     from changemakers.retention import services as retention
     from changemakers.subject_access import services as participant_data
     from messages import (  # noqa: F401  (their routes)
@@ -29,7 +33,7 @@ def init_app(app: Flask) -> None:
     from messages import demo as demo_content
     from messages.alert_channel import SmsAlertChannel, text_staff_on_call
     from messages.blueprint import bp
-    from messages.flows.services import FlowConversation
+    from messages.flows.services import FLOWS, FlowConversation
     from messages.personal_data import SMS_DATA
     from messages.retention import TASKS
 
@@ -58,11 +62,21 @@ def init_app(app: Flask) -> None:
             "helplines inserted in messages, and when each is due for checking",
         ),
     )
-    navigation.register_notice(
+    waiting.register(
         app,
-        HomeNotice(
+        FLOWS,
+        "messages.flow_list",
+        title=lambda version: version.content["name"],
+        link=lambda version: url_for(
+            "messages.flow", flow_id=version.flow_id, number=version.number
+        ),
+    )
+    navigation.register_work(
+        app,
+        WorkWaiting(
             "messages.signpost_list",
-            signpost_services.overdue_count,
             "{count} helpline(s) in the signposting directory overdue for review",
+            lambda person: Work(signpost_services.overdue_count()),
+            badge="{count} overdue",
         ),
     )

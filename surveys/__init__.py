@@ -14,11 +14,16 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """Plug surveys into the app: pages, the SMS survey's conversation kind, alerts from web
-    answers, what they hold and how long, the mixing pool's release, commands, demo, menu."""
+    answers, what they hold and how long, the mixing pool's release, commands, demo, menu and the
+    work waiting there."""
+    from flask import url_for
+
     from changemakers import demo, navigation, worker_jobs
     from changemakers.alerts import services as alerts
-    from changemakers.navigation import NavItem
+    from changemakers.content import waiting
+    from changemakers.navigation import NavItem, Work, WorkWaiting
     from changemakers.retention import services as retention
+    from changemakers.roles import Role
     from changemakers.subject_access import services as participant_data
     from messages import conversations
     from surveys import board_views, cli, coding_views, editor_views, safeguarding, views  # noqa: F401  (their routes)
@@ -26,7 +31,7 @@ def init_app(app: Flask) -> None:
     from surveys.blueprint import bp
     from surveys.personal_data import SURVEY_DATA
     from surveys.retention import SPENT_SUBMISSION_TOKENS
-    from surveys.services import SurveyConversation, release_due_pools
+    from surveys.services import SURVEYS, SurveyConversation, live_count, release_due_pools
 
     app.register_blueprint(bp)
     conversations.register(SurveyConversation())
@@ -42,4 +47,22 @@ def init_app(app: Flask) -> None:
         NavItem("Surveys", "surveys.survey_list", "write and review surveys for the web and SMS"),
         NavItem("Findings", "surveys.findings_list", "what young people told us, safely totalled"),
         NavItem("Coding", "surveys.coding_list", "read young people's own words and code themes"),
+    )
+    waiting.register(
+        app,
+        SURVEYS,
+        "surveys.survey_list",
+        title=lambda version: version.content["title"],
+        link=lambda version: url_for(
+            "surveys.edit_survey", survey_id=version.survey_id, number=version.number
+        ),
+    )
+    navigation.register_work(
+        app,
+        WorkWaiting(
+            "surveys.findings_list",
+            "What young people told us in {count} live survey(s): read the findings",
+            lambda person: Work(live_count()),
+            frozenset({Role.BOARD}),
+        ),
     )

@@ -191,6 +191,16 @@ def live(slug: str) -> LiveSurvey | None:
     return cache.read_fresh(f"survey:{slug}", read)
 
 
+def live_count() -> int:
+    """How many surveys are live, each with its findings for the board."""
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(SurveyVersion)
+        .where(SurveyVersion.status == ContentStatus.PUBLISHED)
+    )
+    return count or 0
+
+
 def definition_of(version_id: int, content: dict[str, Any] | None = None) -> SurveyDefinition:
     """A published version's survey, parsed once per process (it never changes)."""
     definition = cache.parsed_once(

@@ -21,12 +21,13 @@ from changemakers.alerts import views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    """The desk's pages, what alerts hold about a young person and how long, menu and notice."""
+    """The desk's pages, what alerts hold about a young person and how long, menu and the
+    alerts overdue on the home page."""
     from changemakers import navigation
     from changemakers.alerts import services
     from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
     from changemakers.database import utcnow
-    from changemakers.navigation import HomeNotice, NavItem
+    from changemakers.navigation import NavItem, Work, WorkWaiting
     from changemakers.retention import services as retention
     from changemakers.subject_access import services as participant_data
 
@@ -53,11 +54,11 @@ def init_app(app: Flask) -> None:
             "the rules that spot a young person in danger, checked against a corpus",
         ),
     )
-    navigation.register_notice(
+    navigation.register_work(
         app,
-        HomeNotice(
+        WorkWaiting(
             "alerts.queue",
-            lambda: services.overdue_count(utcnow()),
             "{count} safeguarding alert(s) overdue: nobody has picked them up in time",
+            lambda person: Work(services.overdue_count(utcnow())),
         ),
     )

@@ -182,6 +182,39 @@ class Catalogue:
             **details,
         )
 
+    def returned_to(self, person_id: int) -> list[Any]:
+        """Drafts ``person_id`` worked on that a reviewer sent back, each with the reviewer's
+        comment, the latest changed first."""
+        drafts = self._versions(
+            and_(self.model.status == ContentStatus.DRAFT, self.model.review_comment.is_not(None)),
+            self.model.updated_at.desc(),
+            self.model.id.desc(),
+        )
+        return [version for version in drafts if person_id in version.contributor_ids]
+
+    def in_review_from(self, person_id: int) -> list[Any]:
+        """Versions ``person_id`` worked on that wait for a reviewer, the longest waiting
+        first."""
+        return [version for version in self._in_review() if person_id in version.contributor_ids]
+
+    def to_review_by(self, person_id: int) -> list[Any]:
+        """Versions waiting for review that ``person_id`` may review: those they did not work
+        on (nobody approves their own change), the longest waiting first."""
+        return [
+            version for version in self._in_review() if person_id not in version.contributor_ids
+        ]
+
+    def _in_review(self) -> list[Any]:
+        return self._versions(
+            self.model.status == ContentStatus.IN_REVIEW, self.model.submitted_at, self.model.id
+        )
+
+    def _versions(self, where: Any, *order: Any) -> list[Any]:
+        """Versions matching ``where``, in ``order``. Who worked on one is a JSON list, which
+        the databases search differently: callers sort people out in Python, among the few
+        versions open for writing or review at a time."""
+        return list(db.session.scalars(select(self.model).where(where).order_by(*order)))
+
     def published(self, parent_id: int) -> list[Any]:
         column = getattr(self.model, self.parent)
         return list(

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from changemakers.accounts.models import Role
 from surveys.findings import EXPORT_HEADER
-from tests.accessibility import check_page
 from tests.browser.test_sign_in import sign_in
+from tests.support.accessibility import check_page
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from messages import texts
-from tests.accessibility import check_page
+from tests.support.accessibility import check_page
 
 pytestmark = pytest.mark.browser
 

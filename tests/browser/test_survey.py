@@ -12,8 +12,8 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from surveys import services
 from surveys.models import SurveyResponse
-from tests.accessibility import check_page
 from tests.browser.test_sign_in import sign_in
+from tests.support.accessibility import check_page
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from changemakers.config import SETTINGS
-from tests import accessibility
+from tests.support import accessibility
 from tests.support.servers import free_port, wait_until_answering
 
 # The console script beside the interpreter running the tests: .venv/bin/changemakers.

@@ -19,6 +19,7 @@ from messages import signposting
 from messages.flows import services as flows
 from messages.models import FlowVersion, Keyword, Signpost
 from messages.signposting import Entry, ReviewState
+from tests.support.pages import menu_link
 from tests.support.sms import replies_of
 from tests.support.web import post_form, sign_in
 
@@ -311,7 +312,7 @@ def test_admins_may_keep_the_directory(client, signed_in):
     assert client.get("/signposting/childline").status_code == 200
 
 
-def test_the_home_page_counts_entries_overdue_for_reviewers(client, make_staff, today):
+def test_the_home_page_and_the_menu_count_entries_overdue_for_reviewers(client, make_staff, today):
     set_review_date("childline", today - timedelta(days=1))
     set_review_date("nspcc", today)
     reviewer = make_staff(Role.REVIEWER, email="reviewer@example.org")
@@ -319,6 +320,7 @@ def test_the_home_page_counts_entries_overdue_for_reviewers(client, make_staff, 
     page = page_text(client.get("/"))
     assert "2 helpline(s) in the signposting directory overdue for review" in page
     assert 'href="/signposting"' in page
+    assert menu_link(page, "Signposting") == "Signposting (2 overdue)"
 
     post_form(client, "/logout")
     maker = make_staff(Role.CHANGEMAKER, email="maker@example.org")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import requirement_missing
+from tests.support.requirements import requirement_missing
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
