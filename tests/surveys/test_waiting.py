@@ -6,7 +6,7 @@ from __future__ import annotations
 from changemakers.accounts.models import Role
 from messages.flows import services as flows
 from surveys import services
-from tests.messages.flows import SMALL
+from tests.support.flows import SMALL
 from tests.support.pages import home_of, menu_link
 from tests.support.surveys import EVERY_KIND
 

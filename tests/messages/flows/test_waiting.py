@@ -14,7 +14,7 @@ from changemakers.extensions import db
 from changemakers.navigation import LISTED
 from messages.flows import services as flows
 from messages.models import FlowVersion
-from tests.messages.flows import SMALL
+from tests.support.flows import SMALL
 from tests.support.pages import home_of, menu_link
 
 COMMENT = "Make the tip friendlier"
