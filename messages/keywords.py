@@ -1,4 +1,5 @@
-"""Keywords: what each word a participant texts starts, and binding a word to a fixed reply."""
+"""Keywords: what each word a participant texts starts. A fixed reply's keyword is bound when a
+version of it is published (``messages.fixed_replies``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from changemakers.cache import forget_cached_tables, read_fresh
+from changemakers.cache import read_fresh
 from changemakers.extensions import db
 from messages.models import Keyword
-from messages.router import keyword_of
 
 FIXED_REPLY = "reply"
 
@@ -30,15 +30,3 @@ def current_keywords() -> dict[str, KeywordBinding]:
         return {row.word: KeywordBinding(*row) for row in rows}
 
     return read_fresh("keywords", read)
-
-
-def set_fixed_reply(word: str, reply: str) -> Keyword:
-    """Bind a keyword to a fixed reply (the channel on its own, and the demo)."""
-    keyword = db.session.get(Keyword, keyword_of(word)) or Keyword(word=keyword_of(word))
-    keyword.kind = FIXED_REPLY
-    keyword.ref = None
-    keyword.reply = reply
-    db.session.add(keyword)
-    db.session.commit()
-    forget_cached_tables()
-    return keyword
