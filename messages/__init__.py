@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         broadcast_views,
         cli,
         conversations,
+        fixed_reply_views,
         flow_views,
         signpost_services,
         signpost_views,
@@ -53,6 +54,11 @@ def init_app(app: Flask) -> None:
             "Phone simulator", "messages.simulator", "try the SMS service as a young person would"
         ),
         NavItem("Message flows", "messages.flow_list", "write and review the SMS conversations"),
+        NavItem(
+            "Fixed replies",
+            "messages.fixed_reply_list",
+            "keywords answered with one text, such as HELLO and TIPS",
+        ),
         NavItem(
             "Broadcasts", "messages.broadcast_list", "news for young people who texted UPDATES"
         ),

@@ -1,5 +1,5 @@
-"""Demo content for the SMS channel: the peer-support flows (``demo_flows/``), and keywords with
-fixed replies, to try in the simulator."""
+"""Demo content for the SMS channel: the peer-support flows (``demo_flows/``), and fixed replies
+(HELLO, TIPS), published as they stand, to try in the simulator."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 from flask import Flask
 
 from changemakers.content import files
+from messages import fixed_replies
 from messages.flows import services as flows
 from messages.gateways import gateway_from_config
-from messages.keywords import set_fixed_reply
 from messages.worker import Dispatcher, run_in_background
 
-DEMO_KEYWORDS = {
+DEMO_FIXED_REPLIES = {
     "HELLO": (
         "Hi, thanks for texting Changemakers. We are young people in the borough who want every "
         "young person to feel safe. Text HELP to find out more."
@@ -29,8 +29,8 @@ DEMO_FLOWS = Path(__file__).parent / "demo_flows"
 
 
 def load_demo_content() -> None:
-    for word, reply in DEMO_KEYWORDS.items():
-        set_fixed_reply(word, reply)
+    for keyword, reply in DEMO_FIXED_REPLIES.items():
+        fixed_replies.load_published(keyword, reply)
     for path in sorted(DEMO_FLOWS.glob("*.yaml")):
         flows.load_published(files.load(path.read_text(), path.name))
 

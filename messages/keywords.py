@@ -1,5 +1,6 @@
 """Keywords: what each word a participant texts starts. A conversation kind binds its keywords
-here (in the caller's transaction) and asks here whether a word is free."""
+here (in the caller's transaction) and asks here whether a word is free; a fixed reply's keyword
+is bound when a version of it is published (``messages.fixed_replies``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, select
 
-from changemakers.cache import forget_cached_tables, read_fresh
+from changemakers.cache import read_fresh
 from changemakers.extensions import db
 from messages.models import Keyword
 from messages.router import RESERVED_WORDS, keyword_of
@@ -62,15 +63,3 @@ def bind_keyword(word: str, kind: str, ref: str) -> str | None:
 def unbind_keywords(kind: str, ref: str) -> None:
     """This kind's ``ref`` answers no keyword any more."""
     db.session.execute(delete(Keyword).where(and_(Keyword.kind == kind, Keyword.ref == ref)))
-
-
-def set_fixed_reply(word: str, reply: str) -> Keyword:
-    """Bind a keyword to a fixed reply (the channel on its own, and the demo)."""
-    keyword = db.session.get(Keyword, keyword_of(word)) or Keyword(word=keyword_of(word))
-    keyword.kind = FIXED_REPLY
-    keyword.ref = None
-    keyword.reply = reply
-    db.session.add(keyword)
-    db.session.commit()
-    forget_cached_tables()
-    return keyword

@@ -1,5 +1,5 @@
 """The SMS channel's records: participants, inbound messages, keywords, conversations, the
-outbox, broadcasts, message flows and the signposting directory."""
+outbox, broadcasts, message flows, fixed replies and the signposting directory."""
 
 from __future__ import annotations
 
@@ -244,3 +244,27 @@ class FlowVersion(VersionedContent, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     flow_id: Mapped[int] = mapped_column(ForeignKey("flows.id", ondelete="CASCADE"), index=True)
+
+
+class FixedReply(Model):
+    """A keyword answered with one fixed text (HELLO, TIPS), across its versions. ``keyword``
+    is its published version's; until one is published, its draft's."""
+
+    __tablename__ = "fixed_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    keyword: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FixedReplyVersion(VersionedContent, Model):
+    """One version of a fixed reply; its life is drawn in ``changemakers.content.lifecycle``.
+    ``content`` is ``{"keyword": ..., "reply": ...}``, never changed once published."""
+
+    __tablename__ = "fixed_reply_versions"
+    __table_args__ = (UniqueConstraint("fixed_reply_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fixed_reply_id: Mapped[int] = mapped_column(
+        ForeignKey("fixed_replies.id", ondelete="CASCADE"), index=True
+    )

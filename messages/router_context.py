@@ -156,7 +156,7 @@ class DatabaseContext:
         if keyword is None:
             return None
         if keyword.kind == FIXED_REPLY:
-            return [keyword.reply or ""]
+            return [self.signposted(keyword.reply or "")]
         return self._start(keyword.kind, keyword.ref)
 
     def _start(self, kind_name: str | None, ref: str | None) -> list[str] | None:

@@ -26,9 +26,8 @@ from changemakers.alerts.models import (
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import DAY_NAMES, LONDON, OfficeHours
-from messages import texts
+from messages import fixed_replies, texts
 from messages.inbound import ReceivedSms, receive_sms
-from messages.keywords import set_fixed_reply
 from messages.models import Contact, InboundMessage, OutboundMessage
 from tests.support.apps import dispose_engines, migrated_app
 from tests.support.databases import fresh_database
@@ -96,7 +95,7 @@ def test_once_a_reviewer_writes_the_young_persons_texts_go_to_the_thread(client,
     assert PHONE not in page and "07700 900123" not in page
     assert "Open: the young person" in page
     # A keyword of the service, mid-thread, is a word to the reviewer, not a flow.
-    set_fixed_reply("HELLO", "Hello from the bot")
+    fixed_replies.load_published("HELLO", "Hello from the bot")
     assert replies_of(send_sms("hello")) == []
     kept = db.session.scalars(select(ThreadMessage.body).where(ThreadMessage.from_young_person))
     assert list(kept) == [answer, "hello"]

@@ -9,8 +9,7 @@ from changemakers import privacy
 from changemakers.alerts.models import Alert
 from changemakers.alerts.services import CannotReply
 from changemakers.extensions import db
-from messages import inbound, texts
-from messages.keywords import set_fixed_reply
+from messages import fixed_replies, inbound, texts
 from messages.models import (
     Contact,
     Conversation,
@@ -141,12 +140,12 @@ def test_safeguarding_reply_first_and_an_alert_without_the_number(send_sms):
 
 
 def test_a_fixed_reply_keyword(send_sms):
-    set_fixed_reply("tips", "Keep your accounts private.")
+    fixed_replies.load_published("tips", "Keep your accounts private.")
     assert replies_of(send_sms(" Tips! ")) == ["Keep your accounts private."]
 
 
 def test_default_reply_lists_keywords(send_sms):
-    set_fixed_reply("TIPS", "Keep your accounts private.")
+    fixed_replies.load_published("TIPS", "Keep your accounts private.")
     assert replies_of(send_sms("hello")) == [texts.default_reply(["TIPS"])]
 
 

@@ -20,7 +20,7 @@ from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts.models import Alert
 from changemakers.extensions import db
-from messages import broadcasts
+from messages import broadcasts, fixed_replies
 from messages.flows import services as flows
 from surveys import services as surveys
 from tests.support.surveys import EVERY_KIND
@@ -39,6 +39,7 @@ CHOSEN_PARTS: dict[tuple[str, str], str] = {
     ("accounts.user_action", "action"): "invite",
     ("messages.broadcast_action", "action"): "cancel",
     ("messages.flow_lifecycle", "action"): "submit",
+    ("messages.fixed_reply_lifecycle", "action"): "submit",
     ("surveys.survey_lifecycle", "action"): "submit",
     ("surveys.survey_question_action", "action"): "down",
     ("surveys.coding_page", "question_id"): "change",  # a free-text question
@@ -73,6 +74,7 @@ class World:
     slug: str
     alert_id: int
     broadcast_id: int
+    reply_id: int
 
     def url_values(self) -> dict[str, Any]:
         """A value for each part of an address a route may have."""
@@ -87,6 +89,7 @@ class World:
             "slug": self.slug,
             "alert_id": self.alert_id,
             "broadcast_id": self.broadcast_id,
+            "reply_id": self.reply_id,
             "name": "childline",
             "filename": "app.css",
         }
@@ -94,15 +97,25 @@ class World:
 
 @pytest.fixture
 def world(db_session, make_staff, send_sms) -> World:
-    """A draft flow, a published survey, an alert raised by a text, a broadcast, their author."""
+    """A draft flow, a published survey, an alert raised by a text, a broadcast, a draft fixed
+    reply, their author."""
     author = make_staff(*Role, email="author@example.org")
     flow = flows.create_flow("Exams", "EXAMS", author)
     survey = surveys.load_published(EVERY_KIND)
     send_sms(DANGER)
     alert = db.session.scalars(select(Alert)).one()
     broadcast = broadcasts.create("News from the Changemakers", author)
+    reply = fixed_replies.create("HELLO", "Hi from the Changemakers", author)
     db.session.commit()
-    return World(author, flow.flow_id, survey.survey_id, EVERY_KIND["slug"], alert.id, broadcast.id)
+    return World(
+        author,
+        flow.flow_id,
+        survey.survey_id,
+        EVERY_KIND["slug"],
+        alert.id,
+        broadcast.id,
+        reply.fixed_reply_id,
+    )
 
 
 def sample_url(app: Flask, rule: Rule, world: World) -> str:

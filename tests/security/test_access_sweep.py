@@ -41,6 +41,7 @@ READERS = frozenset({Role.BOARD, Role.REVIEWER, Role.ADMIN})
 
 FLOW = "/flows/<int:flow_id>/v<int:number>"
 SURVEY = "/surveys/<int:survey_id>/v<int:number>"
+REPLY = "/fixed-replies/<int:reply_id>/v<int:number>"
 
 # rule -> (methods, who may use it). The webhooks are public to the access rules: Twilio's
 # signature guards them instead (test_webhooks.py).
@@ -92,6 +93,13 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | None]] = {
     FLOW + "/return": ("POST", KEEPERS),
     FLOW + "/flow.<any(yaml, json):file_format>": ("GET", WRITERS),
     FLOW + "/try": ("GET POST", WRITERS),
+    "/fixed-replies": ("GET", WRITERS),
+    "/fixed-replies/new": ("GET POST", WRITERS),
+    "/fixed-replies/<int:reply_id>/edit": ("POST", WRITERS),
+    REPLY: ("GET", WRITERS),
+    REPLY + "/edit": ("GET POST", WRITERS),
+    REPLY + "/<any(submit, approve, archive):action>": ("POST", WRITERS),
+    REPLY + "/return": ("POST", KEEPERS),
     "/surveys": ("GET POST", WRITERS),
     "/surveys/import": ("POST", WRITERS),
     "/surveys/<int:survey_id>/edit": ("POST", WRITERS),

@@ -119,6 +119,7 @@ def test_the_same_forms_with_the_sessions_token_do_change_things(app, client, ma
         ("/admin/users/new", "staff_users"),
         ("/flows/import", "flow_versions"),
         ("/signposting/new", "signposts"),
+        ("/fixed-replies/new", "fixed_reply_versions"),
     ):
         before = row_counts()
         response = client.post(url, data={**busy_form(), "csrf_token": token})

@@ -9,9 +9,8 @@ from sqlalchemy import inspect, select
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import LONDON
-from messages import texts
+from messages import fixed_replies, texts
 from messages.conversation_ends import expire_conversations
-from messages.keywords import set_fixed_reply
 from messages.models import Conversation, InboundMessage
 from surveys import pool
 from surveys.models import Channel, SurveyParticipation, SurveyPool, SurveyResponse
@@ -150,7 +149,7 @@ def test_the_answers_go_when_an_unfinished_survey_expires(every_kind, send_sms):
 
 
 def test_the_link_goes_when_another_keyword_replaces_the_survey(every_kind, send_sms):
-    set_fixed_reply("HELLO", "Hi")
+    fixed_replies.load_published("HELLO", "Hi")
     send_sms("KINDS")
     send_sms("HELLO")
     send_sms("KINDS")  # starts again, from the first question

@@ -139,9 +139,9 @@ def test_a_failing_example_stops_a_flow(db_session):
 
 
 def test_a_keyword_bound_to_a_fixed_reply_is_taken(db_session):
-    from messages.keywords import set_fixed_reply
+    from messages import fixed_replies
 
-    set_fixed_reply("SMALL", "Hello")
+    fixed_replies.load_published("SMALL", "Hello")
     with pytest.raises(ContentProblems, match="already used"):
         flows.import_flow(SMALL, None)
 
