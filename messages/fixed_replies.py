@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import select
 
 from changemakers import cache
 from changemakers.accounts.models import StaffUser
@@ -21,7 +21,7 @@ from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.content.segments import SmsLength, sms_length
 from changemakers.extensions import db
-from messages import conversations, signposting
+from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.keywords import FIXED_REPLY
 from messages.models import FixedReply, FixedReplyVersion, Keyword
@@ -122,22 +122,13 @@ def _bind_keyword(version: FixedReplyVersion) -> None:
     fixed_reply = db.session.get_one(FixedReply, version.fixed_reply_id)
     fixed_reply.keyword = version.content["keyword"]
     _unbind_keyword(version)
-    db.session.add(
-        Keyword(
-            word=fixed_reply.keyword,
-            kind=KIND,
-            ref=str(fixed_reply.id),
-            reply=version.content["reply"],
-        )
+    keywords.bind_keyword(
+        fixed_reply.keyword, KIND, str(fixed_reply.id), reply=version.content["reply"]
     )
 
 
 def _unbind_keyword(version: FixedReplyVersion) -> None:
-    db.session.execute(
-        delete(Keyword).where(
-            and_(Keyword.kind == KIND, Keyword.ref == str(version.fixed_reply_id))
-        )
-    )
+    keywords.unbind_keywords(KIND, str(version.fixed_reply_id))
 
 
 FIXED_REPLIES = lifecycle.Catalogue(

@@ -50,13 +50,13 @@ def keyword_problem(word: str, kind: str, ref: str | None) -> str | None:
     return None
 
 
-def bind_keyword(word: str, kind: str, ref: str) -> str | None:
-    """``word`` (as the router reads it) now starts this kind's ``ref``; None if it has no
-    letters or numbers."""
+def bind_keyword(word: str, kind: str, ref: str, reply: str | None = None) -> str | None:
+    """``word`` (as the router reads it) now starts this kind's ``ref`` (a fixed reply: answers
+    with ``reply``); None if it has no letters or numbers."""
     keyword = keyword_of(word)
     if not keyword:
         return None
-    db.session.add(Keyword(word=keyword, kind=kind, ref=ref))
+    db.session.add(Keyword(word=keyword, kind=kind, ref=ref, reply=reply))
     return keyword
 
 

@@ -19,9 +19,9 @@ from messages import signpost_services as directory
 from messages.demo import DEMO_FIXED_REPLIES, load_demo_content
 from messages.flows import services as flows
 from messages.models import FixedReply, FixedReplyVersion, Keyword, Signpost
-from tests.messages.flows import SMALL
+from tests.support.flows import SMALL
 from tests.support.sms import replies_of
-from tests.surveys.conftest import EVERY_KIND
+from tests.support.surveys import EVERY_KIND
 
 TIPS = "Keep your accounts private, and tell someone you trust if anything worries you."
 
