@@ -9,7 +9,7 @@ from messages.flows.analytics import summarise
 from messages.flows.changes import changes
 from messages.flows.definition import from_data
 from messages.flows.editing import add_step, delete_step, starter
-from messages.flows.picture import BOX_HEIGHT, draw
+from messages.flows.picture import LINE_CHARACTERS, draw
 
 
 def test_analytics_count_each_version_and_each_step_once_a_conversation():
@@ -33,14 +33,33 @@ def test_the_picture_puts_each_step_below_the_one_before():
     flow = from_data(starter("Test", "TEST"))
     picture = draw(flow)
     boxes = {box.step: box for box in picture.boxes}
-    assert boxes["goodbye"].y == boxes["welcome"].y + BOX_HEIGHT + 56
+    assert boxes["goodbye"].y == boxes["welcome"].y + boxes["welcome"].height + 56
     [arrow] = picture.arrows
     assert (arrow.source, arrow.target, arrow.y1, arrow.y2) == (
         "welcome",
         "goodbye",
-        boxes["welcome"].y + BOX_HEIGHT,
+        boxes["welcome"].y + boxes["welcome"].height,
         boxes["goodbye"].y,
     )
+
+
+def test_the_picture_shows_each_steps_whole_title_on_as_many_lines_as_it_needs():
+    data = starter("Test", "TEST")
+    data["steps"]["welcome"]["text"] = (
+        "What would help most right now? Reply 1 for ideas, 2 for someone to talk to."
+    )
+    data["steps"]["goodbye"]["text"] = "Supercalifragilisticexpialidocious-and-then-some bye"
+    picture = draw(from_data(data))
+    boxes = {box.step: box for box in picture.boxes}
+    assert " ".join(boxes["welcome"].lines) == "What would help most right now? Reply 1…"
+    assert len(boxes["welcome"].lines) > 1
+    assert all(len(line) <= LINE_CHARACTERS for box in boxes.values() for line in box.lines)
+    assert "".join(boxes["goodbye"].lines).replace(" ", "") == (
+        "Supercalifragilisticexpialidocious-and-then-somebye"
+    )
+    # A box with more lines is taller, and everything fits inside the picture.
+    assert boxes["welcome"].height > draw(from_data(starter("T", "T"))).boxes[0].height
+    assert all(b.y + b.height <= picture.height for b in boxes.values())
 
 
 def test_changes_name_what_a_reviewer_should_look_at():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from changemakers.accounts.models import Role
 from changemakers.content import files
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
+from messages.keywords import set_fixed_reply
 from messages.models import FlowVersion
 from tests.conftest import post_form, sign_in
 from tests.messages.conftest import replies_of
@@ -90,9 +92,9 @@ def test_a_smart_quote_is_named_as_the_reason_for_ucs2(client, changemaker):
 
 def test_problems_are_shown_and_stop_the_review(client, changemaker):
     base = build_small_flow(client)
-    post_form(client, f"{base}/steps", {"label": "Lost step", "kind": "message"}, page=base)
+    post_form(client, f"{base}/steps", {"text": "Lost step", "kind": "message"}, page=base)
     page = client.get(base).get_data(as_text=True)
-    assert "Step &#39;lost_step&#39; can never be reached" in page
+    assert "Step “Lost step” can never be reached" in page
     response = post_form(client, f"{base}/submit", page=base)
     assert response.status_code == 302
     assert latest().status is ContentStatus.DRAFT
@@ -153,8 +155,6 @@ def test_export_and_import_through_the_pages(client, changemaker):
     data = files.load(exported.get_data(as_text=True))
     data["name"] = "Exams again"
     token_page = client.get("/flows").get_data(as_text=True)
-    import re
-
     token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', token_page).group(1)
     response = client.post(
         "/flows/import",
@@ -167,8 +167,6 @@ def test_export_and_import_through_the_pages(client, changemaker):
 
 
 def test_a_broken_import_lists_every_problem(client, changemaker):
-    import re
-
     token_page = client.get("/flows").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', token_page).group(1)
     broken = "name: x\nkeyword: STOP\nstart: a\nsteps:\n  a: {kind: message, text: '', next: b}\n"
@@ -188,3 +186,134 @@ def test_a_broken_import_lists_every_problem(client, changemaker):
 def test_board_members_cannot_edit_flows(client, signed_in):
     signed_in(Role.BOARD)
     assert client.get("/flows").status_code == 403
+
+
+def field_groups(page: str) -> dict[str, bool]:
+    """Which groups of the step form show (True) or are hidden (False), by the field they hold."""
+    found = {}
+    for hidden, body in re.findall(
+        r'<div data-for-kinds="[^"]*"( hidden)?>(.*?)</div>\s*(?=<div data-for-kinds|<button)',
+        page,
+        re.S,
+    ):
+        name = re.search(r'(?:name|id)="([a-z_]+)(?:-0-label)?"', body).group(1)
+        found[name] = not hidden
+    return found
+
+
+def test_a_step_shows_only_the_fields_its_kind_uses(client, changemaker):
+    base = build_small_flow(client)
+    shown = field_groups(client.get(f"{base}/steps/goodbye").get_data(as_text=True))
+    assert [name for name, visible in shown.items() if visible] == ["text"]
+    assert {"next", "options", "hint", "after", "flow"} <= set(shown)  # there for app.js
+
+    shown = field_groups(client.get(f"{base}/steps/welcome").get_data(as_text=True))
+    assert {name for name, visible in shown.items() if visible} == {
+        "text",
+        "options",
+        "hint",
+        "expires_after",
+    }
+
+
+def test_without_javascript_the_fields_of_a_new_kind_show_before_or_after_saving(
+    client, changemaker
+):
+    base = build_small_flow(client)
+    before = latest().content
+    page = post_form(
+        client,
+        f"{base}/steps/goodbye",
+        step_form("follow_up", "Bye", show_fields="1"),
+        page=f"{base}/steps/goodbye",
+    ).get_data(as_text=True)
+    assert {n for n, visible in field_groups(page).items() if visible} == {"after", "next"}
+    assert latest().content == before  # only shown, not saved
+
+    response = post_form(
+        client,
+        f"{base}/steps/goodbye",
+        step_form("free_text", "Tell us more", next="welcome"),
+        page=f"{base}/steps/goodbye",
+    )
+    assert response.headers["Location"].endswith("/steps/goodbye")  # back to the step
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Saved the step “Tell us more”. Now fill in what this kind of step needs." in page
+    assert {n for n, visible in field_groups(page).items() if visible} == {
+        "text",
+        "next",
+        "expires_after",
+    }
+
+
+def test_an_option_and_the_new_step_it_leads_to_are_added_in_one_go(client, changemaker):
+    base = build_small_flow(client)
+    response = post_form(
+        client,
+        f"{base}/steps/welcome/options",
+        {
+            "label": "Ideas",
+            "replies": "idea, help me",
+            "text": "Here are three ideas that help.",
+            "kind": "end",
+        },
+        page=f"{base}/steps/welcome",
+    )
+    steps = latest().content["steps"]
+    assert steps["welcome"]["options"][-1] == {
+        "label": "Ideas",
+        "replies": ["idea", "help me"],
+        "next": "here_are_three_ideas_tha",
+    }
+    assert steps["here_are_three_ideas_tha"] == {
+        "kind": "end",
+        "text": "Here are three ideas that help.",
+    }
+    assert response.headers["Location"].endswith("/steps/here_are_three_ideas_tha")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The option “Ideas” now leads to this new step" in page
+    assert "Step: Here are three ideas that help." in page
+
+
+def test_steps_are_called_by_their_first_words_with_the_id_as_a_detail(client, changemaker):
+    base = build_small_flow(client)
+    page = client.get(base).get_data(as_text=True)
+    assert "Hi, it&#39;s Changemakers. Reply 1 for revision tips…" in page
+    assert "short name welcome" in page
+    assert "→ Thanks for texting. Text HELP any time." in page
+    step_page = client.get(f"{base}/steps/welcome").get_data(as_text=True)
+    assert '<option value="goodbye">Thanks for texting. Text HELP any time.</option>' in step_page
+
+
+def test_placeholders_are_previewed_and_counted_as_the_phone_gets_them(client, changemaker):
+    base = build_small_flow(client)
+    post_form(
+        client,
+        f"{base}/steps/goodbye",
+        step_form("end", "If you need help now, text {shout}."),
+        page=base,
+    )
+    page = client.get(base).get_data(as_text=True)
+    # Counted as it is sent, with the directory's words in.
+    assert "If you need help now, text text SHOUT to 85258." in page
+    assert "47 characters: 1 text (GSM-7)" in page
+    assert "reads “text text SHOUT to 85258” on the phone" in page
+    step_page = client.get(f"{base}/steps/goodbye").get_data(as_text=True)
+    assert re.search(
+        r"data-read-as[^>]*>If you need help now, text text SHOUT to 85258.<", step_page
+    )
+
+
+def test_an_option_word_that_is_a_fixed_replys_keyword_is_named_with_what_happens(
+    client, changemaker
+):
+    set_fixed_reply("TIPS", "Staying safe online: keep your accounts private.")
+    base = build_small_flow(client)
+    page = client.get(base).get_data(as_text=True)
+    assert (
+        "the option word &#39;tips&#39; is also the keyword TIPS, so a young person texting it "
+        "mid-flow gets the TIPS reply (“Staying safe online: keep your accounts private.”) "
+        "instead of choosing the option."
+    ) in page
+    post_form(client, f"{base}/submit", page=base)
+    assert latest().status is ContentStatus.DRAFT
