@@ -7,7 +7,7 @@ beside the flow and stop it only when it is sent for review.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -38,7 +38,7 @@ from changemakers.forms import add_error
 from changemakers.roles import FINDINGS_READERS
 from messages import conversations
 from messages.blueprint import bp
-from messages.flows import editing, engine, examples, picture
+from messages.flows import editing, engine, examples, picture, trial
 from messages.flows import services as flows
 from messages.flows.changes import changes
 from messages.flows.definition import from_data, jump_targets
@@ -429,54 +429,40 @@ def flow_export(flow_id: int, number: int, file_format: str) -> ResponseReturnVa
 
 
 TRY_STATE = "flow_try"
+MAX_TRY_LINES = 30
 
 
 @bp.route("/flows/<int:flow_id>/v<int:number>/try", methods=["GET", "POST"])
 @roles_allowed(*WRITERS)
 def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
-    """The phone simulator on this version, draft or not: nothing is stored or sent."""
+    """A pretend phone on this version, draft or not, answered by the live router (see
+    ``flows.trial``): nothing is stored about anyone, and nothing is sent."""
     version = _version_or_404(flow_id, number)
-    definition = from_data(version.content)
-    signposts = current_signposts()
     key = f"{version.id}:{version.updated_at.isoformat()}"
     tried = session.get(TRY_STATE) or {}
     if tried.get("key") != key or request.args.get("restart"):
-        tried = {"key": key, "state": None, "lines": []}
+        tried = {"key": key, "saved": {}, "lines": []}
     form = TryForm()
     if form.validate_on_submit():
-        text = form.body.data or ""
-        now = datetime.now(UTC)
-        if tried["state"] is None:
-            turn = (
-                engine.start(definition, now, signposts)
-                if keyword_of(text) == keyword_of(definition.keyword)
-                else None
-            )
-        else:
-            turn = engine.reply(definition, tried["state"], text, now, signposts)
-        lines = [{"from_participant": True, "text": text}]
-        if turn is None:
-            lines.append(
-                {"from_participant": False, "text": f"(Text {definition.keyword} to start.)"}
-            )
-        else:
-            lines += [{"from_participant": False, "text": reply} for reply in turn.replies]
-            lines += [
-                {"from_participant": False, "text": f.text, "later": _in_words(f.after)}
-                for f in turn.follow_ups
-            ]
-            tried["state"] = turn.state
-        tried["lines"] = (tried["lines"] + lines)[-30:]
+        body = form.body.data or ""
+        answer = trial.text(
+            from_data(version.content),
+            flow_id,
+            tried["saved"],
+            body,
+            datetime.now(UTC),
+            current_signposts(),
+        )
+        lines = [{"from_participant": True, "text": body}] + [
+            {"from_participant": False, "text": line.text, "later": line.later, "note": line.note}
+            for line in answer
+        ]
+        tried["lines"] = (tried["lines"] + lines)[-MAX_TRY_LINES:]
         session[TRY_STATE] = tried
         return redirect(url_for("messages.flow_try", flow_id=flow_id, number=number))
     return render_template(
         "messages/flows/try.html", form=form, version=version, lines=tried["lines"]
     )
-
-
-def _in_words(delay: timedelta) -> str:
-    hours = int(delay.total_seconds() // 3600)
-    return f"{hours // 24} days later" if hours >= 48 else f"{hours} hours later"
 
 
 @bp.route("/findings/flows")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -12,6 +13,7 @@ from changemakers.accounts.models import Role
 from changemakers.content import files
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
+from messages import texts
 from messages.keywords import set_fixed_reply
 from messages.models import FlowVersion
 from tests.conftest import post_form, sign_in
@@ -317,3 +319,55 @@ def test_an_option_word_that_is_a_fixed_replys_keyword_is_named_with_what_happen
     ) in page
     post_form(client, f"{base}/submit", page=base)
     assert latest().status is ContentStatus.DRAFT
+
+
+def tried_replies(client, base: str, texts: list[str]) -> list[list[str]]:
+    """What Try it shows after each text: the replies now (not notes or later messages)."""
+    client.get(f"{base}/try?restart=1")
+    answers = []
+    for body in texts:
+        post_form(client, f"{base}/try", {"body": body}, page=f"{base}/try")
+        page = client.get(f"{base}/try").get_data(as_text=True)
+        bubbles = re.findall(
+            r'<li class="bubble bubble--(sent|received)">(?:<span[^>]*>[^<]*</span>)?(.*?)</li>',
+            page,
+            re.S,
+        )
+        last_sent = max(i for i, (kind, _) in enumerate(bubbles) if kind == "sent")
+        answers.append([html.unescape(text.strip()) for _, text in bubbles[last_sent + 1 :]])
+    return answers
+
+
+def test_try_it_answers_every_text_as_the_live_service_does(
+    client, changemaker, make_staff, send_sms
+):
+    base = build_small_flow(client)
+    post_form(client, f"{base}/submit", page=base)
+    post_form(client, "/logout")
+    sign_in(client, make_staff(Role.REVIEWER, email="reviewer@example.org").email)
+    post_form(client, f"{base}/approve", page=base)
+    assert latest().status is ContentStatus.PUBLISHED
+    # A fixed reply added after the flow went live takes one of its option words.
+    set_fixed_reply("TIPS", "Staying safe online: keep your accounts private.")
+
+    texts = ["hello", "EXAMS", "tips", "I want to kill myself", "revision", "STOP", "EXAMS"]
+    texts += ["START", "EXAMS", "HELP", "1"]
+    tried = tried_replies(client, base, texts)
+    live = [replies_of(send_sms(body)) for body in texts]
+    assert tried == live
+    assert tried[2] == ["Staying safe online: keep your accounts private."]  # not the option
+    assert tried[4] == ["Thanks for texting. Text HELP any time."]  # the flow still waited
+    page = client.get(f"{base}/try").get_data(as_text=True)
+    assert "none is raised when you try a flow" in page
+
+
+def test_try_it_stores_nothing_even_for_a_safeguarding_text_or_stop(client, changemaker):
+    from changemakers.alerts.models import Alert
+    from messages.models import Contact, Conversation, InboundMessage
+
+    base = build_small_flow(client)
+    answers = tried_replies(client, base, ["EXAMS", "I want to kill myself", "STOP", "EXAMS"])
+    assert answers[1][0].startswith("What you told us matters.")
+    assert answers[3] == [texts.STILL_OPTED_OUT]
+    for model in (InboundMessage, Conversation, Contact, Alert):
+        assert db.session.scalars(select(model)).all() == []
