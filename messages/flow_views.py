@@ -252,6 +252,7 @@ def _jump_fields(form: StepForm) -> dict[str, str]:
     return {form.to_kind.data: ref} if form.to_kind.data and ref else {}
 
 
+NEW_OPTION = "new_option"  # the prefix of its fields: the step form beside it has a text and a kind
 # Each field of the step form, and the kinds of step that use it.
 _KINDS_USING = {
     name: [kind for kind, fields in KIND_FIELDS.items() if name in fields]
@@ -267,8 +268,8 @@ def _words(text: str | None) -> list[str]:
 @roles_allowed(*WRITERS)
 def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
     """One step in a form showing only the fields its kind uses. Without JavaScript, "Show the
-    fields for this kind" (or saving) shows the fields of the kind chosen; with it, they change
-    as the kind does."""
+    fields for this kind" (or saving a new kind, which comes back here) shows the fields of the
+    kind chosen; with it, they change as the kind does."""
     version = _version_or_404(flow_id, number)
     step = version.content["steps"].get(step_id)
     if step is None:
@@ -296,7 +297,7 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
         else:
             if _save(version, data, f"edit step {step_id}"):
                 title = step_titles(from_data(data), signposts)[step_id]
-                if form.kind.data != step.get("kind"):
+                if form.kind.data != step.get("kind") and not request.form.get("fields_shown"):
                     flash(f"Saved the step “{title}”. Now fill in what this kind of step needs.")
                     return redirect(request.path)
                 flash(f"Saved the step “{title}”.")
@@ -314,7 +315,7 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
         read_as=engine.render(text, signposts),
         length=sms_length(engine.render(text, signposts)),
         signposts=signposts,
-        new_option=NewOptionForm() if step.get("kind") == "question" else None,
+        new_option=NewOptionForm(prefix=NEW_OPTION) if step.get("kind") == "question" else None,
     )
 
 
@@ -323,7 +324,7 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
 def flow_add_option(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
     """An option of a question and the new step it leads to, in one go."""
     version = _version_or_404(flow_id, number)
-    form = NewOptionForm()
+    form = NewOptionForm(prefix=NEW_OPTION)
     here = url_for("messages.flow_step", flow_id=flow_id, number=number, step_id=step_id)
     if not form.validate_on_submit():
         flash("Write the option's words and the first words of the step it leads to.", "error")

@@ -85,6 +85,10 @@
     form.querySelectorAll("[data-kind-refresh]").forEach(function (button) {
       button.hidden = true;
     });
+    // The fields change here as the kind does: saving need not show them again.
+    form.querySelectorAll("[data-fields-shown]").forEach(function (input) {
+      input.value = "1";
+    });
     function show() {
       form.querySelectorAll("[data-for-kinds]").forEach(function (group) {
         group.hidden = group.getAttribute("data-for-kinds").split(" ").indexOf(kind.value) < 0;

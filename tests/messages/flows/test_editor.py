@@ -254,10 +254,10 @@ def test_an_option_and_the_new_step_it_leads_to_are_added_in_one_go(client, chan
         client,
         f"{base}/steps/welcome/options",
         {
-            "label": "Ideas",
-            "replies": "idea, help me",
-            "text": "Here are three ideas that help.",
-            "kind": "end",
+            "new_option-label": "Ideas",
+            "new_option-replies": "idea, help me",
+            "new_option-text": "Here are three ideas that help.",
+            "new_option-kind": "end",
         },
         page=f"{base}/steps/welcome",
     )
