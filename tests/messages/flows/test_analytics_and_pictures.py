@@ -8,8 +8,9 @@ from changemakers.content.editing import EditError, new_id
 from messages.flows.analytics import summarise
 from messages.flows.changes import changes
 from messages.flows.definition import from_data
-from messages.flows.editing import add_step, delete_step, starter
+from messages.flows.editing import add_option_to_new_step, add_step, delete_step, starter
 from messages.flows.picture import LINE_CHARACTERS, draw
+from messages.flows.titles import step_titles
 
 
 def test_analytics_count_each_version_and_each_step_once_a_conversation():
@@ -91,3 +92,38 @@ def test_editing_never_changes_what_it_was_given():
     original = starter("Test", "TEST")
     add_step(original, "More", "message")
     assert set(original["steps"]) == {"welcome", "goodbye"}
+
+
+def test_steps_are_titled_by_their_first_words_and_two_alike_by_their_ids_too():
+    data = starter("Test", "TEST")
+    data["steps"]["welcome"]["text"] = "Talk to {childline} whenever you like, day or night."
+    data["steps"]["wait"] = {"kind": "follow_up", "after": "2d", "next": "goodbye"}
+    data["steps"]["same"] = {"kind": "end", "text": "Thanks for texting. Text HELP any time."}
+    titles = step_titles(from_data(data), {"childline": "Childline on 0800 1111"})
+    assert titles == {
+        "welcome": "Talk to Childline on 0800 1111 whenever you…",
+        "goodbye": "Thanks for texting. Text HELP any time. (goodbye)",
+        "wait": "Wait 2d",
+        "same": "Thanks for texting. Text HELP any time. (same)",
+    }
+
+
+def test_an_option_and_its_new_step_are_added_together():
+    data = starter("Test", "TEST")
+    data["steps"]["welcome"]["kind"] = "question"
+    changed, step_id = add_option_to_new_step(
+        data, "welcome", " Ideas ", ["idea", ""], "Here are   some ideas.", "message"
+    )
+    assert step_id == "here_are_some_ideas"
+    assert changed["steps"][step_id] == {"kind": "message", "text": "Here are some ideas."}
+    assert changed["steps"]["welcome"]["options"] == [
+        {"label": "Ideas", "replies": ["idea"], "next": "here_are_some_ideas"}
+    ]
+    assert "options" not in data["steps"]["welcome"]  # the data given is left as it was
+    with pytest.raises(EditError, match="Only a question has options"):
+        add_option_to_new_step(starter("T", "T"), "welcome", "Ideas", [], "Here", "message")
+    full = {**changed}
+    for number in range(5):
+        full, _ = add_option_to_new_step(full, "welcome", f"O{number}", [], f"S{number}", "end")
+    with pytest.raises(EditError, match="up to 6 options"):
+        add_option_to_new_step(full, "welcome", "One more", [], "More", "end")

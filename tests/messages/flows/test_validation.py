@@ -7,6 +7,7 @@ import pytest
 from changemakers.content.editing import ContentProblems
 from messages.flows.definition import from_data, to_data
 from messages.flows.validation import problems
+from messages.signposting import repeated_words
 
 
 def flow(steps, **fields):
@@ -189,3 +190,15 @@ def test_a_placeholder_that_repeats_the_word_before_it_is_named_as_the_phone_sho
     ]
     fixed = {**GOOD, "b": {"kind": "end", "text": "If you need help now, {shout}."}}
     assert problems(flow(fixed), (), set(directory), signpost_texts=directory) == []
+
+
+def test_a_repeated_word_is_found_on_either_side_of_a_placeholder_and_nowhere_else():
+    directory = {"shout": "text SHOUT to 85258", "childline": "Childline on 0800 1111"}
+    assert repeated_words("Or Text {shout}", directory) == [
+        ("shout", "Text", "Text text SHOUT to 85258")
+    ]
+    assert repeated_words("Call {childline} 1111 today", directory) == [
+        ("childline", "1111", "Childline on 0800 1111 1111")
+    ]
+    assert repeated_words("You can {shout}. Or {childline}, free.", directory) == []
+    assert repeated_words("text {unknown}", directory) == []
