@@ -7,7 +7,7 @@ beside the flow and stop it only when it is sent for review.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -38,15 +38,18 @@ from changemakers.forms import add_error
 from changemakers.roles import FINDINGS_READERS
 from messages import conversations
 from messages.blueprint import bp
-from messages.flows import editing, engine, examples, picture
+from messages.flows import editing, engine, examples, picture, trial
 from messages.flows import services as flows
 from messages.flows.changes import changes
 from messages.flows.definition import from_data, jump_targets
+from messages.flows.titles import step_titles
 from messages.forms import (
+    KIND_FIELDS,
     OPTION_ROWS,
     ExampleForm,
     FlowSettingsForm,
     NewFlowForm,
+    NewOptionForm,
     NewStepForm,
     StepForm,
     TryForm,
@@ -129,13 +132,15 @@ def flow(flow_id: int, number: int) -> ResponseReturnValue:
         flow=flow,
         version=version,
         definition=definition,
+        titles=step_titles(definition, signposts),
+        read_as={s.id: engine.render(s.text, signposts) for s in definition.steps.values()},
         problems=flows.problems_of(definition, flow_id),
         live_problems=flows.live_problems_of(definition)
         if version.status in (ContentStatus.DRAFT, ContentStatus.IN_REVIEW)
         else [],
         may_check_signposts=current_user.has_any_role(REVIEWERS),
         results=examples.run_examples(definition, signposts),
-        picture=picture.draw(definition),
+        picture=picture.draw(definition, signposts),
         lengths={
             s.id: sms_length(engine.render(s.text, signposts)) for s in definition.steps.values()
         },
@@ -175,7 +180,8 @@ def _save(version: FlowVersion, data: dict[str, Any], what: str) -> bool:
 def flow_settings(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
     form = FlowSettingsForm(data=version.content if request.method == "GET" else None)
-    form.start.choices = [SelectChoice(step, step) for step in version.content["steps"]]
+    titles = step_titles(from_data(version.content), current_signposts())
+    form.start.choices = [SelectChoice(step, title) for step, title in titles.items()]
     if form.validate_on_submit():
         data = editing.put_settings(
             version.content, form.name.data or "", form.keyword.data or "", form.start.data or ""
@@ -191,9 +197,9 @@ def flow_add_step(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
     form = NewStepForm()
     if not form.validate_on_submit():
-        flash("Name the new step.", "error")
+        flash("Write the first words of the new step.", "error")
         return _to_version(version)
-    data, step_id = editing.add_step(version.content, form.label.data or "", form.kind.data or "")
+    data, step_id = editing.add_step(version.content, form.text.data or "", form.kind.data or "")
     if not _save(version, data, f"add step {step_id}"):
         return _to_version(version)
     return redirect(url_for("messages.flow_step", flow_id=flow_id, number=number, step_id=step_id))
@@ -218,7 +224,7 @@ def _step_fields(form: StepForm) -> dict[str, Any]:
     options = [
         {
             "label": (entry.form.label.data or "").strip(),
-            "replies": [w.strip() for w in (entry.form.replies.data or "").split(",") if w.strip()],
+            "replies": _words(entry.form.replies.data),
             "next": entry.form.next.data,
         }
         for entry in form.options
@@ -246,16 +252,33 @@ def _jump_fields(form: StepForm) -> dict[str, str]:
     return {form.to_kind.data: ref} if form.to_kind.data and ref else {}
 
 
+NEW_OPTION = "new_option"  # the prefix of its fields: the step form beside it has a text and a kind
+# Each field of the step form, and the kinds of step that use it.
+_KINDS_USING = {
+    name: [kind for kind, fields in KIND_FIELDS.items() if name in fields]
+    for name in frozenset().union(*KIND_FIELDS.values())
+}
+
+
+def _words(text: str | None) -> list[str]:
+    return [w.strip() for w in (text or "").split(",") if w.strip()]
+
+
 @bp.route("/flows/<int:flow_id>/v<int:number>/steps/<step_id>", methods=["GET", "POST"])
 @roles_allowed(*WRITERS)
 def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
+    """One step in a form showing only the fields its kind uses. Without JavaScript, "Show the
+    fields for this kind" (or saving a new kind, which comes back here) shows the fields of the
+    kind chosen; with it, they change as the kind does."""
     version = _version_or_404(flow_id, number)
     step = version.content["steps"].get(step_id)
     if step is None:
         abort(404)
+    signposts = current_signposts()
+    titles = step_titles(from_data(version.content), signposts)
     form = StepForm(data=_step_form_data(step) if request.method == "GET" else None)
     targets = [SelectChoice("", "— nowhere yet —")] + [
-        SelectChoice(s, s) for s in version.content["steps"] if s != step_id
+        SelectChoice(s, title) for s, title in titles.items() if s != step_id
     ]
     form.next.choices = targets
     form.to_kind.choices = [SelectChoice("", "— not another kind —")] + [
@@ -263,7 +286,8 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
     ]
     for entry in form.options:
         entry.form.next.choices = targets
-    if form.validate_on_submit():
+    showing_fields = request.method == "POST" and "show_fields" in request.form
+    if not showing_fields and form.validate_on_submit():
         data = editing.put_step(version.content, step_id, _step_fields(form))
         try:
             from_data(data)
@@ -272,17 +296,58 @@ def flow_step(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
                 add_error(form.expires_after if "expires_after" in problem else form.after, problem)
         else:
             if _save(version, data, f"edit step {step_id}"):
-                flash(f"Step {step_id!r} saved.")
+                title = step_titles(from_data(data), signposts)[step_id]
+                if form.kind.data != step.get("kind") and not request.form.get("fields_shown"):
+                    flash(f"Saved the step “{title}”. Now fill in what this kind of step needs.")
+                    return redirect(request.path)
+                flash(f"Saved the step “{title}”.")
                 return _to_version(version, f"#step-{step_id}")
-    signposts = current_signposts()
+    kind = form.kind.data if form.kind.data in KIND_FIELDS else step["kind"]
+    text = form.text.data or ""
     return render_template(
         "messages/flows/step.html",
         form=form,
         version=version,
         step_id=step_id,
-        length=sms_length(engine.render(form.text.data or "", signposts)),
-        signposts=sorted(signposts),
+        title=titles[step_id],
+        kind=kind,
+        kinds_using=_KINDS_USING,
+        read_as=engine.render(text, signposts),
+        length=sms_length(engine.render(text, signposts)),
+        signposts=signposts,
+        new_option=NewOptionForm(prefix=NEW_OPTION) if step.get("kind") == "question" else None,
     )
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/steps/<step_id>/options", methods=["POST"])
+@roles_allowed(*WRITERS)
+def flow_add_option(flow_id: int, number: int, step_id: str) -> ResponseReturnValue:
+    """An option of a question and the new step it leads to, in one go."""
+    version = _version_or_404(flow_id, number)
+    form = NewOptionForm(prefix=NEW_OPTION)
+    here = url_for("messages.flow_step", flow_id=flow_id, number=number, step_id=step_id)
+    if not form.validate_on_submit():
+        flash("Write the option's words and the first words of the step it leads to.", "error")
+        return redirect(here + "#new-option")
+    try:
+        data, new_step = editing.add_option_to_new_step(
+            version.content,
+            step_id,
+            form.label.data or "",
+            _words(form.replies.data),
+            form.text.data or "",
+            form.kind.data or "",
+        )
+    except editing.EditError as error:
+        flash(str(error), "error")
+        return redirect(here + "#new-option")
+    if not _save(version, data, f"add option to {new_step}"):
+        return redirect(here + "#new-option")
+    flash(
+        f"The option “{(form.label.data or '').strip()}” now leads to this new step: "
+        "finish its message."
+    )
+    return redirect(url_for("messages.flow_step", flow_id=flow_id, number=number, step_id=new_step))
 
 
 @bp.route("/flows/<int:flow_id>/v<int:number>/steps/<step_id>/delete", methods=["POST"])
@@ -295,7 +360,7 @@ def flow_delete_step(flow_id: int, number: int, step_id: str) -> ResponseReturnV
         flash(str(error), "error")
     else:
         if _save(version, data, f"delete step {step_id}"):
-            flash(f"Step {step_id!r} deleted.")
+            flash("Step deleted.")
     return _to_version(version)
 
 
@@ -365,54 +430,40 @@ def flow_export(flow_id: int, number: int, file_format: str) -> ResponseReturnVa
 
 
 TRY_STATE = "flow_try"
+MAX_TRY_LINES = 30
 
 
 @bp.route("/flows/<int:flow_id>/v<int:number>/try", methods=["GET", "POST"])
 @roles_allowed(*WRITERS)
 def flow_try(flow_id: int, number: int) -> ResponseReturnValue:
-    """The phone simulator on this version, draft or not: nothing is stored or sent."""
+    """A pretend phone on this version, draft or not, answered by the live router (see
+    ``flows.trial``): nothing is stored about anyone, and nothing is sent."""
     version = _version_or_404(flow_id, number)
-    definition = from_data(version.content)
-    signposts = current_signposts()
     key = f"{version.id}:{version.updated_at.isoformat()}"
     tried = session.get(TRY_STATE) or {}
     if tried.get("key") != key or request.args.get("restart"):
-        tried = {"key": key, "state": None, "lines": []}
+        tried = {"key": key, "saved": {}, "lines": []}
     form = TryForm()
     if form.validate_on_submit():
-        text = form.body.data or ""
-        now = datetime.now(UTC)
-        if tried["state"] is None:
-            turn = (
-                engine.start(definition, now, signposts)
-                if keyword_of(text) == keyword_of(definition.keyword)
-                else None
-            )
-        else:
-            turn = engine.reply(definition, tried["state"], text, now, signposts)
-        lines = [{"from_participant": True, "text": text}]
-        if turn is None:
-            lines.append(
-                {"from_participant": False, "text": f"(Text {definition.keyword} to start.)"}
-            )
-        else:
-            lines += [{"from_participant": False, "text": reply} for reply in turn.replies]
-            lines += [
-                {"from_participant": False, "text": f.text, "later": _in_words(f.after)}
-                for f in turn.follow_ups
-            ]
-            tried["state"] = turn.state
-        tried["lines"] = (tried["lines"] + lines)[-30:]
+        body = form.body.data or ""
+        answer = trial.text(
+            from_data(version.content),
+            flow_id,
+            tried["saved"],
+            body,
+            datetime.now(UTC),
+            current_signposts(),
+        )
+        lines = [{"from_participant": True, "text": body}] + [
+            {"from_participant": False, "text": line.text, "later": line.later, "note": line.note}
+            for line in answer
+        ]
+        tried["lines"] = (tried["lines"] + lines)[-MAX_TRY_LINES:]
         session[TRY_STATE] = tried
         return redirect(url_for("messages.flow_try", flow_id=flow_id, number=number))
     return render_template(
         "messages/flows/try.html", form=form, version=version, lines=tried["lines"]
     )
-
-
-def _in_words(delay: timedelta) -> str:
-    hours = int(delay.total_seconds() // 3600)
-    return f"{hours // 24} days later" if hours >= 48 else f"{hours} hours later"
 
 
 @bp.route("/findings/flows")

@@ -27,6 +27,16 @@ STEP_KIND_CHOICES = [
     SelectChoice("jump", "Jump to another flow or a survey"),
     SelectChoice("end", "End (with a last message)"),
 ]
+# The fields of the step form each kind of step uses (what ``flows.engine`` reads of it); the
+# form shows only these, and saving keeps only these.
+KIND_FIELDS: dict[str, frozenset[str]] = {
+    "message": frozenset({"text", "next"}),
+    "question": frozenset({"text", "options", "hint", "expires_after"}),
+    "free_text": frozenset({"text", "next", "expires_after"}),
+    "follow_up": frozenset({"after", "next"}),
+    "jump": frozenset({"text", "flow", "to_kind", "to_ref"}),
+    "end": frozenset({"text"}),
+}
 
 
 class SimulatorForm(FlaskForm):
@@ -109,12 +119,36 @@ class StepForm(FlaskForm):
 
 
 class NewStepForm(FlaskForm):
-    label = StringField(
-        "Name of the new step",
-        description="A few words, such as: signs to look out for",
-        validators=[DataRequired("Name the step"), Length(max=60)],
+    text = StringField(
+        "First words of the new step's message",
+        description=(
+            "Such as: Here are some signs to look out for. The step is called by its first "
+            "words; you can finish the message next."
+        ),
+        validators=[DataRequired("Write the first words of the step"), Length(max=160)],
     )
     kind = SelectField("What it does", choices=STEP_KIND_CHOICES)
+
+
+class NewOptionForm(FlaskForm):
+    """An option of a question and the new step it leads to, made in one go."""
+
+    label = StringField(
+        "Option",
+        description="What they reply to choose it, such as: ideas",
+        validators=[DataRequired("Write the option's words"), Length(max=80)],
+    )
+    replies = StringField(
+        "Other words that choose it",
+        description="Separated by commas, such as: idea, help",
+        validators=[Length(max=200)],
+    )
+    text = StringField(
+        "First words of the step it leads to",
+        description="You can finish the message next.",
+        validators=[DataRequired("Write the first words of the new step"), Length(max=160)],
+    )
+    kind = SelectField("What that step does", choices=STEP_KIND_CHOICES)
 
 
 class ExampleForm(FlaskForm):

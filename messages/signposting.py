@@ -40,6 +40,29 @@ def names_in(text: str) -> list[str]:
     return NAME.findall(text)
 
 
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_FIRST_WORD = re.compile(r"\W*(\w+)")
+
+
+def repeated_words(text: str, directory: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """Where a ``{name}`` repeats the word written beside it, as the phone shows it: "text
+    {shout}" reads "text text SHOUT to 85258" when the entry already says "text SHOUT to
+    85258". One ``(name, word, what the phone shows there)`` for each."""
+    found = []
+    for match in NAME.finditer(text):
+        inserted = directory.get(match.group(1))
+        if not inserted:
+            continue
+        before = re.search(r"(\w+)[ \t]*$", text[: match.start()])
+        after = re.match(r"[ \t]*(\w+)", text[match.end() :])
+        first, last = _FIRST_WORD.match(inserted), _LAST_WORD.search(inserted)
+        if before and first and before.group(1).casefold() == first.group(1).casefold():
+            found.append((match.group(1), before.group(1), f"{before.group(1)} {inserted}"))
+        elif after and last and after.group(1).casefold() == last.group(1).casefold():
+            found.append((match.group(1), after.group(1), f"{inserted} {after.group(1)}"))
+    return found
+
+
 @dataclass(frozen=True)
 class Entry:
     """An entry as a reviewer writes it."""

@@ -54,13 +54,47 @@
     if (summary) {
       summary.focus();
     }
-    // A live count of characters and texts under a message being written.
+    // A live count of characters and texts under a message being written, of the message as
+    // the phone gets it: with each {name} replaced by the signposting directory's words.
     var counter = document.querySelector("[data-sms-length]");
     var message = counter && document.getElementById("text");
+    var readAs = document.querySelector("[data-read-as]");
+    var signposts = readAs ? JSON.parse(readAs.getAttribute("data-signposts")) : {};
     if (message) {
       message.addEventListener("input", function () {
-        counter.textContent = smsLength(message.value);
+        var rendered = message.value.replace(/\{([a-z0-9_]+)\}/g, function (whole, name) {
+          return Object.prototype.hasOwnProperty.call(signposts, name) ? signposts[name] : whole;
+        });
+        counter.textContent = smsLength(rendered);
+        if (readAs) {
+          readAs.textContent = rendered;
+        }
       });
     }
+    stepKinds();
   });
+
+  // A step's form shows only the fields its kind uses; they change as the kind does (without
+  // this, a button shows the fields of the kind chosen).
+  function stepKinds() {
+    var form = document.querySelector("[data-step-form]");
+    var kind = form && form.querySelector("select[name=kind]");
+    if (!kind) {
+      return;
+    }
+    form.querySelectorAll("[data-kind-refresh]").forEach(function (button) {
+      button.hidden = true;
+    });
+    // The fields change here as the kind does: saving need not show them again.
+    form.querySelectorAll("[data-fields-shown]").forEach(function (input) {
+      input.value = "1";
+    });
+    function show() {
+      form.querySelectorAll("[data-for-kinds]").forEach(function (group) {
+        group.hidden = group.getAttribute("data-for-kinds").split(" ").indexOf(kind.value) < 0;
+      });
+    }
+    kind.addEventListener("change", show);
+    show();
+  }
 })();

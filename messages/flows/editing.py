@@ -28,11 +28,50 @@ def starter(name: str, keyword: str) -> dict[str, Any]:
     }
 
 
-def add_step(data: dict[str, Any], label: str, kind: str) -> tuple[dict[str, Any], str]:
+# Steps whose words are never sent: their first words only make their id.
+SILENT_KINDS = ("follow_up",)
+MAX_OPTIONS = 6
+
+
+def _new_step(steps: dict[str, Any], first_words: str, kind: str) -> str:
+    """Add a step that opens with ``first_words``; its id is made from them."""
+    step_id = new_id(first_words, set(steps))
+    text = "" if kind in SILENT_KINDS else " ".join(first_words.split())
+    steps[step_id] = {"kind": kind, "text": text}
+    return step_id
+
+
+def add_step(data: dict[str, Any], first_words: str, kind: str) -> tuple[dict[str, Any], str]:
+    """A new step opening with ``first_words`` (the Changemaker finishes the message next)."""
     changed = copy.deepcopy(data)
-    step_id = new_id(label, set(changed["steps"]))
-    changed["steps"][step_id] = {"kind": kind, "text": ""}
+    step_id = _new_step(changed["steps"], first_words, kind)
     return changed, step_id
+
+
+def add_option_to_new_step(
+    data: dict[str, Any],
+    step_id: str,
+    label: str,
+    replies: list[str],
+    first_words: str,
+    kind: str,
+) -> tuple[dict[str, Any], str]:
+    """An option of the question ``step_id`` and the new step it leads to, in one change."""
+    step = data["steps"].get(step_id)
+    if step is None:
+        raise EditError(f"There is no step {step_id!r}.")
+    if step.get("kind") != "question":
+        raise EditError("Only a question has options: make this step a question first.")
+    if len(step.get("options", [])) >= MAX_OPTIONS:
+        raise EditError(f"A question can have up to {MAX_OPTIONS} options.")
+    if not label.strip() or not first_words.strip():
+        raise EditError("Write the option's words and the first words of the step it leads to.")
+    changed = copy.deepcopy(data)
+    new_step = _new_step(changed["steps"], first_words, kind)
+    changed["steps"][step_id].setdefault("options", []).append(
+        {"label": label.strip(), "replies": [r for r in replies if r], "next": new_step}
+    )
+    return changed, new_step
 
 
 def put_step(data: dict[str, Any], step_id: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,22 @@
 """A picture of a flow: its steps as boxes in rows (by how far each is from the start) and
-arrows for where each goes. Plain geometry; the template draws it as SVG."""
+arrows for where each goes. Plain geometry; the template draws it as SVG.
+
+Each box is as tall as its title needs: the title is wrapped onto as many lines as it takes,
+never cut, so a Changemaker always reads the whole of a step's name."""
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from messages.flows.definition import FlowDefinition
+from messages.flows.titles import step_titles
 
-BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y, MARGIN = 170, 46, 24, 56, 12
+BOX_WIDTH, GAP_X, GAP_Y, MARGIN = 220, 24, 56, 12
+# A line of the title in 14px bold fits about this many characters in a box.
+LINE_CHARACTERS = 24
+LINE_HEIGHT, PADDING, DETAIL_HEIGHT = 18, 8, 18
 
 
 @dataclass(frozen=True)
@@ -16,6 +25,13 @@ class Box:
     kind: str
     x: int
     y: int
+    lines: tuple[str, ...] = ()
+    height: int = 0
+
+    @property
+    def detail_y(self) -> int:
+        """Where the line under the title (the kind and id) sits."""
+        return self.y + PADDING + len(self.lines) * LINE_HEIGHT + 14
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class Picture:
     arrows: list[Arrow]
     width: int
     height: int
+    box_width: int = BOX_WIDTH
 
 
 def edges(flow: FlowDefinition) -> list[tuple[str, str, str]]:
@@ -48,7 +65,12 @@ def edges(flow: FlowDefinition) -> list[tuple[str, str, str]]:
     return [(a, b, label) for a, b, label in found if b in flow.steps]
 
 
-def draw(flow: FlowDefinition) -> Picture:
+def title_lines(title: str) -> tuple[str, ...]:
+    """A title wrapped to the box's width; a word longer than a line is split, never cut."""
+    return tuple(textwrap.wrap(title, LINE_CHARACTERS, break_on_hyphens=False)) or ("",)
+
+
+def draw(flow: FlowDefinition, signposts: Mapping[str, str] | None = None) -> Picture:
     depth: dict[str, int] = {}
     frontier = [flow.start] if flow.start in flow.steps else []
     links = edges(flow)
@@ -65,30 +87,35 @@ def draw(flow: FlowDefinition) -> Picture:
     rows: dict[int, list[str]] = {}
     for step_id in flow.steps:
         rows.setdefault(depth[step_id], []).append(step_id)
+    titles = step_titles(flow, signposts)
+    lines = {step_id: title_lines(titles[step_id]) for step_id in flow.steps}
+    heights = {s: 2 * PADDING + len(lines[s]) * LINE_HEIGHT + DETAIL_HEIGHT for s in flow.steps}
     place: dict[str, tuple[int, int]] = {}
-    for row, members in rows.items():
+    top = MARGIN
+    for row in sorted(rows):
+        members = rows[row]
         for column, step_id in enumerate(members):
-            place[step_id] = (
-                MARGIN + column * (BOX_WIDTH + GAP_X),
-                MARGIN + row * (BOX_HEIGHT + GAP_Y),
-            )
-    boxes = [Box(s, flow.steps[s].kind, *place[s]) for s in flow.steps]
+            place[step_id] = (MARGIN + column * (BOX_WIDTH + GAP_X), top)
+        top += max(heights[s] for s in members) + GAP_Y
+    boxes = [
+        Box(s, flow.steps[s].kind, *place[s], lines=lines[s], height=heights[s]) for s in flow.steps
+    ]
     arrows = []
     for source, target, label in links:
         (sx, sy), (tx, ty) = place[source], place[target]
         if ty == sy:  # side by side: from one box's side to the other's
             rightward = tx > sx
             x1, x2 = (sx + BOX_WIDTH, tx) if rightward else (sx, tx + BOX_WIDTH)
-            y1 = y2 = sy + BOX_HEIGHT // 2
+            y1 = y2 = sy + min(heights[source], heights[target]) // 2
         else:
             downward = ty > sy
             x1, x2 = sx + BOX_WIDTH // 2, tx + BOX_WIDTH // 2
-            y1, y2 = (sy + BOX_HEIGHT, ty) if downward else (sy, ty + BOX_HEIGHT)
+            y1, y2 = (sy + heights[source], ty) if downward else (sy, ty + heights[target])
         arrows.append(Arrow(source, target, label, x1, y1, x2, y2))
     widest = max((len(m) for m in rows.values()), default=1)
     return Picture(
         boxes,
         arrows,
         width=2 * MARGIN + widest * (BOX_WIDTH + GAP_X),
-        height=2 * MARGIN + len(rows) * (BOX_HEIGHT + GAP_Y),
+        height=MARGIN + top,
     )

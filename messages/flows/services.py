@@ -22,8 +22,9 @@ from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
-from messages.flows import editing, engine, examples, findings, validation
+from messages.flows import editing, engine, examples, findings, titles, validation
 from messages.flows.definition import FlowDefinition, from_data, to_data
+from messages.keywords import FIXED_REPLY, current_keywords
 from messages.models import Conversation, Flow, FlowVersion
 from messages.router import keyword_of
 from messages.signpost_directory import current_signposts
@@ -41,6 +42,27 @@ def _conversation_exists(kind_name: str, ref: str) -> bool:
     return kind is not None and kind.exists(ref)
 
 
+def keyword_effects(flow_id: int | None = None) -> dict[str, str]:
+    """What texting each keyword does, in words for a Changemaker ("gets the TIPS reply …"):
+    the router answers a keyword before any conversation (``messages.router``)."""
+    names = {str(row.id): row.name for row in db.session.execute(select(Flow.id, Flow.name))}
+    effects = {}
+    for binding in current_keywords().values():
+        if binding.kind == FIXED_REPLY:
+            reply = titles.first_words(binding.reply or "", words=10)
+            effects[binding.word] = f"gets the {binding.word} reply (“{reply}”)"
+        elif binding.kind == KIND and binding.ref == str(flow_id):
+            effects[binding.word] = "starts this flow again from the beginning"
+        elif binding.kind == KIND:
+            name = names.get(binding.ref or "", binding.word)
+            effects[binding.word] = f"starts the flow “{name}”, ending this one,"
+        else:
+            kind = conversations.kind_named(binding.kind)
+            label = kind.label if kind else binding.kind
+            effects[binding.word] = f"starts {label} ({binding.word}), ending this flow,"
+    return effects
+
+
 def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[str]:
     """What stops a flow going for review: validation, then each failing example."""
     signposts = current_signposts()
@@ -49,6 +71,8 @@ def problems_of(definition: FlowDefinition, flow_id: int | None = None) -> list[
         _taken_keywords(flow_id),
         set(signposts),
         _conversation_exists,
+        keyword_effects(flow_id),
+        signposts,
     )
     if found:
         return found  # examples of a broken flow would only repeat its problems

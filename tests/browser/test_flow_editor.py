@@ -29,7 +29,7 @@ def test_a_flow_from_the_editor_to_a_young_persons_phone(page, live_server):
     expect(page.get_by_role("heading", name="Revision worries")).to_be_visible()
 
     # The first step becomes a question with two options, written in a form.
-    page.get_by_role("link", name="Change step welcome").click()
+    page.get_by_role("link", name="Change the step Hi, it's Changemakers.").click()
     page.get_by_label("What this step does").select_option("question")
     message = page.get_by_label("Message", exact=True)
     message.fill("Hi, it’s Changemakers. Reply 1 for tips or 2 to talk to someone.")
@@ -41,7 +41,7 @@ def test_a_flow_from_the_editor_to_a_young_persons_phone(page, live_server):
     page.locator("#options-1-label").fill("Talk to someone")
     page.locator("#options-1-next").select_option("goodbye")
     page.get_by_role("button", name="Save step").click()
-    expect(page.get_by_text("Step 'welcome' saved.")).to_be_visible()
+    expect(page.get_by_text("Saved the step “Hi, it's Changemakers. Reply 1 for")).to_be_visible()
 
     page.get_by_label("What the example shows").fill("Wants tips")
     page.get_by_label("They text (one message a line)").fill("REVISE\n1")

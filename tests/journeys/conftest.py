@@ -116,6 +116,8 @@ class AccessibilityCheck:
 
     page: Any
     script: Path
+    # For a browser without JavaScript: a page with it, where axe-core reads the same HTML.
+    mirror: Any = None
     checked: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
 
@@ -128,7 +130,16 @@ class AccessibilityCheck:
 
     def __call__(self) -> None:
         """Run axe on the page as it is now; fail on any violation, naming each."""
-        violations = accessibility.violations(self.page, self.script)
+        target = self.page
+        if self.mirror is not None:
+            # The page as this browser has it, without its scripts, on the same site (so that
+            # its styles load): axe-core needs JavaScript that this browser does not run.
+            self.page.wait_for_load_state()
+            html = re.sub(r"<script\b.*?</script>", "", self.page.content(), flags=re.S)
+            self.mirror.goto("/healthz")
+            self.mirror.set_content(html)
+            target = self.mirror
+        violations = accessibility.violations(target, self.script)
         self.unchecked.clear()
         self.checked.append(self.page.url)
         if violations:
@@ -183,17 +194,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def journey(
     request: pytest.FixtureRequest, axe_script: Path, browser: Any, demo: DemoServer
 ) -> Iterator[Callable[..., Journey]]:
-    """Open a fresh browser on the demo: ``journey(viewport=PHONE)``."""
+    """Open a fresh browser on the demo: ``journey(viewport=PHONE)``; ``javascript=False``
+    for a browser without it (axe-core then checks its pages' HTML in a page with it)."""
     contexts = []
     checks: list[AccessibilityCheck] = []
 
-    def open_journey(viewport: dict[str, int] | None = None) -> Journey:
+    def open_journey(viewport: dict[str, int] | None = None, javascript: bool = True) -> Journey:
         context = browser.new_context(
-            base_url=demo.url, viewport=viewport or LAPTOP, locale="en-GB"
+            base_url=demo.url,
+            viewport=viewport or LAPTOP,
+            locale="en-GB",
+            java_script_enabled=javascript,
         )
         contexts.append(context)
         page = context.new_page()
-        check = AccessibilityCheck(page, axe_script)
+        mirror = None
+        if not javascript:
+            mirror_context = browser.new_context(
+                base_url=demo.url, viewport=viewport or LAPTOP, locale="en-GB"
+            )
+            contexts.append(mirror_context)
+            mirror = mirror_context.new_page()
+        check = AccessibilityCheck(page, axe_script, mirror)
         checks.append(check)
         return Journey(page, check, demo)
 

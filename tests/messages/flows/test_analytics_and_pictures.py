@@ -8,8 +8,9 @@ from changemakers.content.editing import EditError, new_id
 from messages.flows.analytics import summarise
 from messages.flows.changes import changes
 from messages.flows.definition import from_data
-from messages.flows.editing import add_step, delete_step, starter
-from messages.flows.picture import BOX_HEIGHT, draw
+from messages.flows.editing import add_option_to_new_step, add_step, delete_step, starter
+from messages.flows.picture import LINE_CHARACTERS, draw
+from messages.flows.titles import step_titles
 
 
 def test_analytics_count_each_version_and_each_step_once_a_conversation():
@@ -33,14 +34,33 @@ def test_the_picture_puts_each_step_below_the_one_before():
     flow = from_data(starter("Test", "TEST"))
     picture = draw(flow)
     boxes = {box.step: box for box in picture.boxes}
-    assert boxes["goodbye"].y == boxes["welcome"].y + BOX_HEIGHT + 56
+    assert boxes["goodbye"].y == boxes["welcome"].y + boxes["welcome"].height + 56
     [arrow] = picture.arrows
     assert (arrow.source, arrow.target, arrow.y1, arrow.y2) == (
         "welcome",
         "goodbye",
-        boxes["welcome"].y + BOX_HEIGHT,
+        boxes["welcome"].y + boxes["welcome"].height,
         boxes["goodbye"].y,
     )
+
+
+def test_the_picture_shows_each_steps_whole_title_on_as_many_lines_as_it_needs():
+    data = starter("Test", "TEST")
+    data["steps"]["welcome"]["text"] = (
+        "What would help most right now? Reply 1 for ideas, 2 for someone to talk to."
+    )
+    data["steps"]["goodbye"]["text"] = "Supercalifragilisticexpialidocious-and-then-some bye"
+    picture = draw(from_data(data))
+    boxes = {box.step: box for box in picture.boxes}
+    assert " ".join(boxes["welcome"].lines) == "What would help most right now? Reply 1…"
+    assert len(boxes["welcome"].lines) > 1
+    assert all(len(line) <= LINE_CHARACTERS for box in boxes.values() for line in box.lines)
+    assert "".join(boxes["goodbye"].lines).replace(" ", "") == (
+        "Supercalifragilisticexpialidocious-and-then-somebye"
+    )
+    # A box with more lines is taller, and everything fits inside the picture.
+    assert boxes["welcome"].height > draw(from_data(starter("T", "T"))).boxes[0].height
+    assert all(b.y + b.height <= picture.height for b in boxes.values())
 
 
 def test_changes_name_what_a_reviewer_should_look_at():
@@ -72,3 +92,38 @@ def test_editing_never_changes_what_it_was_given():
     original = starter("Test", "TEST")
     add_step(original, "More", "message")
     assert set(original["steps"]) == {"welcome", "goodbye"}
+
+
+def test_steps_are_titled_by_their_first_words_and_two_alike_by_their_ids_too():
+    data = starter("Test", "TEST")
+    data["steps"]["welcome"]["text"] = "Talk to {childline} whenever you like, day or night."
+    data["steps"]["wait"] = {"kind": "follow_up", "after": "2d", "next": "goodbye"}
+    data["steps"]["same"] = {"kind": "end", "text": "Thanks for texting. Text HELP any time."}
+    titles = step_titles(from_data(data), {"childline": "Childline on 0800 1111"})
+    assert titles == {
+        "welcome": "Talk to Childline on 0800 1111 whenever you…",
+        "goodbye": "Thanks for texting. Text HELP any time. (goodbye)",
+        "wait": "Wait 2d",
+        "same": "Thanks for texting. Text HELP any time. (same)",
+    }
+
+
+def test_an_option_and_its_new_step_are_added_together():
+    data = starter("Test", "TEST")
+    data["steps"]["welcome"]["kind"] = "question"
+    changed, step_id = add_option_to_new_step(
+        data, "welcome", " Ideas ", ["idea", ""], "Here are   some ideas.", "message"
+    )
+    assert step_id == "here_are_some_ideas"
+    assert changed["steps"][step_id] == {"kind": "message", "text": "Here are some ideas."}
+    assert changed["steps"]["welcome"]["options"] == [
+        {"label": "Ideas", "replies": ["idea"], "next": "here_are_some_ideas"}
+    ]
+    assert "options" not in data["steps"]["welcome"]  # the data given is left as it was
+    with pytest.raises(EditError, match="Only a question has options"):
+        add_option_to_new_step(starter("T", "T"), "welcome", "Ideas", [], "Here", "message")
+    full = {**changed}
+    for number in range(5):
+        full, _ = add_option_to_new_step(full, "welcome", f"O{number}", [], f"S{number}", "end")
+    with pytest.raises(EditError, match="up to 6 options"):
+        add_option_to_new_step(full, "welcome", "One more", [], "More", "end")
