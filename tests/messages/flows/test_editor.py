@@ -13,8 +13,7 @@ from changemakers.accounts.models import Role
 from changemakers.content import files
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
-from messages import texts
-from messages.keywords import set_fixed_reply
+from messages import fixed_replies, texts
 from messages.models import FlowVersion
 from tests.support.sms import replies_of
 from tests.support.web import post_form, sign_in
@@ -309,7 +308,7 @@ def test_placeholders_are_previewed_and_counted_as_the_phone_gets_them(client, c
 def test_an_option_word_that_is_a_fixed_replys_keyword_is_named_with_what_happens(
     client, changemaker
 ):
-    set_fixed_reply("TIPS", "Staying safe online: keep your accounts private.")
+    fixed_replies.load_published("TIPS", "Staying safe online: keep your accounts private.")
     base = build_small_flow(client)
     page = client.get(base).get_data(as_text=True)
     assert (
@@ -329,7 +328,8 @@ def tried_replies(client, base: str, texts: list[str]) -> list[list[str]]:
         post_form(client, f"{base}/try", {"body": body}, page=f"{base}/try")
         page = client.get(f"{base}/try").get_data(as_text=True)
         bubbles = re.findall(
-            r'<li class="bubble bubble--(sent|received)">(?:<span[^>]*>[^<]*</span>)?(.*?)</li>',
+            r'<li class="bubble bubble--(sent|received)"[^>]*>'
+            r"(?:<span[^>]*>[^<]*</span>)?(.*?)</li>",
             page,
             re.S,
         )
@@ -348,7 +348,7 @@ def test_try_it_answers_every_text_as_the_live_service_does(
     post_form(client, f"{base}/approve", page=base)
     assert latest().status is ContentStatus.PUBLISHED
     # A fixed reply added after the flow went live takes one of its option words.
-    set_fixed_reply("TIPS", "Staying safe online: keep your accounts private.")
+    fixed_replies.load_published("TIPS", "Staying safe online: keep your accounts private.")
 
     texts = ["hello", "EXAMS", "tips", "I want to kill myself", "revision", "STOP", "EXAMS"]
     texts += ["START", "EXAMS", "HELP", "1"]
