@@ -87,6 +87,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | None]] = {
     FLOW + "/steps": ("POST", WRITERS),
     FLOW + "/steps/<step_id>": ("GET POST", WRITERS),
     FLOW + "/steps/<step_id>/delete": ("POST", WRITERS),
+    FLOW + "/steps/<step_id>/options": ("POST", WRITERS),
     FLOW + "/examples": ("POST", WRITERS),
     FLOW + "/examples/<int:index>/delete": ("POST", WRITERS),
     FLOW + "/<any(submit, approve, archive):action>": ("POST", WRITERS),
