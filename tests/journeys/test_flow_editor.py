@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.conftest import Journey
+from tests.journeys.conftest import PHONE, Journey
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +106,11 @@ def test_a_changemaker_writes_a_question_with_and_without_javascript(journey):
     expect(page.get_by_label("Wait before the next message")).to_be_visible()
     expect(page.get_by_label("Message", exact=True)).to_be_hidden()
     assert page.url == new_step_url
+
+    # On a phone the flow's picture scrolls sideways, and the keyboard can reach it to scroll.
+    on_phone = journey(viewport=PHONE)
+    on_phone.sign_in("changemaker")
+    on_phone.open(flow_url)
+    picture = on_phone.page.get_by_role("figure", name="Picture of the flow")
+    picture.focus()
+    expect(picture).to_be_focused()
