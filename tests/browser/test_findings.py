@@ -114,8 +114,8 @@ def test_the_comparison_and_the_flows_charts_are_readable(page, live_server):
     message flows ended."""
     from messages.flows import services as flows
     from surveys import services
+    from tests.support.flows import SMALL, add_conversations
     from tests.surveys import test_compare as waves
-    from tests.surveys.test_flow_findings import SMALL, add_conversations
 
     with live_server.app.app_context():
         waves.add_responses(services.load_published(waves.FIRST), waves.first_answers())

@@ -1,11 +1,14 @@
-"""A small flow the tests text, as data and published."""
+"""A small flow the tests text, as data and published, and conversations that used it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from changemakers.database import utcnow
+from changemakers.extensions import db
 from messages.flows import services as flows
-from messages.models import FlowVersion
+from messages.models import Conversation, FlowVersion
+from tests.support.contacts import a_contact
 
 # A question, a follow-up a day later, and an example.
 SMALL: dict[str, Any] = {
@@ -35,3 +38,21 @@ def small_flow(**changes: Any) -> dict[str, Any]:
 def published_flow(**changes: Any) -> FlowVersion:
     """``SMALL`` (with ``changes``) published, its keyword answering texts."""
     return flows.load_published(small_flow(**changes))
+
+
+def add_conversations(version, rows: list[tuple[list[str], str | None]]) -> None:
+    """Conversations of a flow version: (the steps it reached, how it ended; None: going on)."""
+    contact = a_contact()
+    now = utcnow()
+    for path, end_reason in rows:
+        db.session.add(
+            Conversation(
+                contact_id=contact.id,
+                kind="flow",
+                ref=str(version.flow_id),
+                state={"version": version.id, "path": path},
+                ended_at=None if end_reason is None else now,
+                end_reason=end_reason,
+            )
+        )
+    db.session.commit()

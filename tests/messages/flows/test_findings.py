@@ -12,14 +12,10 @@ from hypothesis import strategies as st
 
 from changemakers import disclosure
 from changemakers.accounts.models import Role
-from changemakers.database import utcnow
-from changemakers.extensions import db
 from messages.flows.analytics import VersionFigures
 from messages.flows.definition import from_data
 from messages.flows.findings import steps_in_order, version_findings
-from messages.models import Conversation
-from tests.support.contacts import a_contact
-from tests.support.flows import SMALL, published_flow
+from tests.support.flows import SMALL, add_conversations, published_flow
 
 MENU = {
     "name": "Menu",
@@ -137,24 +133,6 @@ def test_steps_are_read_in_the_order_a_reader_follows_them():
 
 
 # The board's page.
-
-
-def add_conversations(version, rows: list[tuple[list[str], str | None]]) -> None:
-    """Conversations of a flow version: (the steps it reached, how it ended; None: going on)."""
-    contact = a_contact()
-    now = utcnow()
-    for path, end_reason in rows:
-        db.session.add(
-            Conversation(
-                contact_id=contact.id,
-                kind="flow",
-                ref=str(version.flow_id),
-                state={"version": version.id, "path": path},
-                ended_at=None if end_reason is None else now,
-                end_reason=end_reason,
-            )
-        )
-    db.session.commit()
 
 
 @pytest.fixture
