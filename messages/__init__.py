@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     from messages import demo as demo_content
     from messages.alert_channel import SmsAlertChannel, text_staff_on_call
     from messages.blueprint import bp
+    from messages.fixed_replies import FIXED_REPLIES
     from messages.flows.services import FLOWS, FlowConversation
     from messages.personal_data import SMS_DATA
     from messages.retention import TASKS
@@ -75,6 +76,15 @@ def init_app(app: Flask) -> None:
         title=lambda version: version.content["name"],
         link=lambda version: url_for(
             "messages.flow", flow_id=version.flow_id, number=version.number
+        ),
+    )
+    waiting.register(
+        app,
+        FIXED_REPLIES,
+        "messages.fixed_reply_list",
+        title=lambda version: version.content["keyword"],
+        link=lambda version: url_for(
+            "messages.fixed_reply", reply_id=version.fixed_reply_id, number=version.number
         ),
     )
     navigation.register_work(

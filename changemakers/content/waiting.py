@@ -48,7 +48,7 @@ def register(
     def in_review(person: StaffUser) -> Work:
         return listed(catalogue.in_review_from(person.id))
 
-    kind = catalogue.label
+    kind = catalogue.label.replace("_", " ")  # "fixed_reply": "fixed reply"
     navigation.register_work(
         app,
         WorkWaiting(

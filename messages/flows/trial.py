@@ -26,12 +26,12 @@ from changemakers.safeguarding import Verdict
 from messages import conversations, signposting
 from messages.conversations import Turn
 from messages.flows import engine
+from messages.flows import services as flows
 from messages.flows.definition import FlowDefinition
 from messages.keywords import FIXED_REPLY, KeywordBinding, current_keywords
 from messages.router import Inbound, keyword_of, route
 from messages.router_context import MAX_HAND_OVERS
 
-FLOW_KIND = "flow"
 TRIED = "tried"  # the conversation kind standing for the version being tried
 REFERENCE = "TRYIT"  # a MYDATA reference that is plainly not one
 
@@ -107,7 +107,7 @@ class TrialContext:
         own = str(self.flow_id)
         bindings = {}
         for word, binding in current_keywords().items():
-            if binding.kind == FLOW_KIND and binding.ref == own:
+            if binding.kind == flows.KIND and binding.ref == own:
                 binding = KeywordBinding(word, TRIED, own, None)
             bindings[word] = binding
         tried = keyword_of(self.flow.keyword)
@@ -136,7 +136,7 @@ class TrialContext:
         self.saved["conversation"] = None  # as live: a new conversation replaces the old
         if kind_name == TRIED:
             turn = engine.start(self.flow, self.now, self.signposts)
-        elif kind_name == FLOW_KIND and (kind := conversations.kind_named(FLOW_KIND)):
+        elif kind_name == flows.KIND and (kind := conversations.kind_named(flows.KIND)):
             turn = kind.start(ref, self.now, "", trial=True)  # reads the published flow only
         else:
             kind = conversations.kind_named(kind_name or "")

@@ -20,6 +20,7 @@ from messages.demo import DEMO_FIXED_REPLIES, load_demo_content
 from messages.flows import services as flows
 from messages.models import FixedReply, FixedReplyVersion, Keyword, Signpost
 from tests.support.flows import SMALL
+from tests.support.pages import home_of, menu_link
 from tests.support.sms import replies_of
 from tests.support.surveys import EVERY_KIND
 
@@ -219,3 +220,22 @@ def test_the_demo_publishes_hello_and_tips_once(db_session, send_sms):
         ).all()
         assert (version.status, version.author_id) == (ContentStatus.PUBLISHED, None)
         assert replies_of(send_sms(keyword.lower())) == [reply]
+
+
+def test_a_fixed_reply_in_review_waits_for_a_reviewer_and_a_returned_one_for_its_author(
+    app, make_staff
+):
+    author = make_staff(Role.CHANGEMAKER, email="author@example.org")
+    reviewer = make_staff(Role.REVIEWER, email="reviewer@example.org")
+    draft = fixed_replies.create("exams", "Exams soon? Text STRESS for tips.", author)
+    fixed_replies.submit(draft, author)
+
+    home = home_of(app, reviewer)
+    assert "1 fixed reply(s) waiting for your review" in home
+    assert f'<a href="/fixed-replies/{draft.fixed_reply_id}/v1">EXAMS, version 1</a>' in home
+    assert menu_link(home, "Fixed replies") == "Fixed replies (1 to review)"
+
+    fixed_replies.return_for_changes(draft, reviewer, "Say when the exams are")
+    returned = home_of(app, author)
+    assert "1 fixed reply(s) returned to you with a reviewer's comment" in returned
+    assert menu_link(returned, "Fixed replies") == "Fixed replies (1 returned)"
