@@ -40,7 +40,8 @@ from surveys.models import (
 KIND = "survey"
 ANSWER_TAG = "[survey answer]"  # what the message log keeps of an SMS survey answer
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-RESERVED_SLUGS = frozenset({"flows"})  # /findings/flows is the flows' findings page
+# /findings/flows and /findings/desk are the flows' and the desk's figures, not a survey's
+RESERVED_SLUGS = frozenset({"flows", "desk"})
 EXPIRES_AFTER = timedelta(days=3)  # then the conversation ends, its answers dropped
 ALREADY_ANSWERED = (
     "You've already answered this survey: thank you! Text HELP to see what else we do."

@@ -110,17 +110,17 @@ def test_the_board_sees_how_many_responses_wait_in_the_pool(client, demo, signed
     assert "1 more response is waiting to join these findings" in page
 
 
-def test_flows_is_kept_for_the_board_and_no_survey_can_take_it(db_session):
-    from surveys import services
+@pytest.mark.parametrize("slug", ["flows", "desk"])
+def test_the_board_pages_addresses_are_kept_and_no_survey_can_take_them(db_session, slug):
     from surveys.definition import from_data as survey_from_data
 
     survey = survey_from_data(
         {
             "title": "F",
-            "slug": "flows",
+            "slug": slug,
             "questions": [{"id": "q", "kind": "free_text", "text": "?"}],
         }
     )
     assert services.problems_of(survey) == [
-        "The address name 'flows' is kept for the board's pages."
+        f"The address name {slug!r} is kept for the board's pages."
     ]
