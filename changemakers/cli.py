@@ -123,7 +123,13 @@ class CommandLine(AppGroup):
         **extra: Any,
     ) -> click.Context:
         if "obj" not in extra and "obj" not in self.context_settings:
-            extra["obj"] = ScriptInfo(create_app=load_app, set_debug_flag=False)
+            # Asking for help needs no settings, however deep the command: a group such as
+            # ``db`` loads its app before its subcommand sees ``--help``.
+            options = args[: args.index("--")] if "--" in args else args
+            wants_help = "--help" in options
+            extra["obj"] = ScriptInfo(
+                create_app=_catalogue if wants_help else load_app, set_debug_flag=False
+            )
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

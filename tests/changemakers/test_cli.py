@@ -112,6 +112,18 @@ def test_a_command_shows_its_help_with_nothing_set_up(tmp_path):
     assert "--format [json|csv]" in result.stdout
 
 
+def test_a_subcommand_of_a_group_shows_its_help_with_nothing_set_up(tmp_path):
+    result = run(["db", "upgrade", "--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "db upgrade [OPTIONS] [REVISION]" in result.stdout.splitlines()[0]
+
+
+def test_help_after_a_double_dash_is_an_argument_not_a_request_for_help(tmp_path):
+    result = run(["safeguarding", "check", "--", "--help"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [MISSING, HOW_TO_SET_UP]
+
+
 def test_a_command_with_nothing_set_up_names_the_settings_and_the_two_ways_on(tmp_path):
     result = run(["findings", "what-matters"], tmp_path)
     assert result.returncode == 1
