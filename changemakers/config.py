@@ -30,7 +30,7 @@ WHATSAPP_TEMPLATES = (
     ("WHATSAPP_TEMPLATE_FOLLOW_UP", "follow_up", False),
     ("WHATSAPP_TEMPLATE_BROADCAST", "broadcast", False),
 )
-CONTENT_SID_PATTERN = re.compile(r"^HX[0-9a-f]{32}$")
+CONTENT_SID_PATTERN = re.compile(r"^HX[0-9a-fA-F]{32}$")
 WHATSAPP_PREFIX = "whatsapp:"
 QUIET_HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 

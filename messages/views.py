@@ -172,7 +172,10 @@ def simulator() -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("action") == NEW_NUMBER:
         session["simulator_number"] = _fresh_simulator_number()
         return redirect(url_for("messages.simulator"))
-    form = SimulatorForm(number=session.get("simulator_number", "07700 900123"))
+    form = SimulatorForm(
+        number=session.get("simulator_number", "07700 900123"),
+        on_whatsapp=session.get("simulator_on_whatsapp", False),
+    )
     history = []
     if form.validate_on_submit():
         try:
@@ -181,8 +184,16 @@ def simulator() -> ResponseReturnValue:
             add_error(form.number, "Use a pretend number from 07700 900000 to 07700 900999")
         else:
             session["simulator_number"] = form.number.data
+            session["simulator_on_whatsapp"] = bool(form.on_whatsapp.data)
+            channel = whatsapp.WHATSAPP if form.on_whatsapp.data else whatsapp.SMS
             receive_sms(
-                ReceivedSms(f"SM{uuid.uuid4().hex}", number, form.body.data or "", simulated=True)
+                ReceivedSms(
+                    f"SM{uuid.uuid4().hex}",
+                    number,
+                    form.body.data or "",
+                    simulated=True,
+                    channel=channel,
+                )
             )
             return redirect(url_for("messages.simulator", _anchor="latest"))
     try:
