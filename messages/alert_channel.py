@@ -79,11 +79,11 @@ class SmsAlertChannel:
         if ends is not None and now < ends:
             local = ends.astimezone(LONDON)
             day = "today" if local.date() == now.astimezone(LONDON).date() else "tomorrow"
-            return f"They wrote on WhatsApp: you can reply on WhatsApp until {local:%H:%M} {day}."
+            return f"They wrote on WhatsApp. You can reply on WhatsApp until {local:%H:%M} {day}."
         return (
-            "They wrote on WhatsApp, and it is outside WhatsApp's 24-hour window: only a "
+            "They wrote on WhatsApp, and it is now outside WhatsApp's 24-hour window: only a "
             "template can be sent. Your reply goes inside the approved template for desk "
-            "replies; a free-form message waits until they write again."
+            "replies."
         )
 
 
