@@ -131,9 +131,12 @@ def _cancel_where(condition: ColumnElement[bool]) -> Update:
     )
 
 
-# Built once (building a statement costs more than running it); nothing waits for either.
+# Built once (building a statement costs more than running it); nothing waits for any.
 _CANCEL_PENDING = _cancel_where(_QUEUED_FOR_CONTACT)
 _CANCEL_FOLLOW_UPS = _cancel_where(_QUEUED_IN_OPEN_CONVERSATIONS)
+_CANCEL_BUTTONS = _cancel_where(
+    and_(_QUEUED_FOR_CONTACT, _outbox.c.purpose == OutboxPurpose.BUTTONS)
+)
 
 
 def cancel_pending(contact_id: int, now: datetime) -> None:
@@ -144,6 +147,11 @@ def cancel_pending(contact_id: int, now: datetime) -> None:
 def cancel_follow_ups_of_open_conversations(contact_id: int, now: datetime) -> None:
     """Follow-ups of conversations about to be ended because another one starts."""
     db.session.connection().execute(_CANCEL_FOLLOW_UPS, {"for_contact": contact_id, "now": now})
+
+
+def cancel_buttons(contact_id: int, now: datetime) -> None:
+    """Quick-reply buttons not yet sent, once an answer has come: they would be out of date."""
+    db.session.connection().execute(_CANCEL_BUTTONS, {"for_contact": contact_id, "now": now})
 
 
 @dataclass(frozen=True)

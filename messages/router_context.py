@@ -245,6 +245,8 @@ class DatabaseContext:
         if kind is None:
             self._end(conversation.id, "kind_unavailable", conversation.state)
             return None
+        if self.channel == whatsapp.WHATSAPP:
+            outbox.cancel_buttons(self._ensure_contact().id, self.now)
         turn = kind.reply(
             conversation.ref, dict(conversation.state), text, self.now, self.pseudonym
         )

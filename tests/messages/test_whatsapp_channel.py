@@ -390,9 +390,18 @@ def test_the_simulator_plays_a_whatsapp_sender(client, db_session, signed_in):
     assert contact.pseudonym == privacy.pseudonym("+447700900321")
     html = client.get("/sms/simulator").get_data(as_text=True)
     assert texts.HELP.split(".")[0] in html
-    assert "checked" in html  # the box stays ticked for the next message
+    box = re.search(r'<input[^>]*id="on_whatsapp"[^>]*>', html).group(0)
+    assert "checked" in box  # the box stays ticked for the next message
 
     form = {"number": "07700 900321", "body": "HELP"}
     post_form(client, "/sms/simulator", form, page="/sms/simulator")
     db.session.refresh(contact)
     assert contact.channel == "sms"
+
+
+def test_buttons_not_yet_sent_when_the_answer_comes_are_not_sent(db_session, send_sms, whatsapp_on):
+    published_flow()
+    send_sms("SMALL", from_=ON_WHATSAPP)
+    send_sms("1", from_=ON_WHATSAPP)
+    buttons = db.session.scalars(select(OutboundMessage)).one()
+    assert buttons.status is OutboxStatus.CANCELLED
