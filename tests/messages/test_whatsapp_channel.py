@@ -405,3 +405,23 @@ def test_buttons_not_yet_sent_when_the_answer_comes_are_not_sent(db_session, sen
     send_sms("1", from_=ON_WHATSAPP)
     buttons = db.session.scalars(select(OutboundMessage)).one()
     assert buttons.status is OutboxStatus.CANCELLED
+
+
+def test_a_missed_whatsapp_message_is_found_by_reconcile_for_the_same_participant(
+    app, db_session, fake_twilio, send_sms, whatsapp_on, monkeypatch
+):
+    monkeypatch.setitem(app.config, "TWILIO_API_URL", fake_twilio.url)
+    send_sms("HELP")  # known by SMS
+    missed = fake_twilio.state.inbound(ON_WHATSAPP, "whatsapp:" + SERVICE_WHATSAPP, "HELP")
+
+    result = app.test_cli_runner().invoke(cli, ["reconcile", "--since", "1h"])
+
+    assert result.exit_code == 0, result.output
+    contact = the_contact()  # one participant still
+    assert contact.channel == "whatsapp"
+    row = db.session.scalars(
+        select(InboundMessage).where(InboundMessage.message_sid == missed.sid)
+    ).one()
+    assert row.pseudonym == contact.pseudonym
+    late = db.session.scalars(select(OutboundMessage)).one()
+    assert (late.purpose, late.body) == (OutboxPurpose.LATE_REPLY, texts.HELP)
