@@ -110,6 +110,8 @@ class OutboxStatus(enum.StrEnum):
              │                └─final error (21610, 21211, …)──▶ failed
              └─STOP, DELETE, opted out──▶ cancelled
 
+    On WhatsApp, a claimed message that may not go (outside the 24-hour window, and no approved
+    template for it) goes straight to ``failed`` with error 63016, as Twilio would report it.
     A status callback only ever moves a message forwards, so callbacks may come late, out of
     order or twice. A worker that dies mid-send leaves its messages ``sending``; once their lease
     has run out the next worker asks Twilio whether each went, and only resends those that did

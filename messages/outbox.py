@@ -160,8 +160,8 @@ class Recipient:
     last WhatsApp message (the start of its 24-hour window)."""
 
     number: str
-    channel: str = "sms"
-    whatsapp_seen_at: datetime | None = None
+    channel: str
+    whatsapp_seen_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,10 @@ class ClaimedMessage:
     attempts: int
     number: str
     claimed_at: datetime
-    purpose: str = OutboxPurpose.FOLLOW_UP.value
-    channel: str = "sms"
-    whatsapp_seen_at: datetime | None = None
-    choices: tuple[str, ...] = ()
+    purpose: str
+    channel: str  # the one the participant used last
+    whatsapp_seen_at: datetime | None
+    choices: tuple[str, ...]  # quick-reply buttons
 
 
 def _claimed(row: Any, recipient: Recipient, claimed_at: datetime) -> ClaimedMessage:
@@ -428,6 +428,7 @@ def window_closed(message_id: int, now: datetime) -> None:
             OutboundMessage.body,
             OutboundMessage.conversation_id,
             OutboundMessage.claimed_at,
+            OutboundMessage.hold_in_quiet_hours,
         ).where(OutboundMessage.id == message_id)
     ).first()
     if sent is None:
@@ -446,7 +447,7 @@ def window_closed(message_id: int, now: datetime) -> None:
             sent.body,
             sent.purpose,
             now,
-            hold_in_quiet_hours=False,
+            hold_in_quiet_hours=sent.hold_in_quiet_hours,
             conversation_id=sent.conversation_id,
         )
 
