@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 PREFIX = "whatsapp:"
 SMS = "sms"
 WHATSAPP = "whatsapp"
-CHANNELS = (SMS, WHATSAPP)
 WINDOW = timedelta(hours=24)
 OUTSIDE_WINDOW = 63016  # Twilio: outside the allowed window, use a template
 MAX_BUTTONS = 3  # quick-reply buttons WhatsApp allows in a free-form (in-session) message
