@@ -21,6 +21,17 @@ from changemakers.privacy import InvalidNumber, normalise_number
 
 REQUIRED_SECRETS = ("SECRET_KEY", "PSEUDONYM_KEY", "CONTACT_KEY")
 SMS_GATEWAYS = ("console", "twilio")
+# The approved WhatsApp templates by the outbox purpose they carry: (setting, purpose, needed).
+# A needed one must be set when WhatsApp is on, or the worker refuses to start; without an
+# optional one, such a message outside WhatsApp's 24-hour window is recorded as not sent.
+WHATSAPP_TEMPLATES = (
+    ("WHATSAPP_TEMPLATE_STAFF_REPLY", "staff_reply", True),
+    ("WHATSAPP_TEMPLATE_LATE_REPLY", "late_reply", True),
+    ("WHATSAPP_TEMPLATE_FOLLOW_UP", "follow_up", False),
+    ("WHATSAPP_TEMPLATE_BROADCAST", "broadcast", False),
+)
+CONTENT_SID_PATTERN = re.compile(r"^HX[0-9a-fA-F]{32}$")
+WHATSAPP_PREFIX = "whatsapp:"
 QUIET_HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -46,6 +57,32 @@ SETTINGS = (
         "TWILIO_API_URL", "https://api.twilio.com", "Twilio's REST API (changed only for tests)"
     ),
     Setting("PUBLIC_BASE_URL", None, "public https address; Twilio's webhooks and callbacks"),
+    Setting("WHATSAPP_FROM", None, "WhatsApp sender (`whatsapp:+44…`); unset: WhatsApp is off"),
+    Setting(
+        "WHATSAPP_TEMPLATE_STAFF_REPLY",
+        None,
+        "ContentSid of the approved template for a desk reply outside WhatsApp's 24 hours",
+    ),
+    Setting(
+        "WHATSAPP_TEMPLATE_LATE_REPLY",
+        None,
+        "ContentSid of the approved template for a late reply outside WhatsApp's 24 hours",
+    ),
+    Setting(
+        "WHATSAPP_TEMPLATE_FOLLOW_UP",
+        None,
+        "ContentSid for a flow's follow-up outside the 24 hours (optional: else not sent)",
+    ),
+    Setting(
+        "WHATSAPP_TEMPLATE_BROADCAST",
+        None,
+        "ContentSid for a broadcast outside the 24 hours (optional: else not sent)",
+    ),
+    Setting(
+        "WHATSAPP_QUICK_REPLY_TEMPLATES",
+        None,
+        "quick-reply templates by buttons, `2:HX…,3:HX…` (optional: menus as numbered text)",
+    ),
     Setting("SECRET_KEY", None, "signs sessions and forms (required)"),
     Setting(
         "PSEUDONYM_KEY", None, "HMAC key that turns a phone number into a pseudonym (required)"
@@ -176,6 +213,8 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
         except InvalidNumber:
             problems.append("ALERT_SMS_TO must be a phone number, such as +447700900123")
 
+    problems.extend(_whatsapp_problems(raw))
+
     if raw["PUBLIC_BASE_URL"]:
         raw["PUBLIC_BASE_URL"] = str(raw["PUBLIC_BASE_URL"]).rstrip("/")
         if not raw["PUBLIC_BASE_URL"].startswith(("https://", "http://")):
@@ -184,6 +223,46 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> d
     if problems:
         raise ConfigError("; ".join(problems))
     return raw
+
+
+def _whatsapp_problems(raw: dict[str, Any]) -> list[str]:
+    """Check the WhatsApp settings; ``WHATSAPP_FROM`` becomes its E.164 number (or ``None``)."""
+    problems = []
+    sender = str(raw["WHATSAPP_FROM"] or "").strip()
+    if sender[: len(WHATSAPP_PREFIX)].lower() == WHATSAPP_PREFIX:
+        sender = sender[len(WHATSAPP_PREFIX) :]
+    raw["WHATSAPP_FROM"] = None
+    if sender:
+        try:
+            raw["WHATSAPP_FROM"] = normalise_number(sender)
+        except InvalidNumber:
+            problems.append(
+                "WHATSAPP_FROM must be a WhatsApp sender, such as whatsapp:+447700900000"
+            )
+    for name, _purpose, _needed in WHATSAPP_TEMPLATES:
+        value = str(raw[name] or "").strip()
+        raw[name] = value or None
+        if value and not CONTENT_SID_PATTERN.match(value):
+            problems.append(f"{name} must be a ContentSid: HX and 32 hexadecimal digits")
+    quick = str(raw["WHATSAPP_QUICK_REPLY_TEMPLATES"] or "").strip()
+    raw["WHATSAPP_QUICK_REPLY_TEMPLATES"] = {}
+    for item in filter(None, (part.strip() for part in quick.split(","))):
+        count, _, sid = item.partition(":")
+        if count.strip() not in ("2", "3") or not CONTENT_SID_PATTERN.match(sid.strip()):
+            problems.append(
+                "WHATSAPP_QUICK_REPLY_TEMPLATES must look like 2:HX…,3:HX… (2 or 3 buttons, "
+                "each with the ContentSid of its quick-reply template)"
+            )
+            break
+        raw["WHATSAPP_QUICK_REPLY_TEMPLATES"][int(count)] = sid.strip()
+    return problems
+
+
+def missing_whatsapp_templates(config: Mapping[str, Any]) -> list[str]:
+    """The needed template settings left unset while WhatsApp is on (none while it is off)."""
+    if not config.get("WHATSAPP_FROM"):
+        return []
+    return [name for name, _purpose, needed in WHATSAPP_TEMPLATES if needed and not config[name]]
 
 
 def default_database_url(instance_path: str | os.PathLike[str]) -> str:

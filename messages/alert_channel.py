@@ -7,13 +7,15 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from changemakers import privacy
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
-from messages import outbox, signposting
+from changemakers.office_hours import LONDON
+from messages import outbox, signposting, whatsapp
 from messages.contacts import lock_contact
 from messages.history import conversation_history
 from messages.models import Contact, InboundMessage, OutboxPurpose
@@ -62,6 +64,27 @@ class SmsAlertChannel:
         )
         db.session.flush()
         return message.id
+
+    def reply_note(self, pseudonym: str, now: datetime) -> str:
+        """On WhatsApp, until when a reply goes as it is written (WhatsApp's 24-hour window),
+        and that after it only an approved template can be sent."""
+        if not current_app.config["WHATSAPP_FROM"]:
+            return ""
+        contact = db.session.execute(
+            select(Contact.channel, Contact.whatsapp_seen_at).where(Contact.pseudonym == pseudonym)
+        ).first()
+        if contact is None or contact.channel != whatsapp.WHATSAPP:
+            return ""
+        ends = whatsapp.window_ends(contact.whatsapp_seen_at)
+        if ends is not None and now < ends:
+            local = ends.astimezone(LONDON)
+            day = "today" if local.date() == now.astimezone(LONDON).date() else "tomorrow"
+            return f"They wrote on WhatsApp. You can reply on WhatsApp until {local:%H:%M} {day}."
+        return (
+            "They wrote on WhatsApp, and it is now outside WhatsApp's 24-hour window: only a "
+            "template can be sent. Your reply goes inside the approved template for desk "
+            "replies."
+        )
 
 
 def text_staff_on_call(number: str, body: str, now: datetime) -> None:

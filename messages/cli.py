@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from changemakers.config import missing_whatsapp_templates
 from changemakers.content import files
 from changemakers.content.cli import import_content
 from changemakers.database import utcnow
@@ -38,6 +39,18 @@ def rotate_key() -> None:
     )
 
 
+def _require_whatsapp_templates() -> None:
+    missing = missing_whatsapp_templates(current_app.config)
+    if missing:
+        raise click.ClickException(
+            "cannot start: WhatsApp is on (WHATSAPP_FROM) but "
+            + " and ".join(missing)
+            + " "
+            + ("is" if len(missing) == 1 else "are")
+            + " not set: each must be the ContentSid (HX…) of an approved template"
+        )
+
+
 def _require_callback_address() -> None:
     config = current_app.config
     if config["SMS_GATEWAY"] == "twilio" and not config["PUBLIC_BASE_URL"]:
@@ -63,6 +76,7 @@ def worker(concurrency: int, batch_size: int, lease: int) -> None:
 
     configure_logging()
     _require_callback_address()
+    _require_whatsapp_templates()
     app: Any = current_app._get_current_object()  # type: ignore[attr-defined]
     check_database(app)
     dispatcher = Dispatcher(

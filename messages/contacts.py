@@ -12,7 +12,7 @@ from changemakers import privacy
 from changemakers.alerts import services as alerts
 from changemakers.extensions import db
 from changemakers.subject_access import services as subject_access
-from messages import outbox, statements
+from messages import outbox, statements, whatsapp
 from messages.conversation_ends import end_open_conversations
 from messages.models import Contact
 
@@ -31,9 +31,17 @@ class ContactState:
     stored_replies: list[str] | None = None
 
 
-def lock_contact(pseudonym: str, number: str, now: datetime, message_sid: str = "") -> ContactState:
+def lock_contact(
+    pseudonym: str,
+    number: str,
+    now: datetime,
+    message_sid: str = "",
+    channel: str | None = None,
+) -> ContactState:
     """The participant's contact row, made if new, seen now, and locked until the transaction
-    ends, so two messages from one phone are handled one after the other."""
+    ends, so two messages from one phone are handled one after the other. ``channel``: the
+    channel a message just came on (``sms``, ``whatsapp``), remembered for replies; ``None``
+    when the row is locked for anything else."""
     connection, sql = statements.in_session()
     row = connection.execute(
         sql.upsert_contact,
@@ -42,6 +50,8 @@ def lock_contact(pseudonym: str, number: str, now: datetime, message_sid: str = 
             "number_encrypted": privacy.encrypt_number(number),
             "now": now,
             "message_sid": message_sid,
+            "channel": channel,
+            "whatsapp_seen_at": now if channel == whatsapp.WHATSAPP else None,
         },
     ).one()
     return ContactState(

@@ -47,6 +47,9 @@ class Turn:
     # A tag: the message was an answer that must stay anonymous (a survey's), so its words are
     # not kept with the sender's pseudonym; the message log keeps this tag in their place.
     withheld_as: str | None = None
+    # The options of the question the last reply asks, in order ("1" is the first): a channel
+    # that can may offer them as buttons too (WhatsApp's quick replies).
+    choices: tuple[str, ...] = ()
 
 
 class ConversationKind(Protocol):

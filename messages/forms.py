@@ -52,6 +52,7 @@ class SimulatorForm(FlaskForm):
         "Message",
         validators=[Length(max=1600, message="A text can be up to 1,600 characters")],
     )
+    on_whatsapp = BooleanField("Send it on WhatsApp, not as an SMS")
 
 
 class BroadcastForm(FlaskForm):

@@ -23,6 +23,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from changemakers import privacy
+from messages import whatsapp
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,15 @@ class SendResult:
 
 @dataclass(frozen=True)
 class OutgoingSms:
+    """A message to send: by SMS, or on WhatsApp (free-form, or an approved template: Twilio's
+    Content API, ``content_sid`` with its ``content_variables`` as JSON, in place of the body)."""
+
     outbox_id: int
-    to: str  # E.164
+    to: str  # E.164, on either channel
     body: str
+    channel: str = whatsapp.SMS
+    content_sid: str | None = None
+    content_variables: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,7 @@ class TwilioGateway:
         public_base_url: str | None,
         api_url: str = TWILIO_API_URL,
         timeout: float = REQUEST_TIMEOUT,
+        whatsapp_sender: str | None = None,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -139,6 +147,7 @@ class TwilioGateway:
         self.public_base_url = public_base_url
         self.api_url = api_url
         self.timeout = timeout
+        self.whatsapp_sender = whatsapp_sender
         self._local = threading.local()
 
     @property
@@ -163,13 +172,30 @@ class TwilioGateway:
             return None
         return f"{self.public_base_url}{STATUS_CALLBACK_PATH}?outbox={outbox_id}"
 
-    def send(self, sms: OutgoingSms) -> SendResult:
-        options: dict[str, Any] = self._sender()
+    def _message(self, sms: OutgoingSms) -> dict[str, Any]:
+        """What Twilio's Messages API takes for ``sms``: to and from on its channel, and the
+        body or the template."""
+        if sms.channel == whatsapp.WHATSAPP:
+            options: dict[str, Any] = {
+                "to": whatsapp.address(sms.to),
+                "from_": whatsapp.address(self.whatsapp_sender or ""),
+            }
+        else:
+            options = {"to": sms.to, **self._sender()}
+        if sms.content_sid:
+            options["content_sid"] = sms.content_sid
+            if sms.content_variables:
+                options["content_variables"] = sms.content_variables
+        else:
+            options["body"] = sms.body
         callback = self.status_callback(sms.outbox_id)
         if callback:
             options["status_callback"] = callback
+        return options
+
+    def send(self, sms: OutgoingSms) -> SendResult:
         try:
-            message = self.client.messages.create(to=sms.to, body=sms.body, **options)
+            message = self.client.messages.create(**self._message(sms))
         except TwilioRestException as error:
             outcome = outcome_of_error(error.status, error.code)
             log.warning(
@@ -229,6 +255,8 @@ class TwilioGateway:
         ]
 
     def _is_ours(self, message: Any) -> bool:
+        if self.whatsapp_sender and message.to == whatsapp.address(self.whatsapp_sender):
+            return True
         if self.messaging_service_sid:
             return bool(message.messaging_service_sid == self.messaging_service_sid)
         return bool(message.to == self.sender)
@@ -239,7 +267,13 @@ class ConsoleGateway:
     participant's short reference, never the number) and shows in the phone simulator."""
 
     def send(self, sms: OutgoingSms) -> SendResult:
-        log.info("console SMS to participant %s: %s", privacy.short_reference(sms.to), sms.body)
+        log.info(
+            "console %s to participant %s%s: %s",
+            "WhatsApp" if sms.channel == whatsapp.WHATSAPP else "SMS",
+            privacy.short_reference(sms.to),
+            " (approved template)" if sms.content_sid else "",
+            sms.body,
+        )
         return SendResult(Outcome.SENT, provider_sid=f"CONSOLE{uuid.uuid4().hex}")
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
@@ -259,4 +293,5 @@ def gateway_from_config(config: Mapping[str, Any]) -> Gateway:
         sender=config["TWILIO_FROM"],
         public_base_url=config["PUBLIC_BASE_URL"],
         api_url=config["TWILIO_API_URL"],
+        whatsapp_sender=config["WHATSAPP_FROM"],
     )

@@ -34,7 +34,7 @@ from changemakers.database import end_transaction, pipelined, utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
-from messages import outbox, texts
+from messages import outbox, texts, whatsapp
 from messages.contacts import lock_contact
 from messages.models import InboundMessage, InboundStatus, OutboxPurpose
 from messages.router import REPLYLESS_STAGES, Inbound, route
@@ -55,6 +55,7 @@ class ReceivedSms:
     num_media: int = 0
     opt_out_type: str | None = None
     simulated: bool = False  # typed into the staff's phone simulator
+    channel: str = whatsapp.SMS  # what it came on: ``sms`` or ``whatsapp``
 
 
 def within_twilio_limit(body: str) -> str:
@@ -97,16 +98,29 @@ def receive_sms(sms: ReceivedSms, reply_later: bool = False) -> list[str]:
     try:
         connection = db.session.connection()
         with pipelined(connection):
-            contact = lock_contact(pseudonym, sms.number, now, sms.message_sid)
+            contact = lock_contact(pseudonym, sms.number, now, sms.message_sid, sms.channel)
             if contact.stored_replies is not None:
                 end_transaction(db.session, commit=False)
                 log.info("repeated message %s answered again", sms.message_sid)
                 return list(contact.stored_replies)
             context = DatabaseContext(
-                pseudonym, contact, sms.number, now, redacted, simulated=sms.simulated
+                pseudonym,
+                contact,
+                sms.number,
+                now,
+                redacted,
+                simulated=sms.simulated,
+                channel=sms.channel,
             )
             replies = route(Inbound(body, sms.num_media, sms.opt_out_type), context)
             context.finish()
+            if (
+                sms.num_media
+                and body.strip()
+                and not (sms.opt_out_type or context.opted_out or context.erased)
+            ):
+                # Pictures and files are never fetched or kept: say so, after the answer.
+                replies = [*replies, texts.MEDIA_NOT_OPENED]
             stored_replies = replies
             if context.erased:
                 row.update(pseudonym=None, body_redacted=None)

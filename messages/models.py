@@ -33,6 +33,10 @@ class Contact(Model):
     in_desk_thread: Mapped[bool] = mapped_column(default=False)
     wants_updates: Mapped[bool] = mapped_column(default=False)  # texted UPDATES: broadcasts
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # The channel they used last ("sms" or "whatsapp"): what the outbox replies on.
+    channel: Mapped[str] = mapped_column(String(16), default="sms")
+    # Their last message on WhatsApp: free-form messages may go for 24 hours after it.
+    whatsapp_seen_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -106,6 +110,8 @@ class OutboxStatus(enum.StrEnum):
              │                └─final error (21610, 21211, …)──▶ failed
              └─STOP, DELETE, opted out──▶ cancelled
 
+    On WhatsApp, a claimed message that may not go (outside the 24-hour window, and no approved
+    template for it) goes straight to ``failed`` with error 63016, as Twilio would report it.
     A status callback only ever moves a message forwards, so callbacks may come late, out of
     order or twice. A worker that dies mid-send leaves its messages ``sending``; once their lease
     has run out the next worker asks Twilio whether each went, and only resends those that did
@@ -128,6 +134,7 @@ class OutboxPurpose(enum.StrEnum):
     STAFF_REPLY = "staff_reply"
     LATE_REPLY = "late_reply"  # the reply to a message found by reconcile
     STAFF_ALERT = "staff_alert"  # to the staff on-call phone: an alert needs a person now
+    BUTTONS = "buttons"  # WhatsApp quick-reply buttons for a menu just sent as numbered text
 
 
 class OutboundMessage(Model):
@@ -150,6 +157,8 @@ class OutboundMessage(Model):
     )
     purpose: Mapped[OutboxPurpose] = mapped_column(string_enum(OutboxPurpose, "outbox_purpose"))
     body: Mapped[str] = mapped_column(Text)
+    # The options offered as WhatsApp quick-reply buttons (purpose ``buttons``).
+    choices: Mapped[list[str] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
         string_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.QUEUED
     )

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import (
     ColumnElement,
+    CursorResult,
+    Result,
     Table,
     Update,
     and_,
@@ -29,9 +31,11 @@ from sqlalchemy import (
 )
 
 from changemakers import privacy
+from changemakers.config import WHATSAPP_TEMPLATES
 from changemakers.database import send_with_next
 from changemakers.extensions import db
-from messages.gateways import OPTED_OUT, Outcome, SendResult
+from messages import whatsapp
+from messages.gateways import OPTED_OUT, Outcome, OutgoingSms, SendResult
 from messages.models import Contact, Conversation, OutboundMessage, OutboxPurpose, OutboxStatus
 from messages.quiet_hours import QuietHours
 
@@ -127,9 +131,12 @@ def _cancel_where(condition: ColumnElement[bool]) -> Update:
     )
 
 
-# Built once (building a statement costs more than running it); nothing waits for either.
+# Built once (building a statement costs more than running it); nothing waits for any.
 _CANCEL_PENDING = _cancel_where(_QUEUED_FOR_CONTACT)
 _CANCEL_FOLLOW_UPS = _cancel_where(_QUEUED_IN_OPEN_CONVERSATIONS)
+_CANCEL_BUTTONS = _cancel_where(
+    and_(_QUEUED_FOR_CONTACT, _outbox.c.purpose == OutboxPurpose.BUTTONS)
+)
 
 
 def cancel_pending(contact_id: int, now: datetime) -> None:
@@ -142,6 +149,21 @@ def cancel_follow_ups_of_open_conversations(contact_id: int, now: datetime) -> N
     db.session.connection().execute(_CANCEL_FOLLOW_UPS, {"for_contact": contact_id, "now": now})
 
 
+def cancel_buttons(contact_id: int, now: datetime) -> None:
+    """Quick-reply buttons not yet sent, once an answer has come: they would be out of date."""
+    db.session.connection().execute(_CANCEL_BUTTONS, {"for_contact": contact_id, "now": now})
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a participant may be texted: their number, the channel they used last, and their
+    last WhatsApp message (the start of its 24-hour window)."""
+
+    number: str
+    channel: str
+    whatsapp_seen_at: datetime | None
+
+
 @dataclass(frozen=True)
 class ClaimedMessage:
     id: int
@@ -150,6 +172,25 @@ class ClaimedMessage:
     attempts: int
     number: str
     claimed_at: datetime
+    purpose: str
+    channel: str  # the one the participant used last
+    whatsapp_seen_at: datetime | None
+    choices: tuple[str, ...]  # quick-reply buttons
+
+
+def _claimed(row: Any, recipient: Recipient, claimed_at: datetime) -> ClaimedMessage:
+    return ClaimedMessage(
+        row.id,
+        row.contact_id,
+        row.body,
+        row.attempts,
+        recipient.number,
+        claimed_at,
+        str(row.purpose),
+        recipient.channel,
+        recipient.whatsapp_seen_at,
+        tuple(row.choices or ()),
+    )
 
 
 def claim(worker: str, limit: int, now: datetime) -> list[ClaimedMessage]:
@@ -196,28 +237,35 @@ def claim(worker: str, limit: int, now: datetime) -> list[ClaimedMessage]:
             claimed_at=now,
             attempts=_outbox.c.attempts + 1,
         )
-        .returning(_outbox.c.id, _outbox.c.contact_id, _outbox.c.body, _outbox.c.attempts)
+        .returning(
+            _outbox.c.id,
+            _outbox.c.contact_id,
+            _outbox.c.body,
+            _outbox.c.attempts,
+            _outbox.c.purpose,
+            _outbox.c.choices,
+        )
     ).all()
-    numbers = _numbers_of({row.contact_id for row in rows})
+    recipients = _recipients({row.contact_id for row in rows})
     claimed = []
     for row in sorted(rows, key=lambda r: r.id):
-        number = numbers.get(row.contact_id)
-        if number is None:
+        recipient = recipients.get(row.contact_id)
+        if recipient is None:
             _finish(row.id, OutboxStatus.CANCELLED, now)
         else:
-            claimed.append(
-                ClaimedMessage(row.id, row.contact_id, row.body, row.attempts, number, now)
-            )
+            claimed.append(_claimed(row, recipient, now))
     db.session.commit()
     return claimed
 
 
-def _numbers_of(contact_ids: set[int]) -> dict[int, str]:
-    """The numbers we may text, by contact id (none for the opted out or erased)."""
+def _recipients(contact_ids: set[int]) -> dict[int, Recipient]:
+    """Whom we may text, by contact id (none for the opted out or erased)."""
     if not contact_ids:
         return {}
     rows = db.session.execute(
-        select(Contact.id, Contact.number_encrypted).where(
+        select(
+            Contact.id, Contact.number_encrypted, Contact.channel, Contact.whatsapp_seen_at
+        ).where(
             and_(
                 Contact.id.in_(contact_ids),
                 Contact.opted_out.is_(False),
@@ -225,7 +273,12 @@ def _numbers_of(contact_ids: set[int]) -> dict[int, str]:
             )
         )
     )
-    return {row.id: privacy.decrypt_number(row.number_encrypted) for row in rows}
+    return {
+        row.id: Recipient(
+            privacy.decrypt_number(row.number_encrypted), row.channel, row.whatsapp_seen_at
+        )
+        for row in rows
+    }
 
 
 def _finish(message_id: int, status: OutboxStatus, now: datetime, **values: object) -> None:
@@ -253,6 +306,8 @@ def record_result(message: ClaimedMessage, result: SendResult, now: datetime) ->
         _finish(message.id, OutboxStatus.UNKNOWN, now, error_code=result.error_code)
     else:
         _finish(message.id, OutboxStatus.FAILED, now, error_code=result.error_code)
+        if result.error_code == whatsapp.OUTSIDE_WINDOW:
+            window_closed(message.id, now)
     return result.error_code == OPTED_OUT
 
 
@@ -301,16 +356,105 @@ def apply_status(
         values["error_code"] = error_code
     if status is not OutboxStatus.CANCELLED:
         values["sent_at"] = func.coalesce(_outbox.c.sent_at, now)
-    db.session.execute(
+    moved = db.session.execute(
         update(_outbox)
         .where(and_(_outbox.c.id == message_id, _outbox.c.status.in_(_BEFORE[status])))
         .values(**values)
     )
+    if error_code == whatsapp.OUTSIDE_WINDOW and _changed(moved):
+        window_closed(message_id, now)
     if error_code == OPTED_OUT:
         return db.session.scalar(
             select(OutboundMessage.contact_id).where(OutboundMessage.id == message_id)
         )
     return None
+
+
+def whatsapp_templates() -> whatsapp.Templates:
+    """The approved WhatsApp templates the settings name."""
+    config = current_app.config
+    return whatsapp.Templates(
+        {purpose: config[name] for name, purpose, _ in WHATSAPP_TEMPLATES if config[name]},
+        config["WHATSAPP_QUICK_REPLY_TEMPLATES"],
+    )
+
+
+def channel_of(message: ClaimedMessage) -> str:
+    """The channel a message goes on: the one the participant used last, while WhatsApp is
+    on; the staff on-call phone is always texted."""
+    if not current_app.config["WHATSAPP_FROM"] or message.purpose == OutboxPurpose.STAFF_ALERT:
+        return whatsapp.SMS
+    return message.channel
+
+
+def outgoing(message: ClaimedMessage, now: datetime) -> OutgoingSms | None:
+    """The message as the gateway sends it: by SMS, on WhatsApp inside its 24-hour window, or
+    outside it as the purpose's approved template; ``None`` when it may not go at all."""
+    plan = whatsapp.plan(
+        channel_of(message),
+        message.whatsapp_seen_at,
+        now,
+        message.purpose,
+        message.body,
+        whatsapp_templates(),
+        message.choices,
+    )
+    if plan.unsendable:
+        return None
+    return OutgoingSms(
+        message.id,
+        message.number,
+        message.body,
+        plan.channel,
+        plan.content_sid,
+        plan.content_variables,
+    )
+
+
+def not_sent_outside_window(message: ClaimedMessage, now: datetime) -> None:
+    """WhatsApp's 24-hour window has closed and no template may carry the message: recorded as
+    not sent, with Twilio's error for it (63016)."""
+    _finish(message.id, OutboxStatus.FAILED, now, error_code=whatsapp.OUTSIDE_WINDOW)
+
+
+def window_closed(message_id: int, now: datetime) -> None:
+    """Twilio says a free-form WhatsApp message came outside the 24-hour window (63016): the
+    participant's window is over (unless they have written since it was sent), and a message
+    whose purpose has an approved template goes again, as that template."""
+    sent = db.session.execute(
+        select(
+            OutboundMessage.contact_id,
+            OutboundMessage.purpose,
+            OutboundMessage.body,
+            OutboundMessage.conversation_id,
+            OutboundMessage.claimed_at,
+            OutboundMessage.hold_in_quiet_hours,
+        ).where(OutboundMessage.id == message_id)
+    ).first()
+    if sent is None:
+        return
+    window_was_open = and_(Contact.id == sent.contact_id, Contact.whatsapp_seen_at.is_not(None))
+    if sent.claimed_at is not None:  # not if they have written since it was sent
+        window_was_open = and_(window_was_open, Contact.whatsapp_seen_at <= sent.claimed_at)
+    closed = db.session.execute(
+        update(Contact).where(window_was_open).values(whatsapp_seen_at=None)
+    )
+    # Only a free-form message goes again: once the window is closed here, the next message
+    # goes as a template, and a template refused in turn is not sent round again.
+    if _changed(closed) and sent.purpose.value in whatsapp_templates().by_purpose:
+        enqueue(
+            sent.contact_id,
+            sent.body,
+            sent.purpose,
+            now,
+            hold_in_quiet_hours=sent.hold_in_quiet_hours,
+            conversation_id=sent.conversation_id,
+        )
+
+
+def _changed(result: Result[Any]) -> bool:
+    """Whether an ``UPDATE`` changed a row."""
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def unsettled(now: datetime, lease: timedelta, limit: int = 100) -> list[ClaimedMessage]:
@@ -324,6 +468,8 @@ def unsettled(now: datetime, lease: timedelta, limit: int = 100) -> list[Claimed
             _outbox.c.attempts,
             _outbox.c.claimed_at,
             _outbox.c.status,
+            _outbox.c.purpose,
+            _outbox.c.choices,
         )
         .where(
             or_(
@@ -340,18 +486,14 @@ def unsettled(now: datetime, lease: timedelta, limit: int = 100) -> list[Claimed
         .order_by(_outbox.c.claimed_at)
         .limit(limit)
     ).all()
-    numbers = _numbers_of({row.contact_id for row in rows})
+    recipients = _recipients({row.contact_id for row in rows})
     found = []
     for row in rows:
-        number = numbers.get(row.contact_id)
-        if number is None:
+        recipient = recipients.get(row.contact_id)
+        if recipient is None:
             _settle(row.id, row.claimed_at, OutboxStatus.CANCELLED, now)
         else:
-            found.append(
-                ClaimedMessage(
-                    row.id, row.contact_id, row.body, row.attempts, number, row.claimed_at
-                )
-            )
+            found.append(_claimed(row, recipient, row.claimed_at))
     db.session.commit()
     return found
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from changemakers import privacy
 from changemakers.extensions import db
+from messages import whatsapp
 from messages.gateways import Gateway, InboundRecord
 from messages.inbound import ReceivedSms, receive_from_unreachable_sender, receive_sms
 from messages.models import InboundMessage
@@ -42,8 +43,9 @@ def reconcile(gateway: Gateway, since: datetime, chunk: int = 500) -> ReconcileR
         for record in records:
             if record.message_sid in known:
                 continue
+            channel, sent_from = whatsapp.split_address(record.number)
             try:
-                number = privacy.normalise_number(record.number)
+                number = privacy.normalise_number(sent_from)
             except privacy.InvalidNumber:
                 if not record.number.strip():
                     unreadable += 1
@@ -54,7 +56,9 @@ def reconcile(gateway: Gateway, since: datetime, chunk: int = 500) -> ReconcileR
                 )
                 missing += 1
                 continue
-            sms = ReceivedSms(record.message_sid, number, record.body, record.num_media)
+            sms = ReceivedSms(
+                record.message_sid, number, record.body, record.num_media, channel=channel
+            )
             receive_sms(sms, reply_later=True)
             missing += 1
     return ReconcileReport(listed, missing, unreadable)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from flask import current_app
 
 from changemakers import privacy
 from changemakers.alerts import services as alerts
 from changemakers.alerts.rules import detector_in_force
 from changemakers.safeguarding import Verdict
 from changemakers.subject_access import services as subject_access
-from messages import conversations, outbox, signposting, statements
+from messages import conversations, outbox, signposting, statements, texts, whatsapp
 from messages.contacts import ContactState, erase_participant, lock_contact, opt_out_participant
 from messages.conversation_ends import end_conversation, end_open_conversations
 from messages.keywords import FIXED_REPLY, current_keywords
@@ -23,6 +25,7 @@ from messages.signpost_directory import current_signposts
 log = logging.getLogger(__name__)
 
 MAX_HAND_OVERS = 3  # flows jumping to flows: never round in a circle within one message
+BUTTONS_AFTER = timedelta(seconds=3)  # the numbered text (in the webhook's answer) goes first
 
 
 @dataclass
@@ -53,6 +56,7 @@ class DatabaseContext:
         now: datetime,
         redacted_text: str,
         simulated: bool = False,
+        channel: str = whatsapp.SMS,
     ) -> None:
         self._contact: ContactState | None = contact
         self._stored_flag = contact is not None and contact.in_conversation
@@ -61,6 +65,7 @@ class DatabaseContext:
         self.now = now
         self.redacted_text = redacted_text
         self.simulated = simulated
+        self.channel = channel
         self.erased = False
         self.bodies_forgotten = False
         self.withheld_as: str | None = None  # the tag kept in place of an anonymous answer
@@ -68,7 +73,9 @@ class DatabaseContext:
 
     def _ensure_contact(self) -> ContactState:
         if self._contact is None:  # erased earlier in this same message
-            self._contact = lock_contact(self.pseudonym, self.number, self.now)
+            self._contact = lock_contact(
+                self.pseudonym, self.number, self.now, channel=self.channel
+            )
             self._stored_flag = self._contact.in_conversation
         return self._contact
 
@@ -199,6 +206,7 @@ class DatabaseContext:
                 conversation_id=conversation_id,
             )
         replies = list(turn.replies)
+        self._offer_buttons(turn.choices, conversation_id)
         hand_over = turn.hand_over
         if hand_over is not None and self._hand_overs < MAX_HAND_OVERS:
             self._hand_overs += 1
@@ -208,6 +216,27 @@ class DatabaseContext:
                 replies += self._start(hand_over.kind, hand_over.ref) or []
         return replies
 
+    def _offer_buttons(self, choices: tuple[str, ...], conversation_id: int) -> None:
+        """On WhatsApp, a menu's options also go as quick-reply buttons, when a quick-reply
+        template has room for them: a moment after the numbered text, which always goes."""
+        if self.channel != whatsapp.WHATSAPP or not choices:
+            return
+        config = current_app.config
+        templates = whatsapp.Templates({}, config["WHATSAPP_QUICK_REPLY_TEMPLATES"])
+        buttons = whatsapp.buttons_for(choices, templates)
+        if not (config["WHATSAPP_FROM"] and buttons):
+            return
+        message = outbox.enqueue(
+            self._ensure_contact().id,
+            texts.BUTTONS.format(choices=" / ".join(map(whatsapp.button_title, buttons))),
+            OutboxPurpose.BUTTONS,
+            self.now,
+            delay=BUTTONS_AFTER,
+            hold_in_quiet_hours=False,
+            conversation_id=conversation_id,
+        )
+        message.choices = list(buttons)
+
     def continue_conversation(self, text: str) -> list[str] | None:
         conversation = self._active_conversation()
         if conversation is None:
@@ -216,6 +245,8 @@ class DatabaseContext:
         if kind is None:
             self._end(conversation.id, "kind_unavailable", conversation.state)
             return None
+        if self.channel == whatsapp.WHATSAPP:
+            outbox.cancel_buttons(self._ensure_contact().id, self.now)
         turn = kind.reply(
             conversation.ref, dict(conversation.state), text, self.now, self.pseudonym
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, case, func, select, update
+from sqlalchemy import Select, String, Table, and_, bindparam, case, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert, ReturningInsert, Update
 
@@ -27,7 +27,8 @@ class Statements:
     insert_unhandled: Insert
     # The same, saying whether the row is new (a sender that cannot be replied to).
     insert_if_new: ReturningInsert[Any]
-    # Made if new, seen now, locked until commit; the number is kept only if we may text.
+    # Made if new, seen now, locked until commit; the number is kept only if we may text; the
+    # channel a message came on is remembered (``channel`` NULL: not a message, kept as it is).
     upsert_contact: ReturningInsert[Any]
     update_contact_flag: Update
     left_desk_thread: Update
@@ -57,6 +58,8 @@ def statements_for(dialect: str) -> Statements:
         in_conversation=False,
         in_desk_thread=False,
         language="en",
+        channel=func.coalesce(bindparam("channel", type_=String), "sms"),
+        whatsapp_seen_at=bindparam("whatsapp_seen_at", type_=contacts.c.whatsapp_seen_at.type),
         first_seen_at=bindparam("now"),
         last_seen_at=bindparam("now"),
     )
@@ -88,6 +91,11 @@ def statements_for(dialect: str) -> Statements:
             index_elements=["pseudonym"],
             set_={
                 "last_seen_at": upsert.excluded.last_seen_at,
+                # A message remembers the channel it came on; anything else keeps it.
+                "channel": func.coalesce(bindparam("channel", type_=String), contacts.c.channel),
+                "whatsapp_seen_at": func.coalesce(
+                    upsert.excluded.whatsapp_seen_at, contacts.c.whatsapp_seen_at
+                ),
                 "number_encrypted": case(
                     (contacts.c.opted_out, None),
                     else_=func.coalesce(

@@ -58,6 +58,12 @@ SORRY = (
 
 MEDIA_ONLY = "Sorry, we can only read text, not pictures or files. Please type your message."
 
+# A message with words and a picture or file: the words are read, the rest never opened.
+MEDIA_NOT_OPENED = "We can't open pictures or files here, so we only read your words."
+
+# Sent after a menu on WhatsApp, with the options as quick-reply buttons.
+BUTTONS = "Or tap one: {choices}"
+
 DEFAULT = "Hi! Text one of these words to start: {keywords}. Text HELP for info, STOP to stop."
 
 DEFAULT_NO_KEYWORDS = "Hi! Text HELP to find out about this service, or STOP to stop."

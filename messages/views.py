@@ -14,7 +14,7 @@ from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
 from changemakers.database import LARGEST_ID
 from changemakers.extensions import csrf, limiter
 from changemakers.forms import add_error
-from messages import webhooks
+from messages import webhooks, whatsapp
 from messages.blueprint import bp
 from messages.delivery import record_delivery_status
 from messages.forms import SimulatorForm
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 TWIML = "text/xml"
 MAX_MEDIA = 10  # Twilio sends at most 10 pictures with a message
+MAX_PAYLOAD = 256  # a WhatsApp button's id is at most 256 characters
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Ofcom keeps these numbers for drama: they can never be a real young person's phone.
 SIMULATOR_NUMBERS = range(447700900000, 447700901000)
@@ -64,9 +65,14 @@ def inbound() -> ResponseReturnValue:
     num_media = int(num_media_field)
     if num_media > MAX_MEDIA:
         return _plain(f"Bad request: NumMedia must be at most {MAX_MEDIA}", 400)
-    body = request.form.get("Body", "")
+    # A tapped WhatsApp quick-reply button sends its payload, the option's number.
+    body = whatsapp.answer_text(
+        request.form.get("Body", ""), request.form.get("ButtonPayload", "")[:MAX_PAYLOAD]
+    )
+    # Media (MediaUrl0…) is never fetched, kept or logged: only how many came is read.
+    channel, sent_from = whatsapp.split_address(sender)
     try:
-        number = privacy.normalise_number(sender)
+        number = privacy.normalise_number(sent_from)
     except privacy.InvalidNumber:
         receive_from_unreachable_sender(message_sid, sender, body, num_media)
         return Response(webhooks.twiml([]), mimetype=TWIML)
@@ -77,6 +83,7 @@ def inbound() -> ResponseReturnValue:
             body=body,
             num_media=num_media,
             opt_out_type=request.form.get("OptOutType") or None,
+            channel=channel,
         )
     )
     if current_app.config["SMS_GATEWAY"] == "console":
@@ -165,7 +172,10 @@ def simulator() -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("action") == NEW_NUMBER:
         session["simulator_number"] = _fresh_simulator_number()
         return redirect(url_for("messages.simulator"))
-    form = SimulatorForm(number=session.get("simulator_number", "07700 900123"))
+    form = SimulatorForm(
+        number=session.get("simulator_number", "07700 900123"),
+        on_whatsapp=session.get("simulator_on_whatsapp", False),
+    )
     history = []
     if form.validate_on_submit():
         try:
@@ -174,8 +184,16 @@ def simulator() -> ResponseReturnValue:
             add_error(form.number, "Use a pretend number from 07700 900000 to 07700 900999")
         else:
             session["simulator_number"] = form.number.data
+            session["simulator_on_whatsapp"] = bool(form.on_whatsapp.data)
+            channel = whatsapp.WHATSAPP if form.on_whatsapp.data else whatsapp.SMS
             receive_sms(
-                ReceivedSms(f"SM{uuid.uuid4().hex}", number, form.body.data or "", simulated=True)
+                ReceivedSms(
+                    f"SM{uuid.uuid4().hex}",
+                    number,
+                    form.body.data or "",
+                    simulated=True,
+                    channel=channel,
+                )
             )
             return redirect(url_for("messages.simulator", _anchor="latest"))
     try:

@@ -29,7 +29,7 @@ from changemakers.alerts import services as alerts
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.retention import services as retention
-from messages import broadcasts, conversation_ends, outbox
+from messages import broadcasts, conversation_ends, outbox, whatsapp
 from messages.contacts import opted_out_at_twilio
 from messages.gateways import Gateway, GatewayUnavailable, OutgoingSms, SendResult
 
@@ -132,8 +132,11 @@ class Dispatcher:
         """Ask Twilio about messages whose outcome is unknown; resend only those it never had."""
         unsettled = outbox.unsettled(now, self.lease)
         for message in unsettled:
+            to = message.number
+            if outbox.channel_of(message) == whatsapp.WHATSAPP:
+                to = whatsapp.address(to)
             try:
-                sid = self.gateway.find_sent(message.number, message.body, message.claimed_at)
+                sid = self.gateway.find_sent(to, message.body, message.claimed_at)
             except GatewayUnavailable:
                 outbox.still_unknown(message, now)
             else:
@@ -146,9 +149,19 @@ class Dispatcher:
 
     def send_due(self, now: datetime) -> int:
         claimed = outbox.claim(self.name, self.batch_size, now)
-        futures: dict[Future[SendResult | None], outbox.ClaimedMessage] = {
-            self._pool.submit(self._send, message): message for message in claimed
-        }
+        futures: dict[Future[SendResult | None], outbox.ClaimedMessage] = {}
+        for message in claimed:
+            sms = outbox.outgoing(message, now)
+            if sms is None:
+                outbox.not_sent_outside_window(message, now)
+                log.info(
+                    "outbox %s: outside WhatsApp's 24-hour window and no approved template "
+                    "for it: not sent",
+                    message.id,
+                )
+                db.session.commit()
+                continue
+            futures[self._pool.submit(self._send, sms)] = message
         for future in as_completed(futures):
             message = futures[future]
             result = future.result()
@@ -159,11 +172,11 @@ class Dispatcher:
             db.session.commit()
         return len(claimed)
 
-    def _send(self, message: outbox.ClaimedMessage) -> SendResult | None:
+    def _send(self, sms: OutgoingSms) -> SendResult | None:
         if self.stopping.is_set():
             return None
         with self.app.app_context():  # a sending thread has none of its own
-            return self.gateway.send(OutgoingSms(message.id, message.number, message.body))
+            return self.gateway.send(sms)
 
 
 def run_in_background(app: Flask, gateway: Gateway) -> Dispatcher:

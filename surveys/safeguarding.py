@@ -6,6 +6,7 @@ holds the redacted words and nothing that leads back to the young person, and no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from changemakers.alerts import services as alerts
 from changemakers.alerts.rules import detector_in_force
@@ -54,6 +55,9 @@ class WebSurveyAlerts:
 
     def conversation(self, pseudonym: str) -> Sequence[ConversationLine]:
         return []
+
+    def reply_note(self, pseudonym: str, now: datetime) -> str:
+        return ""
 
     def hold(self, pseudonym: str) -> None:
         """Nothing to hold: nobody is known."""

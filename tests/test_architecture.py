@@ -14,6 +14,7 @@ PLAIN_PYTHON = (
     "messages.flows.validation",
     "messages.flows.findings",
     "messages.router",
+    "messages.whatsapp",
     "surveys.answers",
     "surveys.findings",
 )

@@ -421,3 +421,73 @@ def test_runs_as_its_own_process_and_stops_on_sigterm() -> None:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+WA_PHONE = "whatsapp:" + PHONE
+WA_SENDER = "whatsapp:+447700900001"
+TEMPLATE_SID = "HX" + "ab" * 16
+
+
+def test_whatsapp_needs_to_and_from_on_the_same_channel(client: Client) -> None:
+    error = rejection(client, to=WA_PHONE, from_=SENDER, body="Hi")
+    assert (error.status, error.code) == (400, 21910)
+
+
+def test_whatsapp_free_form_outside_the_window_is_accepted_then_fails_63016(
+    fake: RunningFakeTwilio, client: Client
+) -> None:
+    control(fake, "faults", {"callbacks": True})
+    with CallbackSink() as sink:
+        closed = client.messages.create(
+            to=WA_PHONE, from_=WA_SENDER, body="Hi", status_callback=sink.url + "/s?id=1"
+        )
+        control(fake, "inbound", {"from": WA_PHONE, "to": WA_SENDER, "body": "hello"})
+        opened = client.messages.create(
+            to=WA_PHONE, from_=WA_SENDER, body="Hi again", status_callback=sink.url + "/s?id=2"
+        )
+        assert fake.state.wait_for_callbacks(timeout=10)
+
+    assert closed.status == "queued"  # Twilio takes it, and reports the failure afterwards
+    by_sid: dict[str, list[dict[str, str]]] = {}
+    for _, params, _ in sink.received:
+        by_sid.setdefault(params["MessageSid"], []).append(params)
+    assert [(p["MessageStatus"], p.get("ErrorCode")) for p in by_sid[closed.sid]] == [
+        ("failed", "63016")
+    ]
+    assert [p["MessageStatus"] for p in by_sid[opened.sid]] == ["sent", "delivered", "read"]
+    assert by_sid[opened.sid][0]["To"] == WA_PHONE
+
+
+def test_an_approved_template_goes_at_any_time_filled_in(
+    fake: RunningFakeTwilio, client: Client
+) -> None:
+    control(fake, "templates", {TEMPLATE_SID: "A reply from the team: {{1}}"})
+
+    sent = client.messages.create(
+        to=WA_PHONE,
+        from_=WA_SENDER,
+        content_sid=TEMPLATE_SID,
+        content_variables=json.dumps({"1": "We're here."}),
+    )
+
+    assert sent.body == "A reply from the team: We're here."
+    assert control(fake, "messages")[0]["content_sid"] == TEMPLATE_SID
+    assert client.messages(sent.sid).fetch().status == "delivered"
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"content_sid": "HX123"}, 21655),
+        ({"content_sid": "HX" + "cd" * 16}, 21655),  # well formed, but no such template
+        ({"content_sid": TEMPLATE_SID, "content_variables": "not json"}, 21656),
+        ({"content_sid": TEMPLATE_SID, "content_variables": '{"1": ""}'}, 21656),
+        ({"body": "Hi", "content_variables": '{"1": "x"}'}, 21654),
+    ],
+)
+def test_a_bad_template_send_gets_twilios_error(
+    fake: RunningFakeTwilio, client: Client, params: dict[str, str], code: int
+) -> None:
+    control(fake, "templates", {TEMPLATE_SID: "Hello {{1}}"})
+    error = rejection(client, to=WA_PHONE, from_=WA_SENDER, **params)
+    assert (error.status, error.code) == (400, code)

@@ -85,6 +85,10 @@ class AlertChannel(Protocol):
         """Queue ``body`` for the participant; the outbox id. Raises ``CannotReply``."""
         ...
 
+    def reply_note(self, pseudonym: str, now: datetime) -> str:
+        """What a reviewer should know of how a reply would reach them now ("" if nothing)."""
+        ...
+
 
 class AlertError(Exception):
     """An action the alert's state does not allow; the message says why."""
@@ -274,6 +278,7 @@ class AlertPage:
     came_by: str
     about: str
     cannot_reply: str  # why not; "" when a reviewer can reply
+    reply_note: str  # how a reply would reach them now (WhatsApp's window); "" if nothing
     age: str
     thread_ending: str  # why the conversation ended; "" while it runs or never began
 
@@ -340,6 +345,7 @@ def alert_page(alert_id: int, now: datetime, show_all: bool = False) -> AlertPag
         channel.label if channel else alert.channel,
         channel.about if channel else "",
         _why_no_reply(alert, channel),
+        channel.reply_note(alert.pseudonym, now) if channel and alert.pseudonym else "",
         age_in_words(alert.created_at, now),
         THREAD_ENDINGS.get(ended or "", ended or ""),
     )

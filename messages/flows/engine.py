@@ -120,7 +120,7 @@ def _not_understood(step: Step, state: dict[str, Any], run: _Run) -> Turn:
     run.say(step.hint if state["misses"] == 1 and step.hint else step.text)
     expires_at = run.now + step.expires_after
     state["expires_at"] = expires_at.isoformat()
-    return Turn(run.replies, state, expires_at)
+    return Turn(run.replies, state, expires_at, choices=_choices(step))
 
 
 def _advance(flow: FlowDefinition, step_id: str | None, state: dict[str, Any], run: _Run) -> Turn:
@@ -157,11 +157,22 @@ def _advance(flow: FlowDefinition, step_id: str | None, state: dict[str, Any], r
                 expires_at=expires_at.isoformat(),
                 resume_at=(run.now + run.delay).isoformat() if run.delay else None,
             )
-            return Turn(run.replies, state, expires_at, follow_ups=tuple(run.follow_ups))
+            return Turn(
+                run.replies,
+                state,
+                expires_at,
+                follow_ups=tuple(run.follow_ups),
+                choices=() if run.delay else _choices(step),
+            )
         if step.kind == "end":
             break
         step_id = step.next
     return _ended(run, state, "completed")
+
+
+def _choices(step: Step) -> tuple[str, ...]:
+    """The labels of a step's options, which a reply of their number chooses."""
+    return tuple(option.label for option in step.options)
 
 
 def _ended(

@@ -96,3 +96,15 @@ def test_a_new_pretend_number_in_one_click(browser, live_server):
     expect(page.locator(".bubble--sent")).to_have_text(["You sent: hello"])
     expect(number).to_have_value(fresh)
     context.close()
+
+
+def test_the_simulator_plays_a_whatsapp_sender(page, live_server):
+    page.goto("/sms/simulator")
+    page.get_by_label("Pretend phone number").fill("07700 900445")
+    page.get_by_role("textbox", name="Message").fill("help")
+    box = page.get_by_role("checkbox", name="Send it on WhatsApp, not as an SMS")
+    box.check()
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".phone__messages li").nth(1)).to_have_text(f"Reply: {texts.HELP}")
+    expect(box).to_be_checked()  # the next message goes on WhatsApp too
+    check_page(page)

@@ -13,20 +13,29 @@ instead of https://api.twilio.com. It reproduces the parts of Twilio the project
   fetching one message;
 * Twilio's error bodies (``code``, ``message``, ``more_info``, ``status``);
 * status callbacks, ``sent`` then ``delivered`` (``undelivered`` with error 30003 for
-  +447700900666), signed with ``X-Twilio-Signature`` as Twilio signs them.
+  +447700900666), signed with ``X-Twilio-Signature`` as Twilio signs them;
+* WhatsApp: addresses written ``whatsapp:+44…`` (To and From on the same channel, else 21910),
+  the 24-hour customer-service window (opened by the phone's last inbound WhatsApp message: a
+  free-form message outside it is accepted, then fails with error 63016, as Twilio reports it
+  in the status callback), approved templates sent with ``ContentSid`` and ``ContentVariables``
+  (21655 for a malformed or unknown ContentSid, 21656 for variables that are not a JSON object
+  of strings, 21654 for variables with no ContentSid) whose text is filled in from the
+  variables, and the ``read`` callback WhatsApp adds after ``delivered``.
 
 Faults show how callers cope: rate limiting (429, 20429), server errors before or after the
 message is accepted, a slow answer that makes clients time out, and steady latency. A control API
-under ``/_fake/`` resets state, sets faults, lists what was sent, simulates texts from phones and
-reports counts. Run it with ``python -m tests.support.twilio_double --port P`` or in-process with
-:func:`running_fake_twilio`.
+under ``/_fake/`` resets state, sets faults, lists what was sent, simulates texts from phones,
+adds approved templates and reports counts. Run it with
+``python -m tests.support.twilio_double --port P`` or in-process with :func:`running_fake_twilio`.
 """
 
 from __future__ import annotations
 
 import argparse
 import hmac
+import json
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -73,6 +82,14 @@ MAGIC_TO = {  # Twilio's magic To numbers for test credentials
     "+15005550004": (21610, "Attempt to send to unsubscribed recipient"),
     "+15005550009": (21614, "'To' number is not a valid mobile number"),
 }
+WHATSAPP = "whatsapp:"
+WHATSAPP_WINDOW = timedelta(hours=24)
+OUTSIDE_WINDOW = (
+    63016,
+    "Failed to send freeform message because you are outside the allowed window.",
+)
+CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
 GSM = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -113,10 +130,22 @@ class Message:
     num_media: int = 0
     error_code: int | None = None
     error_message: str | None = None
+    content_sid: str | None = None
+    content_variables: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """What the control API lists about an outbound message."""
-        keys = ("sid", "to", "messaging_service_sid", "body", "status", "status_callback")
+        keys = (
+            "sid",
+            "to",
+            "messaging_service_sid",
+            "body",
+            "status",
+            "status_callback",
+            "content_sid",
+            "content_variables",
+            "error_code",
+        )
         return {
             **{key: getattr(self, key) for key in keys},
             "from": self.from_,
@@ -171,6 +200,10 @@ class FakeTwilio:
         self.auth_token = auth_token
         self.service_number = service_number  # the sender a Messaging Service picks
         self.lock = threading.RLock()
+        # Approved content templates by ContentSid: their text, with {{1}}-style variables.
+        self.templates: dict[str, str] = {}
+        # Each WhatsApp address's last inbound message: its 24-hour window.
+        self.whatsapp_seen: dict[str, datetime] = {}
         self._settled = threading.Condition(self.lock)
         self.messages: list[Message] = []
         self.faults: dict[str, Any] = {}
@@ -185,6 +218,7 @@ class FakeTwilio:
     def reset(self) -> None:
         with self.lock:
             self.messages.clear()
+            self.whatsapp_seen.clear()
             self.faults = {name: kind() for name, kind in FAULTS.items()}
             self.stats.clear()
             self.rejected.clear()
@@ -214,46 +248,81 @@ class FakeTwilio:
         with self.lock:
             return next((m for m in self.messages if m.sid == sid), None)
 
+    def add_template(self, content_sid: str, text: str) -> None:
+        """An approved content template, as the Content Template Builder would hold it."""
+        with self.lock:
+            self.templates[content_sid] = text
+
+    def open_whatsapp_window(self, address: str, at: datetime | None = None) -> None:
+        """As if ``address`` (``whatsapp:+44…``) had sent a message ``at`` (now)."""
+        with self.lock:
+            self.whatsapp_seen[address] = at or datetime.now(UTC)
+
+    def inside_window(self, address: str, now: datetime) -> bool:
+        with self.lock:
+            seen = self.whatsapp_seen.get(address)
+        return seen is not None and now - seen < WHATSAPP_WINDOW
+
+    def rendered(self, content_sid: str, variables: dict[str, str]) -> str:
+        with self.lock:
+            text = self.templates.get(content_sid, "")
+        return VARIABLE.sub(lambda match: variables.get(match.group(1), match.group(0)), text)
+
     def accept(self, form: MultiDict[str, str]) -> dict[str, Any]:
         """Record an outbound message, answer as Twilio does, then deliver it."""
         service = form.get("MessagingServiceSid") or None
+        content_sid = form.get("ContentSid") or None
+        variables = form.get("ContentVariables") or None
+        body = form.get("Body", "")
+        if content_sid:
+            body = self.rendered(content_sid, json.loads(variables or "{}"))
+        now = datetime.now(UTC)
         message = Message(
             sid=new_sid(),
             account_sid=self.account_sid,
             to=form["To"],
             from_=form.get("From") or None,
-            body=form.get("Body", ""),
+            body=body,
             direction="outbound-api",
             status="accepted" if service else "queued",
-            date_created=datetime.now(UTC),
+            date_created=now,
             messaging_service_sid=service,
             status_callback=form.get("StatusCallback") or None,
             num_media=len(form.getlist("MediaUrl")),
+            content_sid=content_sid,
+            content_variables=variables,
         )
+        on_whatsapp = message.to.startswith(WHATSAPP)
         with self.lock:
             self.messages.append(message)
             self.stats["created"] += 1
             answer = message.resource()
             message.from_ = message.from_ or self.service_number
-            message.date_sent = datetime.now(UTC)
+            message.date_sent = now
             message.status = "undelivered" if message.to == UNDELIVERABLE else "delivered"
             if message.status == "undelivered":
                 message.error_code, message.error_message = 30003, "Unreachable destination handset"
+            elif on_whatsapp and not content_sid and not self.inside_window(message.to, now):
+                message.status = "failed"
+                message.error_code, message.error_message = OUTSIDE_WINDOW
             if self.faults["callbacks"] and message.status_callback:
-                self._queue_callbacks(message)
+                self._queue_callbacks(message, on_whatsapp)
         return answer
 
     def inbound(self, from_: str, to: str, body: str, num_media: int = 0) -> Message:
-        """Record a text from a phone to one of the account's numbers."""
+        """Record a text from a phone to one of the account's numbers (on WhatsApp, it opens
+        the phone's 24-hour window)."""
         now = datetime.now(UTC)
         message = Message(new_sid(), self.account_sid, to, from_, body, "inbound", "received", now)
         message.date_sent, message.num_media = now, num_media
         with self.lock:
             self.messages.append(message)
             self.stats["inbound"] += 1
+            if from_.startswith(WHATSAPP):
+                self.whatsapp_seen[from_] = now
         return message
 
-    def _queue_callbacks(self, message: Message) -> None:
+    def _queue_callbacks(self, message: Message, on_whatsapp: bool = False) -> None:
         common = {
             "MessageSid": message.sid,
             "SmsSid": message.sid,
@@ -267,7 +336,11 @@ class FakeTwilio:
         final = {"MessageStatus": message.status, "SmsStatus": message.status}
         if message.error_code:
             final["ErrorCode"] = str(message.error_code)
-        events = [{**common, "MessageStatus": "sent", "SmsStatus": "sent"}, {**common, **final}]
+        events = [{**common, **final}]
+        if message.status != "failed":  # a message that failed was never sent
+            events.insert(0, {**common, "MessageStatus": "sent", "SmsStatus": "sent"})
+        if on_whatsapp and message.status == "delivered":  # WhatsApp says when it is read
+            events.append({**common, "MessageStatus": "read", "SmsStatus": "read"})
         assert message.status_callback
         self._pending += 1
         self._jobs.put((message.status_callback, events))
@@ -331,6 +404,17 @@ def twilio_error(status: int, code: int, message: str) -> Response:
     return response
 
 
+def _variables_are_valid(variables: str) -> bool:
+    """ContentVariables as Twilio takes them: a JSON object of non-empty strings."""
+    try:
+        parsed = json.loads(variables)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and all(
+        isinstance(value, str) and value for value in parsed.values()
+    )
+
+
 def _window(value: str) -> tuple[datetime, datetime]:
     """The interval a DateSent value names: a whole day for a date, one second for a time."""
     value = value.strip().replace(" ", "+")  # an unencoded "+" in a query string becomes a space
@@ -390,8 +474,19 @@ def make_app(state: FakeTwilio) -> Flask:
             return state.reject(400, 21604, "A 'To' phone number is required.")
         if not sender and not form.get("MessagingServiceSid"):
             return state.reject(400, 21603, "A 'From' phone number is required.")
-        if not body and not form.get("MediaUrl") and not form.get("ContentSid"):
+        content_sid, variables = form.get("ContentSid", ""), form.get("ContentVariables", "")
+        if variables and not content_sid:
+            message = "A ContentSid must be specified if ContentVariables are provided."
+            return state.reject(400, 21654, message)
+        if content_sid and not (CONTENT_SID.match(content_sid) and content_sid in state.templates):
+            return state.reject(400, 21655, "The ContentSid is Invalid")
+        if variables and not _variables_are_valid(variables):
+            return state.reject(400, 21656, "The ContentVariables Parameter is invalid")
+        if not body and not form.get("MediaUrl") and not content_sid:
             return state.reject(400, 21602, "Message body is required.")
+        if to.startswith(WHATSAPP) != (sender or "").startswith(WHATSAPP) and sender:
+            message = "Invalid From and To pair. From and To should be of the same channel"
+            return state.reject(400, 21910, message)
         if len(body) > 1600:
             message = "The concatenated message body exceeds the 1600 character limit."
             return state.reject(400, 21617, message)
@@ -492,6 +587,17 @@ def make_app(state: FakeTwilio) -> Flask:
         message = state.inbound(sender, to, body, int(data.get("num_media", 0)))
         with state.lock:
             return message.resource(), 201
+
+    @app.post("/_fake/templates")
+    def templates() -> Response | dict[str, Any]:
+        data = request.get_json(force=True)
+        if not isinstance(data, dict) or not all(
+            CONTENT_SID.match(str(sid)) and isinstance(text, str) for sid, text in data.items()
+        ):
+            return twilio_error(400, 20001, "send {ContentSid: template text, ...}")
+        for sid, text in data.items():
+            state.add_template(sid, text)
+        return {"templates": sorted(state.templates)}
 
     @app.get("/_fake/stats")
     def stats() -> dict[str, Any]:
