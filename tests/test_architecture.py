@@ -16,6 +16,7 @@ PLAIN_PYTHON = (
     "messages.router",
     "surveys.answers",
     "surveys.findings",
+    "surveys.summary",
 )
 WEB_STACK = ("flask", "werkzeug", "sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_wtf")
 
