@@ -272,7 +272,13 @@ def test_at_most_eight_findings_and_no_more_of_a_kind_than_its_limit():
 
 @pytest.mark.parametrize(
     ("percent", "words"),
-    [(48, "About half"), (33, "About a third"), (71, "About seven in ten"), (97, "Almost all"), (3, "Very few")],
+    [
+        (48, "About half"),
+        (33, "About a third"),
+        (71, "About seven in ten"),
+        (97, "Almost all"),
+        (3, "Very few"),
+    ],
 )
 def test_shares_in_words(percent, words):
     assert summary.in_words(percent) == words
