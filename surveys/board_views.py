@@ -158,6 +158,7 @@ def findings_report(slug: str) -> ResponseReturnValue:
         findings=shown,
         chosen=chosen,
         key_charts=[t for k in key for t in shown["questions"] if t["id"] == k and t.get("rows")],
+        asked={q.id: summary.asked_of(q, survey.definition) for q in survey.definition.questions},
         only=only,
         desk=desk_findings(alerts.alert_figures(), _threshold()),
         cover=services.report_cover(survey, data),
