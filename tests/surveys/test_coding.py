@@ -130,7 +130,9 @@ def test_changemakers_code_answers_and_the_board_reads_themes_and_approved_quote
     assert themes["Transport"]["quotes"] == []  # a theme under the threshold shows no quote
     post_form(client, "/logout")
     signed_in(Role.BOARD)
-    board = client.get("/findings/every-kind").get_data(as_text=True)
+    summary = client.get("/findings/every-kind").get_data(as_text=True)
+    assert "The most common theme in answers to “One thing to change?”: “Lighting”" in summary
+    board = client.get("/findings/every-kind/questions/change").get_data(as_text=True)
     assert "Themes the Changemakers found in the answers" in board
     assert "“Better lighting in the park, call me on [phone]”" in board
     assert "Cheaper buses" not in board
