@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -30,9 +31,16 @@ def test_the_board_reads_the_summary_first_then_one_question_at_a_time(client, d
     assert "What matters to you?" in listing
     page = client.get("/findings/what-matters").get_data(as_text=True)
     summary = page.split('id="summary-heading"', 1)[1].split("</section>", 1)[0]
-    # The demo's young people of 16 to 17 worry more about knife crime; its scale has a tie.
+    # The demo's young people of 16 to 17 worry more about knife crime.
     assert "Young people aged 16 to 17 were more likely to choose “Knife crime”" in summary
-    assert "“3: In between” and “4” tie as the most common answers" in summary
+    # Its scale's top answers are within a count or two, so the noise may make a tie of them.
+    found = services.findings_for("what-matters", 10)
+    safe = next(t for t in found["questions"] if t["id"] == "safe_where_you_live")
+    top = max(row["percent"] for row in safe["rows"])
+    leaders = [row["answer"] for row in safe["rows"] if row["percent"] == top]
+    said = next(s for s in summary.split("<li>") if re.search("(answered|answers to) “How safe", s))
+    assert ("tie as the most common answers" in said) == (len(leaders) > 1)
+    assert all(f"“{answer}”" in said for answer in leaders) and f"{top}%" in said
     assert "How old are you?”" not in summary  # who answered is not a finding
     assert "How the summary is chosen" in page and "Holm" in page
     assert 'role="img"' not in page and "<table" not in page  # the tables are a click away
