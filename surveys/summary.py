@@ -177,9 +177,10 @@ def _compared(
     part_a: int, base_a: int, part_b: int, base_b: int
 ) -> tuple[float, int, int, int] | None:
     """(p-value, difference in points, percentage a, percentage b), when both bases are
-    large enough."""
-    if min(base_a, base_b) < MIN_BASE or part_a > base_a or part_b > base_b:
-        return None
+    large enough. The other side's figures are differences of shown ones, so the noise can
+    put them out of range where a group holds nearly everyone."""
+    if min(base_a, base_b) < MIN_BASE or not (0 <= part_a <= base_a and 0 <= part_b <= base_b):
+        return None  # too few, or figures the noise has taken out of range
     share_a, share_b = round(100 * part_a / base_a), round(100 * part_b / base_b)
     return two_proportion_p(part_a, base_a, part_b, base_b), share_a - share_b, share_a, share_b
 
