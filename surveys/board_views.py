@@ -19,11 +19,13 @@ from changemakers.alerts.findings import desk_findings
 from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import FINDINGS_READERS
-from surveys import exports, pool, services
+from surveys import exports, pool, services, summary
 from surveys.blueprint import bp
 from surveys.definition import SurveyDefinition
-from surveys.findings import csv_rows, headlines, in_reading_order
+from surveys.findings import csv_rows, in_reading_order
 from surveys.models import Survey
+
+KEY_CHARTS = 3  # the charts of the brief: those of the first questions its summary is about
 
 
 def _threshold() -> int:
@@ -72,49 +74,118 @@ def findings_list() -> ResponseReturnValue:
 @bp.route("/findings/<slug>")
 @roles_allowed(*FINDINGS_READERS)
 def findings_page(slug: str) -> ResponseReturnValue:
-    return _render(slug, report=False)
+    """The summary: the findings that matter most in sentences, then the questions, each
+    read on a page of its own."""
+    survey = _live_or_404(slug)
+    only = _filter(survey.definition)
+    try:
+        found = services.summary_for(slug, _threshold(), only)
+    except services.GroupTooSmall:
+        return _too_small(slug, survey.definition, only)
+    assert found is not None
+    data, chosen = found
+    answered = [v for v in services.answerable_versions(survey.survey_id) if v.responses]
+    return render_template(
+        "surveys/board/summary.html",
+        survey=survey.definition,
+        slug=slug,
+        findings=data,
+        chosen=chosen,
+        only=only,
+        compare=None if len(answered) < 2 else (answered[-2], answered[-1]),
+        waiting=pool.waiting_count(survey.survey_id),
+    )
+
+
+@bp.route("/findings/<slug>/questions/<question_id>")
+@roles_allowed(*FINDINGS_READERS)
+def findings_question(slug: str, question_id: str) -> ResponseReturnValue:
+    """One question: its chart and table, and the one breakdown the reader picks
+    (``?by=age``), for everyone or one group (``?group=``, which has no breakdowns)."""
+    survey = _live_or_404(slug)
+    definition = survey.definition
+    question = definition.question(question_id)
+    if question is None:
+        abort(404)
+    only = _filter(definition)
+    try:
+        data = services.findings_for(slug, _threshold(), only)
+    except services.GroupTooSmall:
+        return _too_small(slug, definition, only)
+    assert data is not None
+    shown = in_reading_order(data, definition)
+    table = next(t for t in shown["questions"] if t["id"] == question_id)
+    by = definition.question(request.args.get("by", ""))
+    breakdowns = [c for c in shown["crosstabs"] if c["question"] == question_id]
+    cross = next((c for c in breakdowns if by is not None and c["by"] == by.id), None)
+    ids = [t["id"] for t in shown["questions"]]
+    place = ids.index(question_id)
+    return render_template(
+        "surveys/board/question.html",
+        survey=definition,
+        slug=slug,
+        findings=shown,
+        table=table,
+        number=place + 1,
+        asked=summary.asked_of(question, definition),
+        breakdowns=breakdowns,
+        cross=cross,
+        only=only,
+        previous=shown["questions"][place - 1] if place > 0 else None,
+        following=shown["questions"][place + 1] if place + 1 < len(ids) else None,
+    )
 
 
 @bp.route("/findings/<slug>/report")
 @roles_allowed(*FINDINGS_READERS)
 def findings_report(slug: str) -> ResponseReturnValue:
-    """The same findings as a printable report for board papers, with a dated cover."""
-    return _render(slug, report=True)
-
-
-def _render(slug: str, report: bool) -> ResponseReturnValue:
-    definition, data, only = _findings(slug)
-    survey = services.live(slug)
-    assert survey is not None
-    if data is None:
-        everyone = services.findings_for(slug, _threshold())
-        return render_template(
-            "surveys/board/findings.html",
-            survey=definition,
-            slug=slug,
-            findings=everyone,
-            too_small=only,
-            only=None,
-            report=False,
-            headlines=[],
-            compare=None,
-            cover=None,
-        ), 404
-    answered = [v for v in services.answerable_versions(survey.survey_id) if v.responses]
+    """The board brief, to print for board papers: a dated cover with the summary, the key
+    charts, the method, then an appendix with every table."""
+    survey = _live_or_404(slug)
+    only = _filter(survey.definition)
+    try:
+        found = services.summary_for(slug, _threshold(), only)
+    except services.GroupTooSmall:
+        return _too_small(slug, survey.definition, only)
+    assert found is not None
+    data, chosen = found
+    shown = in_reading_order(data, survey.definition)
+    key = list(dict.fromkeys(f.question for f in chosen))[:KEY_CHARTS]
     return render_template(
-        "surveys/board/findings.html",
+        "surveys/board/brief.html",
+        survey=survey.definition,
+        slug=slug,
+        findings=shown,
+        chosen=chosen,
+        key_charts=[t for k in key for t in shown["questions"] if t["id"] == k and t.get("rows")],
+        asked={q.id: summary.asked_of(q, survey.definition) for q in survey.definition.questions},
+        only=only,
+        desk=desk_findings(alerts.alert_figures(), _threshold()),
+        cover=services.report_cover(survey, data),
+    )
+
+
+def _live_or_404(slug: str) -> services.LiveSurvey:
+    survey = services.live(slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _too_small(
+    slug: str, definition: SurveyDefinition, only: tuple[str, str] | None
+) -> ResponseReturnValue:
+    """A group under the threshold: said, with the groups that can be opened."""
+    return render_template(
+        "surveys/board/summary.html",
         survey=definition,
         slug=slug,
-        findings=in_reading_order(data, definition),
-        only=only,
-        too_small=None,
-        headlines=headlines(data),
-        report=report,
-        compare=None if report or len(answered) < 2 else (answered[-2], answered[-1]),
-        desk=desk_findings(alerts.alert_figures(), _threshold()) if report else None,
-        cover=services.report_cover(survey, data) if report else None,
-        waiting=pool.waiting_count(survey.survey_id),
-    )
+        findings=services.findings_for(slug, _threshold()),
+        chosen=[],
+        too_small=only,
+        only=None,
+        compare=None,
+    ), 404
 
 
 @bp.route("/findings/<slug>/findings.<any(csv, xlsx):file_format>")

@@ -432,21 +432,6 @@ def summary(
     }
 
 
-def headlines(findings: Mapping[str, Any], limit: int = 5) -> list[str]:
-    """The top findings in plain words, from the shown figures only."""
-    found = []
-    for table in findings["questions"]:
-        shown = [row for row in table.get("rows", []) if row["percent"] is not None]
-        if not shown:
-            continue
-        top = max(shown, key=lambda row: row["percent"])
-        found.append(
-            f"{top['percent']}% of the {table['base']} who answered “{table['text']}” "
-            f"said {top['answer']}."
-        )
-    return found[:limit]
-
-
 def _change(before: float | None, after: float | None, places: int) -> float | None:
     """The difference, only when both figures are shown."""
     if before is None or after is None:

@@ -26,7 +26,7 @@ from changemakers.redaction import redact
 from messages import keywords
 from messages.conversations import Turn
 from surveys import answers as parsing
-from surveys import coding, counting, editing, findings, pool
+from surveys import coding, counting, editing, findings, pool, summary
 from surveys.definition import SurveyDefinition, from_data, to_data
 from surveys.models import (
     Channel,
@@ -473,6 +473,32 @@ def findings_for(
     """The findings of the survey live at ``slug`` as the board sees them, for everyone or
     ``only`` one group (a demographic question and an answer, such as an age band); a group
     under the threshold raises ``GroupTooSmall``."""
+    found = _findings_and_waves(slug, threshold, only)
+    return None if found is None else found[0]
+
+
+def summary_for(
+    slug: str, threshold: int, only: tuple[str, str] | None = None
+) -> tuple[dict[str, Any], list[summary.Finding]] | None:
+    """The findings as ``findings_for`` gives them, with the few that matter most
+    (``surveys.summary``): for everyone, the changes since the previous wave among them."""
+    found = _findings_and_waves(slug, threshold, only)
+    if found is None:
+        return None
+    data, published, answered = found
+    comparison = (
+        findings.compare(published, answered[-2], answered[-1])
+        if only is None and len(answered) >= 2
+        else None
+    )
+    return data, summary.choose(published.survey, data, comparison)
+
+
+def _findings_and_waves(
+    slug: str, threshold: int, only: tuple[str, str] | None
+) -> tuple[dict[str, Any], findings.Published, list[int]] | None:
+    """The findings, the gate's figures they were read from, and the numbers of the versions
+    young people answered."""
     survey = live(slug)
     if survey is None:
         return None
@@ -488,7 +514,8 @@ def findings_for(
         threshold,
         only,
     )
-    return findings.summary(published, only, themes)
+    answered = [v.number for v in versions if v.responses]
+    return findings.summary(published, only, themes), published, answered
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def responses(today: date, count: int = RESPONSES, seed: int = SEED) -> list[dic
         worries = [
             worry
             for worry, chance in WORRY_CHANCES.items()
-            if chooser.random() < chance + (0.1 if older and worry == "Knife crime" else 0)
+            if chooser.random() < chance + (0.25 if older and worry == "Knife crime" else 0)
         ] or ["School and exams"]
         safe = chooser.choices([1, 2, 3, 4, 5], weights=[6, 14, 30, 32, 18])[0]
         answers: dict[str, Any] = {"worries": worries, "safe_where_you_live": safe}

@@ -17,6 +17,7 @@ PLAIN_PYTHON = (
     "messages.whatsapp",
     "surveys.answers",
     "surveys.findings",
+    "surveys.summary",
 )
 WEB_STACK = ("flask", "werkzeug", "sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_wtf")
 

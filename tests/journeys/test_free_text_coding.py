@@ -50,6 +50,11 @@ def test_free_text_is_coded_a_quote_approved_and_the_board_reads_them(journey):
     member.sign_in("board")
     member.click(member.page.get_by_role("link", name="Findings").first)
     member.click(member.page.get_by_role("link", name="What matters to you?"))
+    # The summary names the theme with most answers; the question's page has them all.
+    expect(
+        member.page.get_by_role("region", name="Summary").get_by_text("The most common theme")
+    ).to_be_visible()
+    member.click(member.page.get_by_role("link", name=QUESTION))
     themes = member.page.get_by_role("table", name="Themes the Changemakers found in the answers")
     expect(themes).to_be_visible()
     expect(themes.get_by_role("row", name=re.compile(r"^Safer streets \d\d"))).to_be_visible()

@@ -119,6 +119,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | None]] = {
     "/findings/desk": ("GET", READERS),
     "/findings/<slug>": ("GET", READERS),
     "/findings/<slug>/report": ("GET", READERS),
+    "/findings/<slug>/questions/<question_id>": ("GET", READERS),
     "/findings/<slug>/compare": ("GET", READERS),
     "/findings/<slug>/findings.<any(csv, xlsx):file_format>": ("GET", READERS),
     "/coding": ("GET", WRITERS),

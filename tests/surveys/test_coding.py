@@ -130,7 +130,14 @@ def test_changemakers_code_answers_and_the_board_reads_themes_and_approved_quote
     assert themes["Transport"]["quotes"] == []  # a theme under the threshold shows no quote
     post_form(client, "/logout")
     signed_in(Role.BOARD)
-    board = client.get("/findings/every-kind").get_data(as_text=True)
+    summary = client.get("/findings/every-kind").get_data(as_text=True)
+    # The theme with most answers as shown (14 on lighting, 12 on clubs, before the noise).
+    shown = {name: t["count"] for name, t in themes.items() if isinstance(t["count"], int)}
+    most = [name for name, count in shown.items() if count == max(shown.values())]
+    said = summary.split("The most common theme", 1)[1].split("</li>", 1)[0]
+    assert said.startswith(f"{'s' if len(most) > 1 else ''} in answers to “One thing to change?”")
+    assert all(f"“{name}”" in said for name in most) and "Transport" not in said
+    board = client.get("/findings/every-kind/questions/change").get_data(as_text=True)
     assert "Themes the Changemakers found in the answers" in board
     assert "“Better lighting in the park, call me on [phone]”" in board
     assert "Cheaper buses" not in board

@@ -274,3 +274,19 @@ def test_the_command_line_compares_two_versions(app, two_waves):
     unknown = runner.invoke(cli, ["findings", "waves", "--compare", "1", "9"])
     assert unknown.exit_code == 1
     assert "has no version 9" in unknown.output
+
+
+def test_the_summary_names_a_change_between_the_two_latest_waves(client, db_session, signed_in):
+    """Red falls from 60% of 200 to 30% of 160, far beyond chance; the page says so."""
+    from surveys import services
+
+    add_responses(services.load_published(FIRST), first_answers() * 4)
+    add_responses(services.load_published(SECOND), second_answers() * 4)
+    signed_in(Role.BOARD)
+    page = client.get("/findings/waves").get_data(as_text=True)
+    summary = page.split('id="summary-heading"', 1)[1].split("</section>", 1)[0]
+    said = re.search(
+        r"“Red” as an answer to “Favourite colour now\?” went down from (\d+)%", summary
+    )
+    assert said and 55 <= int(said.group(1)) <= 65
+    assert "of about 200 in version 1 to" in summary and "of about 160 in version 2." in summary
