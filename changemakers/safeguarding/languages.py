@@ -1,0 +1,40 @@
+"""The languages the detector reads, and those it can screen on its own.
+
+The detector reads English, Spanish and Portuguese (each with its text-speak, dictionary and
+lemmas: ``language``). A language is *screened* when its rules are trusted to decide alone
+whether a text suggests danger: its held-out corpus recall was measured and is high enough
+(``docs/safeguarding.md`` gives the figures). A text in any other language, or in a language
+whose rules are not yet trusted, raises a "not screened" alert whenever its rules catch
+nothing, so that a person reads every one.
+"""
+
+from __future__ import annotations
+
+from changemakers.safeguarding.language import ENGLISH
+
+# code → how reviewers read it
+READABLE_LANGUAGES = {
+    ENGLISH: "English",
+    "es": "Spanish (español)",
+    "pt": "Portuguese (português)",
+}
+
+# The languages whose rules screen a text alone. Spanish and Portuguese are read and their
+# rules run, but their corpus is small and awaits a native speaker's review: until then every
+# free text in them is also read by a person (``docs/safeguarding.md``).
+SCREENED_LANGUAGES = frozenset({ENGLISH})
+
+_LONGEST_CODE = 8
+
+
+def normalise_language(code: str | None) -> str:
+    """A language code as the detector files its rules: "pt-BR" → "pt", "ES" → "es"; English
+    when none is known."""
+    if not code or not code.strip():
+        return ENGLISH
+    return code.strip().lower().replace("_", "-").split("-")[0][:_LONGEST_CODE] or ENGLISH
+
+
+def language_name(code: str) -> str:
+    """How reviewers read a language code: "Spanish (español)", or the code itself ("fr")."""
+    return READABLE_LANGUAGES.get(code, code)
