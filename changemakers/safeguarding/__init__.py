@@ -27,6 +27,8 @@ from changemakers.safeguarding.detector import (
     Verdict,
 )
 from changemakers.safeguarding.evaluation import (
+    HELD_OUT,
+    TUNE,
     CorpusError,
     Evaluation,
     Example,
@@ -47,6 +49,8 @@ from changemakers.safeguarding.languages import (
 
 __all__ = [
     "CONCERN",
+    "HELD_OUT",
+    "TUNE",
     "IMMEDIATE",
     "NOT_SCREENED",
     "NO_ALERT",

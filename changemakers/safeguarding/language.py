@@ -59,7 +59,7 @@ def fold(text: str) -> list[str]:
 
 
 def strip_accents(word: str) -> str:
-    """``word`` without its accents ("ameaçou" → "ameacou"); ASCII words are returned as they are."""
+    """``word`` without its accents ("ameaçou" → "ameacou"); ASCII words come back as they are."""
     if word.isascii():
         return word
     return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", word)))
