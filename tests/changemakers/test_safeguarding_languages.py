@@ -28,11 +28,10 @@ from changemakers.safeguarding.language import lemma
 SHIPPED_LANGUAGES = ("es", "pt")
 # What the Spanish and Portuguese rules must keep on the messages held out from their tuning.
 # The figures measured when they were written (docs/safeguarding.md): Spanish 78.8 % recall,
-# Portuguese 84.8 %, 1 false alert in 18 harmless messages each. Below the English promise of
-# 98 %, which is why neither language is screened alone.
+# Portuguese 84.8 %, 1 false alert in 18 harmless messages each (on the messages written after
+# the rules, about half caught: neither language is screened alone).
 HELD_OUT_RECALL_FLOOR = 0.75
 HELD_OUT_FALSE_ALERTS_CEILING = 0.10
-ENGLISH_PROMISE = 0.98
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +67,19 @@ def test_held_out_messages_meet_the_recall_floor_the_docs_state(detector, corpus
     assert held_out.category_agreement() >= 0.9, lines
 
 
-def test_only_languages_that_keep_the_english_promise_on_held_out_messages_are_screened(
+def test_a_language_is_screened_alone_only_once_a_native_speaker_reviewed_its_corpus(
     detector, corpus
 ):
-    """The registry is honest: a language screened alone keeps the English promise on the
-    messages it was not tuned on (English, never split, on its whole corpus)."""
+    """The registry is honest: rules and a corpus written by someone who does not speak the
+    language natively never screen it alone, whatever their figures (English, written by
+    native speakers, is held to its promise by ``test_safeguarding``)."""
     assert "en" in SCREENED_LANGUAGES
     for language in detector.languages:
-        examples = select(corpus, language)
-        measured = select(examples, part=HELD_OUT) or examples
-        recall = evaluate(detector, measured).recall
-        assert (language in detector.screened) == (recall >= ENGLISH_PROMISE), language
+        awaiting = [example for example in select(corpus, language) if example.needs_native_review]
+        assert (language in detector.screened) == (not awaiting), language
+        held_out = select(corpus, language, HELD_OUT)
+        if language in detector.screened and held_out:
+            assert evaluate(detector, held_out).recall >= HELD_OUT_RECALL_FLOOR, language
 
 
 @pytest.mark.parametrize(
