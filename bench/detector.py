@@ -4,7 +4,8 @@
 
 Checks every message of the shipped corpus (each in its language) ``--rounds`` times with the
 shipped rules and prints the median and the 95th percentile per message; exits non-zero when
-the 95th percentile misses the target (``docs/safeguarding.md``: every inbound text passes the detector first).
+the 95th percentile misses the target (``docs/safeguarding.md``: every inbound text passes the
+detector first).
 """
 
 from __future__ import annotations
