@@ -355,7 +355,7 @@ def _language_code(
     if value is None:
         return None
     code = detection.normalise_language(value)
-    if not code.isalpha():
+    if code == detection.UNDETERMINED:
         raise click.BadParameter(f"'{value}' is not a language code such as en, es or pt.")
     return code
 

@@ -43,6 +43,7 @@ from changemakers.safeguarding.language import ENGLISH, Vocabulary
 from changemakers.safeguarding.languages import (
     READABLE_LANGUAGES,
     SCREENED_LANGUAGES,
+    UNDETERMINED,
     language_name,
     normalise_language,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "CONCERN",
     "HELD_OUT",
     "TUNE",
+    "UNDETERMINED",
     "IMMEDIATE",
     "NOT_SCREENED",
     "NO_ALERT",

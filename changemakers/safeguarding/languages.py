@@ -10,6 +10,8 @@ raises a "not screened" alert whenever its rules catch nothing, so that a person
 
 from __future__ import annotations
 
+import re
+
 from changemakers.safeguarding.language import ENGLISH
 
 # code → how reviewers read it
@@ -18,6 +20,7 @@ READABLE_LANGUAGES = {
     "es": "Spanish (español)",
     "pt": "Portuguese (português)",
 }
+_OTHER_NAMES = {"und": "undetermined (und)"}
 
 # The languages whose rules screen a text alone. Spanish and Portuguese are read and their
 # rules run, but their rules and corpus await a native speaker's review, and they caught about
@@ -25,17 +28,19 @@ READABLE_LANGUAGES = {
 # their rules do not catch is read by a person (``docs/safeguarding.md``).
 SCREENED_LANGUAGES = frozenset({ENGLISH})
 
-_LONGEST_CODE = 8
+UNDETERMINED = "und"  # a code that names no language (ISO 639-2): never screened
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,8}")
 
 
 def normalise_language(code: str | None) -> str:
     """A language code as the detector files its rules: "pt-BR" → "pt", "ES" → "es"; English
-    when none is known."""
+    when none is given, and ``UNDETERMINED`` for one that names no language ("1!")."""
     if not code or not code.strip():
         return ENGLISH
-    return code.strip().lower().replace("_", "-").split("-")[0][:_LONGEST_CODE] or ENGLISH
+    primary = code.strip().lower().replace("_", "-").split("-")[0]
+    return primary if _LANGUAGE_CODE.fullmatch(primary) else UNDETERMINED
 
 
 def language_name(code: str) -> str:
     """How reviewers read a language code: "Spanish (español)", or the code itself ("fr")."""
-    return READABLE_LANGUAGES.get(code, code)
+    return READABLE_LANGUAGES.get(code) or _OTHER_NAMES.get(code, code)

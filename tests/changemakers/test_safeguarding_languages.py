@@ -152,6 +152,12 @@ def test_english_stays_the_default_and_is_screened(detector):
     assert detector.check("i want to kill myself", language=None).category == "self_harm"
     assert normalise_language("pt-BR") == normalise_language(" PT ") == "pt"
     assert normalise_language("") == normalise_language(None) == "en"
+    assert normalise_language("1!") == normalise_language("<b>") == "und"
+    assert (
+        detector.check("hola", language="<b>")
+        .reasons[0]
+        .startswith("not screened: language undetermined (und).")
+    )
 
 
 @settings(max_examples=100, deadline=None)
