@@ -151,16 +151,18 @@ def _needs(term: Term) -> _Needs:
     )
 
 
-def not_screened(language: str) -> Verdict:
+def not_screened(language: str, has_rules: bool = False) -> Verdict:
     """The alert on a text in a language the detector cannot screen: a person must read it."""
+    why = (
+        "Its rules found nothing, but they cannot be trusted alone yet, so a person must read it."
+        if has_rules
+        else "The detector cannot screen texts in this language, so a person must read every one."
+    )
     return Verdict(
         True,
         NOT_SCREENED,
         CONCERN,
-        (
-            f"not screened: language {language_name(language)}. The detector cannot screen "
-            "texts in this language, so a person must read every one.",
-        ),
+        (f"not screened: language {language_name(language)}. {why}",),
         screened=False,
     )
 
@@ -230,7 +232,7 @@ class Detector:
         verdict = rules.check(text) if rules else NO_ALERT
         if verdict or code in self.screened or not is_free_text(text):
             return verdict
-        return not_screened(code)
+        return not_screened(code, rules is not None)
 
 
 class LanguageRules:

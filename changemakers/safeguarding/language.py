@@ -44,6 +44,9 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_RUN = re.compile(r"(\w)\1\1+")
 _LONGEST_KEY = 3  # words in the longest vocabulary entry looked up
 _ACCENTS = re.compile("[\u0300-\u036f]+")
+# The accented letters a Spanish or Portuguese word may have lost in a text ("echaria" for
+# "echaría", "ameacou" for "ameaçou").
+_ACCENTED = {"a": "áàâã", "e": "éê", "i": "í", "o": "óôõ", "u": "úü", "c": "ç", "n": "ñ"}
 ENGLISH = "en"
 T = TypeVar("T")
 
@@ -196,9 +199,23 @@ class Reader:
             return word
         if language == ENGLISH and word.endswith("in") and is_english(word + "g"):  # "hittin"
             return word + "g"
+        if language != ENGLISH and word == plain:
+            accented = self._accented(word)
+            if accented:
+                return accented
         limit = 1 if len(plain) <= 5 else 2
         best = extractOne(plain, self._rule_words, scorer=Levenshtein.distance, score_cutoff=limit)
         return best[0] if best else word
+
+    def _accented(self, word: str) -> str | None:
+        """``word`` with the one accent it lost, if the dictionary knows it so ("echaria" →
+        "echaría")."""
+        for at, letter in enumerate(word):
+            for accented in _ACCENTED.get(letter, ""):
+                candidate = word[:at] + accented + word[at + 1 :]
+                if simplemma.is_known(candidate, lang=self.language):
+                    return candidate
+        return None
 
     def term_forms(self, word: str) -> frozenset[str]:
         """What a word of a rule accepts: its lemma (in Spanish or Portuguese, with and without

