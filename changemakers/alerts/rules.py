@@ -43,14 +43,15 @@ def detector_in_force() -> safeguarding.Detector:
         )
         if newest is None:
             return safeguarding.shipped_detector()
-        # An approved version never changes: it is read and compiled once per process.
+        # An approved version never changes: it is read and compiled once per process (each
+        # language other than English when a text in it first comes: it compiled when approved).
         compiled = cache.parsed_once(
             "safeguarding_rule_sets",
             newest,
             lambda: db.session.connection().scalar(
                 select(RuleSet.text).where(RuleSet.id == newest)
             ),
-            safeguarding.compile_rules,
+            safeguarding.load_rules,
         )
         return compiled or safeguarding.shipped_detector()
 

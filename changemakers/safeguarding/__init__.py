@@ -65,6 +65,7 @@ __all__ = [
     "RulesError",
     "Verdict",
     "compile_rules",
+    "load_rules",
     "evaluate",
     "language_name",
     "normalise_language",
@@ -117,14 +118,22 @@ def parse_rules(text: str) -> dict[str, Any]:
 
 
 def compile_rules(text: str) -> Detector:
+    """Every language's rules compiled now, so that any mistake in them is said at once."""
     vocabularies = {code: vocabulary(code) for code in READABLE_LANGUAGES}
     return Detector(parse_rules(text), vocabularies, SCREENED_LANGUAGES)
+
+
+def load_rules(text: str) -> Detector:
+    """Rules already known to compile (shipped, or approved), each language other than English
+    compiled when a text in it first comes."""
+    vocabularies = {code: vocabulary(code) for code in READABLE_LANGUAGES}
+    return Detector(parse_rules(text), vocabularies, SCREENED_LANGUAGES, lazy=True)
 
 
 @functools.cache
 def shipped_detector() -> Detector:
     """The shipped rules, compiled once and shared (a ``Detector`` never changes)."""
-    return compile_rules(shipped_rules_text())
+    return load_rules(shipped_rules_text())
 
 
 def shipped_corpus(categories: Any = None) -> list[Example]:

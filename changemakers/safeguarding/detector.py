@@ -174,18 +174,25 @@ def is_free_text(text: str) -> bool:
 
 class Detector:
     """Compiled rules for each language they hold: ``check(text, language)`` gives a
-    ``Verdict``."""
+    ``Verdict``.
+
+    ``lazy``: another language's rules are compiled when a text in it first comes (its
+    dictionary costs a process about 100 MB and 2 s to load), for rules already known to
+    compile (the shipped ones, an approved version). Should one fail all the same, texts in
+    its language are left to the "not screened" alert rather than an error."""
 
     def __init__(
         self,
         rules: Mapping[str, Any],
         vocabularies: Mapping[str, Vocabulary],
         screened: Collection[str] = (ENGLISH,),
+        lazy: bool = False,
     ) -> None:
         self.categories: dict[str, str] = dict(_mapping(rules, "categories"))
-        self.by_language = {
+        self._by_language = {
             ENGLISH: LanguageRules(rules, self.categories, vocabularies[ENGLISH], ENGLISH)
         }
+        self._uncompiled: dict[str, tuple[Mapping[str, Any], Vocabulary]] = {}
         languages = rules.get("languages") or {}
         if not isinstance(languages, Mapping):
             raise RulesError("'languages' must name each language's rules: es, pt.")
@@ -199,28 +206,42 @@ class Detector:
                 )
             if not isinstance(section, Mapping):
                 raise RulesError(f"languages: '{code}' needs concepts and rules under it.")
-            try:
-                self.by_language[code] = LanguageRules(
-                    section, self.categories, vocabularies[code], code
-                )
-            except RulesError as error:
-                raise RulesError(f"In the {language_name(code)} rules: {error}") from None
-        self.screened = frozenset(code for code in self.by_language if code in screened)
+            self._uncompiled[code] = (section, vocabularies[code])
+            if not lazy:
+                self._compile(code)
+        self.languages = (ENGLISH, *self._uncompiled)  # those with rules, English first
+        self.screened = frozenset(code for code in self.languages if code in screened)
+
+    def _compile(self, code: str) -> LanguageRules:
+        section, vocabulary = self._uncompiled.pop(code)
+        try:
+            rules = LanguageRules(section, self.categories, vocabulary, code)
+        except RulesError as error:
+            raise RulesError(f"In the {language_name(code)} rules: {error}") from None
+        self._by_language[code] = rules
+        return rules
 
     @property
     def reader(self) -> Reader:
         """The English reader."""
-        return self.by_language[ENGLISH].reader
+        return self._by_language[ENGLISH].reader
 
-    @property
-    def languages(self) -> tuple[str, ...]:
-        """The languages these rules have rules for, English first."""
-        return tuple(self.by_language)
+    def rules_for(self, language: str | None) -> LanguageRules | None:
+        """The compiled rules of ``language``; ``None`` where there are none (or they cannot
+        be compiled after all)."""
+        code = normalise_language(language)
+        rules = self._by_language.get(code)
+        if rules is None and code in self._uncompiled:
+            try:
+                rules = self._compile(code)
+            except RulesError:
+                return None
+        return rules
 
     def check_rules(self, text: str, language: str | None = ENGLISH) -> Verdict:
         """What the rules of ``language`` alone say (nothing, for a language without rules):
         what the corpus measures."""
-        rules = self.by_language.get(normalise_language(language))
+        rules = self.rules_for(language)
         return rules.check(text) if rules else NO_ALERT
 
     def check(self, text: str, language: str | None = ENGLISH) -> Verdict:
@@ -228,9 +249,9 @@ class Detector:
         English when not known): its rules' verdict, or, for a language that cannot be
         screened, a "not screened" alert on any text with words that its rules do not catch."""
         code = normalise_language(language)
-        rules = self.by_language.get(code)
+        rules = self.rules_for(code)
         verdict = rules.check(text) if rules else NO_ALERT
-        if verdict or code in self.screened or not is_free_text(text):
+        if verdict or (rules is not None and code in self.screened) or not is_free_text(text):
             return verdict
         return not_screened(code, rules is not None)
 

@@ -14,6 +14,7 @@ from changemakers.safeguarding import (
     RulesError,
     compile_rules,
     evaluate,
+    load_rules,
     normalise_language,
     read_corpus,
     report,
@@ -177,12 +178,12 @@ def test_odd_messages_in_each_language_get_a_verdict_never_an_error(detector, la
 
 
 def test_text_speak_accents_and_lemmas_are_read_per_language(detector):
-    spanish = detector.by_language["es"].reader
+    spanish = detector.rules_for("es").reader
     words = spanish.read("xq tb kiero")
     assert "porque" in words[0].forms and "tambien" in words[1].forms
     assert "querer" in words[2].forms
     assert lemma("corté", "es") == lemma("cortando", "es") == "cortar"
-    portuguese = detector.by_language["pt"].reader
+    portuguese = detector.rules_for("pt").reader
     words = portuguese.read("vc pq tb ameaçou ameacou")
     assert "voce" in words[0].forms and "porque" in words[1].forms
     assert "tambem" in words[2].forms
@@ -203,6 +204,18 @@ def test_a_proposal_holds_every_languages_rules_and_says_where_one_is_wrong():
     broken = english + "\n  es:" + spanish_on.replace("all: [no_food]", "all: [no_fod]", 1)
     with pytest.raises(RulesError, match=r"In the Spanish \(español\) rules: .*no_fod"):
         compile_rules(broken)
+
+
+def test_rules_in_force_that_fail_in_one_language_leave_it_to_the_safety_net():
+    """Rules in force compile each other language when a text in it first comes: should one
+    fail after all (say an upgrade changed how it reads), its texts alert as not screened."""
+    english, spanish_on = shipped_rules_text().split("\n  es:")
+    broken = english + "\n  es:" + spanish_on.replace("all: [no_food]", "all: [no_fod]", 1)
+    detector = load_rules(broken)
+    assert detector.check("i want to kill myself").category == "self_harm"
+    verdict = detector.check("me quiero matar", "es")
+    assert verdict.category == NOT_SCREENED and not verdict.screened
+    assert detector.check("eu quero me matar", "pt").category == "self_harm"
 
 
 def test_rules_without_a_language_leave_it_to_the_safety_net():
