@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from changemakers.safeguarding.detector import Detector, Verdict
 from changemakers.safeguarding.language import ENGLISH
-from changemakers.safeguarding.languages import language_name, normalise_language
+from changemakers.safeguarding.languages import UNDETERMINED, language_name, normalise_language
 
 HARMLESS = "none"
 TUNE = "tune"
@@ -66,6 +66,11 @@ def read_corpus(lines: Iterable[str], categories: Iterable[str]) -> list[Example
                 "review note, each after a tab"
             )
         language, part, review = [*(column.strip() for column in more), "", "", ""][:3]
+        code = normalise_language(language)
+        if code == UNDETERMINED:
+            raise CorpusError(
+                f"line {number}: '{language}' is not a language code such as en, es or pt"
+            )
         if part not in ("", *PARTS):
             raise CorpusError(
                 f"line {number}: unknown part '{part}' (use {TUNE} or {HELD_OUT}, or leave it out)"
@@ -74,9 +79,7 @@ def read_corpus(lines: Iterable[str], categories: Iterable[str]) -> list[Example
             raise CorpusError(
                 f"line {number}: the review note is '{NATIVE_REVIEW}' or nothing, not '{review}'"
             )
-        examples.append(
-            Example(label, text, number, normalise_language(language), part, bool(review))
-        )
+        examples.append(Example(label, text, number, code, part, bool(review)))
     return examples
 
 

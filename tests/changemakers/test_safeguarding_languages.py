@@ -239,6 +239,7 @@ def test_a_corpus_line_carries_its_language_part_and_review_note():
     assert select([spanish, hello, english], "es", HELD_OUT) == [spanish]
     for bad, says in [
         ("none\thola\tes\tlater", "unknown part 'later'"),
+        ("none\thola\t12\ttune", "'12' is not a language code"),
         ("none\thola\tes\ttune\tchecked", "review note"),
         ("none\thola\tes\ttune\tnative review needed\textra", "at most"),
     ]:
