@@ -207,9 +207,10 @@ class Detector:
             if not isinstance(section, Mapping):
                 raise RulesError(f"languages: '{code}' needs concepts and rules under it.")
             self._uncompiled[code] = (section, vocabularies[code])
-            if not lazy:
-                self._compile(code)
         self.languages = (ENGLISH, *self._uncompiled)  # those with rules, English first
+        if not lazy:
+            for code in self.languages[1:]:
+                self._compile(code)
         self.screened = frozenset(code for code in self.languages if code in screened)
 
     def _compile(self, code: str) -> LanguageRules:

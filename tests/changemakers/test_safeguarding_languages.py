@@ -218,6 +218,11 @@ def test_rules_in_force_that_fail_in_one_language_leave_it_to_the_safety_net():
     assert detector.check("eu quero me matar", "pt").category == "self_harm"
 
 
+def test_rules_compiled_at_once_or_when_needed_hold_the_same_languages():
+    text = shipped_rules_text()
+    assert compile_rules(text).languages == load_rules(text).languages == ("en", "es", "pt")
+
+
 def test_rules_without_a_language_leave_it_to_the_safety_net():
     english_only = shipped_rules_text().split("\nlanguages:")[0]
     detector = compile_rules(english_only)
