@@ -67,6 +67,7 @@ class Screening:
 
 
 def screening() -> Screening:
+    """Which languages the rules in force screen (without compiling any language's rules)."""
     detector = detector_in_force()
     names = [safeguarding.language_name(code) for code in detector.languages]
     screened = [safeguarding.language_name(code) for code in detector.screened]
