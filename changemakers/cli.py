@@ -352,25 +352,62 @@ RULES_OPTION = click.option(
 )
 
 
+def _language_code(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
+    """A language code as the detector files it ("pt-BR" → "pt"), or a usage error."""
+    from changemakers import safeguarding as detection
+
+    if value is None:
+        return None
+    code = detection.normalise_language(value)
+    if code == detection.UNDETERMINED:
+        raise click.BadParameter(f"'{value}' is not a language code such as en, es or pt.")
+    return code
+
+
 @safeguarding.command("check")
 @click.argument("text")
 @RULES_OPTION
-def safeguarding_check(text: str, rules: str | None) -> None:
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    callback=_language_code,
+    help="The language the messages are written in (en, es, pt; any other is not screened).",
+)
+def safeguarding_check(text: str, rules: str | None, language: str) -> None:
     """Print `alert` (a tab, then the category) or `no alert` for TEXT, or for each line of
-    standard input if TEXT is -, with the rules in force."""
+    standard input if TEXT is -, with the rules in force. A text in a language the detector
+    cannot screen alone alerts as `not_screened` when its rules catch nothing."""
     detector = _detector(rules)
     messages = sys.stdin.read().splitlines() if text == "-" else [text]
     for message in messages:
-        verdict = detector.check(message)
+        verdict = detector.check(message, language)
         click.echo(f"alert\t{verdict.category}" if verdict else "no alert")
 
 
 @safeguarding.command("evaluate")
 @click.argument("corpus", type=click.File(encoding="utf-8"))
 @RULES_OPTION
-def safeguarding_evaluate(corpus: TextIO, rules: str | None) -> None:
+@click.option(
+    "--language",
+    callback=_language_code,
+    help="Only the messages in this language (en, es, pt); all, each language apart, if left out.",
+)
+@click.option(
+    "--part",
+    type=click.Choice(["tune", "held-out"]),
+    help="Only the messages the rules were tuned on, or only those held out to measure them.",
+)
+def safeguarding_evaluate(
+    corpus: TextIO, rules: str | None, language: str | None, part: str | None
+) -> None:
     """Recall per category, false alerts and every miss on CORPUS: one message a line,
-    `label<TAB>text`, the label a category or `none` for a harmless message."""
+    `label<TAB>text`, the label a category or `none` for a harmless message; then optionally
+    its language, its part (`tune` or `held-out`) and `native review needed`, each after a
+    tab. Each language is reported apart, by its own rules alone (without the "not screened"
+    alerts)."""
     from changemakers import safeguarding as detection
 
     detector = _detector(rules)
@@ -378,7 +415,16 @@ def safeguarding_evaluate(corpus: TextIO, rules: str | None) -> None:
         examples = detection.read_corpus(corpus, detector.categories)
     except detection.CorpusError as error:
         raise click.ClickException(f"cannot read the corpus: {error}") from None
-    for line in detection.report(detection.evaluate(detector, examples)):
+    examples = detection.select(examples, language, part)
+    if not examples:
+        raise click.ClickException("the corpus holds no message in that language and part")
+    for code in detection.languages_of(examples):
+        if code not in detector.languages:
+            click.echo(
+                f"note: the rules have no {detection.language_name(code)} rules: they catch "
+                "nothing in it, and every text in it raises a 'not screened' alert"
+            )
+    for line in detection.report_by_language(detection.evaluate(detector, examples)):
         click.echo(line)
 
 

@@ -12,7 +12,8 @@ Order (a safeguarding reply always comes first among the replies):
 3. safeguarding: urgent help and an alert, and nothing else: never a flow's next step or the
    keyword menu after it (the conversation waits where it was for the next text); in a desk
    conversation a concern goes to the reviewer reading it (the alert flagged), while immediate
-   danger still gets urgent help at once
+   danger still gets urgent help at once; a text in a language the detector cannot
+   screen raises an alert for a person to read and goes on to be answered as usual
 4. opted out: someone who texted STOP is only told how to come back
 5. the safeguarding desk: once a reviewer has written, the young person's texts go to the
    thread of their alert (never to a keyword or the menu) until the thread ends
@@ -179,6 +180,8 @@ def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     if not verdict:
         return None
     in_desk_thread = context.raise_alert(verdict)
+    if not verdict.screened:
+        return None  # nothing suggests danger: a person will read it, the service answers it
     immediate = verdict.severity == IMMEDIATE
     if in_desk_thread and not immediate:
         return None  # a person is reading this conversation: the thread takes the text

@@ -25,15 +25,17 @@ ANONYMOUS = (
 )
 
 
-def check_answer(survey: SurveyDefinition, text: str) -> str | None:
-    """Raise an alert if the detector in force finds danger in ``text``: the severity of the
-    alert raised, or ``None``."""
-    verdict = detector_in_force().check(text)
+def check_answer(survey: SurveyDefinition, text: str, language: str = "en") -> str | None:
+    """Raise an alert if the detector in force finds danger in ``text``, written in
+    ``language`` (a code: "en", "es", "pt"): the severity of the alert raised, or ``None``
+    (also when the alert is only there because the detector cannot screen the answer's
+    language: nothing suggests danger, so no urgent help is shown)."""
+    verdict = detector_in_force().check(text, language)
     if not verdict:
         return None
     alerts.raise_alert_for(CHANNEL, None, f"{survey.title}: {redact(text)}", verdict)
     db.session.commit()
-    return verdict.severity
+    return verdict.severity if verdict.screened else None
 
 
 def urgent_help(severity: str = IMMEDIATE) -> str:

@@ -13,7 +13,10 @@ bp = Blueprint("alerts", __name__)
 def alert_category(category: str) -> str:
     """An alert's category as reviewers read it ("Self-harm or suicide")."""
     from changemakers.alerts.rules import detector_in_force
+    from changemakers.safeguarding import NOT_SCREENED
 
+    if category == NOT_SCREENED:
+        return "Not screened: a language the detector cannot screen"
     return detector_in_force().categories.get(category) or category.replace("_", " ").capitalize()
 
 

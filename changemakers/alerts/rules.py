@@ -43,18 +43,35 @@ def detector_in_force() -> safeguarding.Detector:
         )
         if newest is None:
             return safeguarding.shipped_detector()
-        # An approved version never changes: it is read and compiled once per process.
+        # An approved version never changes: it is read and compiled once per process (each
+        # language other than English when a text in it first comes: it compiled when approved).
         compiled = cache.parsed_once(
             "safeguarding_rule_sets",
             newest,
             lambda: db.session.connection().scalar(
                 select(RuleSet.text).where(RuleSet.id == newest)
             ),
-            safeguarding.compile_rules,
+            safeguarding.load_rules,
         )
         return compiled or safeguarding.shipped_detector()
 
     return cache.read_fresh("safeguarding_rules", read)
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Which languages the rules in force screen, as the alert page says it."""
+
+    screened: list[str]  # names of the languages whose rules decide alone
+    not_alone: list[str]  # names of those whose rules run, with every text they miss alerting
+
+
+def screening() -> Screening:
+    """Which languages the rules in force screen (without compiling any language's rules)."""
+    detector = detector_in_force()
+    names = [safeguarding.language_name(code) for code in detector.languages]
+    screened = [safeguarding.language_name(code) for code in detector.screened]
+    return Screening(screened, [name for name in names if name not in screened])
 
 
 class RuleSetError(Exception):
@@ -84,12 +101,27 @@ class CategoryRecall:
 
 
 @dataclass(frozen=True)
+class LanguageRecall:
+    """The corpus's messages in one language, and what each version makes of them."""
+
+    language: str
+    name: str
+    before: dict[str, Any]  # ``Evaluation.summary()`` of the rules in force on them
+    after: dict[str, Any]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
 class Comparison:
     """What a version gains and loses on the corpus against the rules in force."""
 
     before: dict[str, Any]  # ``Evaluation.summary()`` of the rules in force
     after: dict[str, Any]  # and of the version compared with them
     categories: list[CategoryRecall]
+    languages: list[LanguageRecall]
     newly_missed: list[Outcome]  # disclosures the rules in force catch and this misses
     new_false_alerts: list[Outcome]  # harmless messages it alerts on that were left alone
     newly_caught: list[Outcome]  # disclosures the rules in force miss and this catches
@@ -135,6 +167,15 @@ def compare(
         before.summary(),
         after.summary(),
         categories,
+        [
+            LanguageRecall(
+                code,
+                safeguarding.language_name(code),
+                _in_language(before, code).summary(),
+                _in_language(after, code).summary(),
+            )
+            for code in safeguarding.languages_of(o.example for o in after.outcomes)
+        ],
         newly_missed=[o for o in lost if o.example.is_disclosure],
         new_false_alerts=[o for o in gained if not o.example.is_disclosure],
         newly_caught=[o for o in gained if o.example.is_disclosure],
@@ -142,6 +183,58 @@ def compare(
         still_missed=[o for o in after.misses if not was[o.example].verdict.alert],
         category_names={row.category: row.name for row in categories},
     )
+
+
+def _in_language(
+    evaluation: safeguarding.Evaluation, language: str, part: str | None = None
+) -> safeguarding.Evaluation:
+    return safeguarding.Evaluation(
+        [
+            outcome
+            for outcome in evaluation.outcomes
+            if outcome.example.language == language and part in (None, outcome.example.part)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    """How texts in one language are screened by a version of the rules, for the page."""
+
+    language: str
+    name: str
+    has_rules: bool
+    screened: bool  # its rules decide alone; otherwise every text they miss alerts too
+    corpus: dict[str, Any]  # ``Evaluation.summary()`` on its messages in the corpus
+    held_out: dict[str, Any] | None  # on those held out from tuning, where there are any
+    needs_native_review: int  # its corpus messages still to be checked by a native speaker
+
+
+def language_statuses(
+    detector: safeguarding.Detector, evaluation: safeguarding.Evaluation
+) -> list[LanguageStatus]:
+    """Each language the detector reads or the corpus holds: whether it is screened, and its
+    corpus figures (overall and held out)."""
+    codes = dict.fromkeys(
+        [*safeguarding.READABLE_LANGUAGES, *detector.languages]
+        + safeguarding.languages_of(o.example for o in evaluation.outcomes)
+    )
+    statuses = []
+    for code in codes:
+        mine = _in_language(evaluation, code)
+        held_out = _in_language(evaluation, code, safeguarding.HELD_OUT)
+        statuses.append(
+            LanguageStatus(
+                code,
+                safeguarding.language_name(code),
+                code in detector.languages,
+                code in detector.screened,
+                mine.summary(),
+                held_out.summary() if held_out.outcomes else None,
+                sum(o.example.needs_native_review for o in mine.outcomes),
+            )
+        )
+    return statuses
 
 
 def figures(evaluation: safeguarding.Evaluation, comparison: Comparison) -> dict[str, Any]:
@@ -292,6 +385,15 @@ class RulesPage:
     proposal_problem: str | None  # why a waiting proposal cannot be used any more
     history: list[Version]
     corpus_size: int
+    languages: list[LanguageStatus]  # how each language is screened by the rules in force
+
+    @property
+    def screened(self) -> list[LanguageStatus]:
+        return [status for status in self.languages if status.screened]
+
+    @property
+    def not_screened(self) -> list[LanguageStatus]:
+        return [status for status in self.languages if not status.screened]
 
     @property
     def in_force_tag(self) -> str:
@@ -329,6 +431,7 @@ def rules_page() -> RulesPage:
         problem,
         [_version(row) for row in history],
         len(evaluation.outcomes),
+        language_statuses(_compiled(current), evaluation),
     )
 
 

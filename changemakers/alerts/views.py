@@ -52,6 +52,7 @@ def _render_alert(
         render_template(
             "alerts/alert.html",
             page=page,
+            screening=rules.screening(),
             reply_form=reply_form,
             close_form=close_form or CloseForm(),
         ),

@@ -4,7 +4,9 @@
 it. The detector reads young people's writing (slang, text-speak, misspellings, lemmas:
 ``language``) and applies concept rules that reviewers can read and edit (``detector``,
 ``rules.yaml``); its labelled corpus (``corpus.tsv``) is re-run on every change
-(``evaluation``). Nothing here knows Flask or the database.
+(``evaluation``). It reads English, Spanish and Portuguese; a text in a language it cannot
+screen alone raises a "not screened" alert for a person to read (``languages``). Nothing here
+knows Flask or the database.
 """
 
 from __future__ import annotations
@@ -19,24 +21,43 @@ from changemakers.safeguarding.detector import (
     CONCERN,
     IMMEDIATE,
     NO_ALERT,
+    NOT_SCREENED,
     Detector,
     RulesError,
     Verdict,
 )
 from changemakers.safeguarding.evaluation import (
+    HELD_OUT,
+    TUNE,
     CorpusError,
     Evaluation,
     Example,
     evaluate,
+    languages_of,
     read_corpus,
     report,
+    report_by_language,
+    select,
 )
-from changemakers.safeguarding.language import Vocabulary
+from changemakers.safeguarding.language import ENGLISH, Vocabulary
+from changemakers.safeguarding.languages import (
+    READABLE_LANGUAGES,
+    SCREENED_LANGUAGES,
+    UNDETERMINED,
+    language_name,
+    normalise_language,
+)
 
 __all__ = [
     "CONCERN",
+    "HELD_OUT",
+    "TUNE",
+    "UNDETERMINED",
     "IMMEDIATE",
+    "NOT_SCREENED",
     "NO_ALERT",
+    "READABLE_LANGUAGES",
+    "SCREENED_LANGUAGES",
     "CorpusError",
     "Detector",
     "Evaluation",
@@ -44,9 +65,15 @@ __all__ = [
     "RulesError",
     "Verdict",
     "compile_rules",
+    "load_rules",
     "evaluate",
+    "language_name",
+    "normalise_language",
+    "languages_of",
     "read_corpus",
     "report",
+    "report_by_language",
+    "select",
     "shipped_corpus",
     "shipped_detector",
     "shipped_rules_text",
@@ -60,8 +87,10 @@ def _data(name: str) -> str:
 
 
 @functools.cache
-def vocabulary() -> Vocabulary:
-    return Vocabulary.from_data(yaml.safe_load(_data("vocabulary.yaml")))
+def vocabulary(language: str = ENGLISH) -> Vocabulary:
+    """The text-speak and slang of ``language`` (``vocabulary.yaml``, ``vocabulary.es.yaml``…)."""
+    name = "vocabulary.yaml" if language == ENGLISH else f"vocabulary.{language}.yaml"
+    return Vocabulary.from_data(yaml.safe_load(_data(name)))
 
 
 def shipped_rules_text() -> str:
@@ -82,18 +111,29 @@ def parse_rules(text: str) -> dict[str, Any]:
         problem = getattr(error, "problem", None) or "it is not valid YAML"
         raise RulesError(f"The rules cannot be read{where}: {problem}.") from None
     if not isinstance(data, dict):
-        raise RulesError("The rules must be sections: categories, concepts, quiet, rules.")
+        raise RulesError(
+            "The rules must be sections: categories, concepts, quiet, rules, languages."
+        )
     return data
 
 
 def compile_rules(text: str) -> Detector:
-    return Detector(parse_rules(text), vocabulary())
+    """Every language's rules compiled now, so that any mistake in them is said at once."""
+    vocabularies = {code: vocabulary(code) for code in READABLE_LANGUAGES}
+    return Detector(parse_rules(text), vocabularies, SCREENED_LANGUAGES)
+
+
+def load_rules(text: str) -> Detector:
+    """Rules already known to compile (shipped, or approved), each language other than English
+    compiled when a text in it first comes."""
+    vocabularies = {code: vocabulary(code) for code in READABLE_LANGUAGES}
+    return Detector(parse_rules(text), vocabularies, SCREENED_LANGUAGES, lazy=True)
 
 
 @functools.cache
 def shipped_detector() -> Detector:
     """The shipped rules, compiled once and shared (a ``Detector`` never changes)."""
-    return compile_rules(shipped_rules_text())
+    return load_rules(shipped_rules_text())
 
 
 def shipped_corpus(categories: Any = None) -> list[Example]:

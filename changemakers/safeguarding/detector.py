@@ -18,6 +18,12 @@ The rules are data (``rules.yaml``, or a version reviewers approved), in four pa
     immediate danger when the rule says so or the message holds an ``immediate`` concept
     ("tonight", "bleeding", "right now").
 
+The English rules are the top level; ``languages`` holds the same four parts for each other
+language the detector reads (``es``, ``pt``), with the categories shared. A text in a language
+the detector cannot screen (no rules, or rules not yet good enough to trust alone:
+``SCREENED_LANGUAGES``) raises a "not screened" alert whenever it holds words and its rules
+catch nothing, so that a person reads it.
+
 A verdict says why: the rule and, for each concept, the words the young person typed.
 """
 
@@ -25,14 +31,16 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from changemakers.safeguarding.language import Reader, Vocabulary, Word, fold, lemma
+from changemakers.safeguarding.language import ENGLISH, Reader, Vocabulary, Word, fold
+from changemakers.safeguarding.languages import language_name, normalise_language
 
 IMMEDIATE = "immediate"
 CONCERN = "concern"
+NOT_SCREENED = "not_screened"  # the category of an alert on a text the rules cannot screen
 GAP_WORDS = 4  # what "..." in a term may stand for
 
 
@@ -47,6 +55,9 @@ class Verdict:
     severity: str | None = None
     reasons: tuple[str, ...] = ()
     quieted_by: str | None = None  # the harmless context that kept a match quiet
+    # False: raised only because the text's language cannot be screened, for a person to read
+    # (nothing suggests danger, so the young person is not sent urgent help for it).
+    screened: bool = True
 
     def __bool__(self) -> bool:
         return self.alert
@@ -140,11 +151,123 @@ def _needs(term: Term) -> _Needs:
     )
 
 
-class Detector:
-    """Compiled rules: ``check(text)`` gives a ``Verdict``."""
+def not_screened(language: str, has_rules: bool = False) -> Verdict:
+    """The alert on a text in a language the detector cannot screen: a person must read it."""
+    why = (
+        "Its rules found nothing, but they cannot be trusted alone yet, so a person must read it."
+        if has_rules
+        else "The detector cannot screen texts in this language, so a person must read every one."
+    )
+    return Verdict(
+        True,
+        NOT_SCREENED,
+        CONCERN,
+        (f"not screened: language {language_name(language)}. {why}",),
+        screened=False,
+    )
 
-    def __init__(self, rules: Mapping[str, Any], vocabulary: Vocabulary) -> None:
+
+def is_free_text(text: str) -> bool:
+    """Whether ``text`` holds words (an option number or an emoji alone does not)."""
+    return any(character.isalpha() for character in text)
+
+
+class Detector:
+    """Compiled rules for each language they hold: ``check(text, language)`` gives a
+    ``Verdict``.
+
+    ``lazy``: another language's rules are compiled when a text in it first comes (its
+    dictionary costs a process about 100 MB and 2 s to load), for rules already known to
+    compile (the shipped ones, an approved version). Should one fail all the same, texts in
+    its language are left to the "not screened" alert rather than an error."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, Any],
+        vocabularies: Mapping[str, Vocabulary],
+        screened: Collection[str] = (ENGLISH,),
+        lazy: bool = False,
+    ) -> None:
         self.categories: dict[str, str] = dict(_mapping(rules, "categories"))
+        self._by_language = {
+            ENGLISH: LanguageRules(rules, self.categories, vocabularies[ENGLISH], ENGLISH)
+        }
+        self._uncompiled: dict[str, tuple[Mapping[str, Any], Vocabulary]] = {}
+        languages = rules.get("languages") or {}
+        if not isinstance(languages, Mapping):
+            raise RulesError("'languages' must name each language's rules: es, pt.")
+        for code, section in languages.items():
+            code = str(code)
+            if code == ENGLISH or code not in vocabularies:
+                readable = ", ".join(sorted(set(vocabularies) - {ENGLISH}))
+                raise RulesError(
+                    f"languages: the detector cannot read '{code}' (it reads {readable}; "
+                    "the English rules are the top level)."
+                )
+            if not isinstance(section, Mapping):
+                raise RulesError(f"languages: '{code}' needs concepts and rules under it.")
+            self._uncompiled[code] = (section, vocabularies[code])
+        self.languages = (ENGLISH, *self._uncompiled)  # those with rules, English first
+        if not lazy:
+            for code in self.languages[1:]:
+                self._compile(code)
+        self.screened = frozenset(code for code in self.languages if code in screened)
+
+    def _compile(self, code: str) -> LanguageRules:
+        section, vocabulary = self._uncompiled.pop(code)
+        try:
+            rules = LanguageRules(section, self.categories, vocabulary, code)
+        except RulesError as error:
+            raise RulesError(f"In the {language_name(code)} rules: {error}") from None
+        self._by_language[code] = rules
+        return rules
+
+    @property
+    def reader(self) -> Reader:
+        """The English reader."""
+        return self._by_language[ENGLISH].reader
+
+    def rules_for(self, language: str | None) -> LanguageRules | None:
+        """The compiled rules of ``language``; ``None`` where there are none (or they cannot
+        be compiled after all)."""
+        code = normalise_language(language)
+        rules = self._by_language.get(code)
+        if rules is None and code in self._uncompiled:
+            try:
+                rules = self._compile(code)
+            except RulesError:
+                return None
+        return rules
+
+    def check_rules(self, text: str, language: str | None = ENGLISH) -> Verdict:
+        """What the rules of ``language`` alone say (nothing, for a language without rules):
+        what the corpus measures."""
+        rules = self.rules_for(language)
+        return rules.check(text) if rules else NO_ALERT
+
+    def check(self, text: str, language: str | None = ENGLISH) -> Verdict:
+        """The verdict on ``text`` written in ``language`` (a code such as "en", "es", "pt-BR";
+        English when not known): its rules' verdict, or, for a language that cannot be
+        screened, a "not screened" alert on any text with words that its rules do not catch."""
+        code = normalise_language(language)
+        rules = self.rules_for(code)
+        verdict = rules.check(text) if rules else NO_ALERT
+        if verdict or (rules is not None and code in self.screened) or not is_free_text(text):
+            return verdict
+        return not_screened(code, rules is not None)
+
+
+class LanguageRules:
+    """The compiled rules of one language."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, Any],
+        categories: Mapping[str, str],
+        vocabulary: Vocabulary,
+        language: str,
+    ) -> None:
+        self.categories = categories
         concepts_data = _mapping(rules, "concepts")
         self.concept_names = tuple(concepts_data)
         raw_terms = {
@@ -156,7 +279,7 @@ class Detector:
             for term in (*idioms, *(t for terms in raw_terms.values() for t in terms))
             for word in fold(term)
         }
-        self.reader = Reader(vocabulary, rule_words)
+        self.reader = Reader(vocabulary, rule_words, language)
         self._terms = {
             name: [self._compile(term, name) for term in raw_terms[name]] for name in raw_terms
         }
@@ -201,15 +324,22 @@ class Detector:
         elements: list[Element] = []
         plain: list[str] = []
 
+        reader = self.reader
+
         def flush() -> None:
-            for _, word in self.reader.expand(fold(" ".join(plain))):
-                elements.append(("word", frozenset({lemma(word)})))
+            for _, word in reader.expand(reader.words_of(" ".join(plain))):
+                elements.append(("word", reader.term_forms(word)))
             plain.clear()
 
         for part in text.split():
             if "|" in part.strip("|"):  # "mum|dad|parents": any one of these words
                 flush()
-                choices = {lemma(word) for choice in part.split("|") for word in fold(choice)}
+                choices = {
+                    form
+                    for choice in part.split("|")
+                    for word in reader.words_of(choice)
+                    for form in reader.term_forms(word)
+                }
                 elements.append(("word", frozenset(choices)))
             elif part in ("*", "...") or part.startswith("@"):
                 flush()

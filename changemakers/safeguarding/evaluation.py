@@ -1,9 +1,12 @@
 """Measuring a detector against a labelled corpus: recall per category, false alerts, misses.
 
 A corpus is text, one message a line: ``label<TAB>message``, where the label is a category or
-``none`` for a harmless message; blank lines and lines starting with ``#`` are skipped. The
-shipped corpus (``corpus.tsv``) is written in young people's register and re-run whenever a
-reviewer proposes new rules.
+``none`` for a harmless message; blank lines and lines starting with ``#`` are skipped. Three
+more columns may follow the message: its language (``en`` when left out), its part (``tune``:
+the rules were written with it in sight; ``held-out``: kept aside to measure them honestly) and
+a review note (``native review needed``: written by someone who does not speak the language
+natively, to be checked by someone who does). The shipped corpus (``corpus.tsv``) is written
+in young people's register and re-run whenever a reviewer proposes new rules.
 """
 
 from __future__ import annotations
@@ -12,8 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from changemakers.safeguarding.detector import Detector, Verdict
+from changemakers.safeguarding.language import ENGLISH
+from changemakers.safeguarding.languages import UNDETERMINED, language_name, normalise_language
 
 HARMLESS = "none"
+TUNE = "tune"
+HELD_OUT = "held-out"
+PARTS = (TUNE, HELD_OUT)
+NATIVE_REVIEW = "native review needed"
 
 
 class CorpusError(ValueError):
@@ -25,6 +34,9 @@ class Example:
     label: str
     text: str
     line: int
+    language: str = ENGLISH
+    part: str = ""  # TUNE, HELD_OUT, or "" where the corpus is not split
+    needs_native_review: bool = False
 
     @property
     def is_disclosure(self) -> bool:
@@ -38,8 +50,9 @@ def read_corpus(lines: Iterable[str], categories: Iterable[str]) -> list[Example
         line = line.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        label, tab, text = line.partition("\t")
+        label, tab, rest = line.partition("\t")
         label = label.strip()
+        text, *more = rest.split("\t")
         if not tab or not text.strip():
             raise CorpusError(f"line {number}: write the label, a tab, then the message")
         if label not in known:
@@ -47,8 +60,45 @@ def read_corpus(lines: Iterable[str], categories: Iterable[str]) -> list[Example
                 f"line {number}: unknown label '{label}' (use {HARMLESS} or a category: "
                 f"{', '.join(sorted(known - {HARMLESS}))})"
             )
-        examples.append(Example(label, text, number))
+        if len(more) > 3:
+            raise CorpusError(
+                f"line {number}: after the message come at most its language, its part and a "
+                "review note, each after a tab"
+            )
+        language, part, review = [*(column.strip() for column in more), "", "", ""][:3]
+        code = normalise_language(language)
+        if code == UNDETERMINED:
+            raise CorpusError(
+                f"line {number}: '{language}' is not a language code such as en, es or pt"
+            )
+        if part not in ("", *PARTS):
+            raise CorpusError(
+                f"line {number}: unknown part '{part}' (use {TUNE} or {HELD_OUT}, or leave it out)"
+            )
+        if review not in ("", NATIVE_REVIEW):
+            raise CorpusError(
+                f"line {number}: the review note is '{NATIVE_REVIEW}' or nothing, not '{review}'"
+            )
+        examples.append(Example(label, text, number, code, part, bool(review)))
     return examples
+
+
+def select(
+    examples: Iterable[Example], language: str | None = None, part: str | None = None
+) -> list[Example]:
+    """The examples in ``language`` (all when ``None``), of ``part`` (all when ``None``)."""
+    code = normalise_language(language) if language else None
+    return [
+        example
+        for example in examples
+        if (code is None or example.language == code) and (part is None or example.part == part)
+    ]
+
+
+def languages_of(examples: Iterable[Example]) -> list[str]:
+    """The languages a corpus holds, English first, then in the order they first appear."""
+    found = dict.fromkeys(example.language for example in examples)
+    return sorted(found, key=lambda code: code != ENGLISH)
 
 
 @dataclass(frozen=True)
@@ -115,11 +165,35 @@ class Evaluation:
 
 
 def evaluate(detector: Detector, examples: Iterable[Example]) -> Evaluation:
-    return Evaluation([Outcome(example, detector.check(example.text)) for example in examples])
+    """How each example's language's rules alone answer it (a language the rules do not cover
+    catches nothing): what the rules are worth, apart from the "not screened" safety net."""
+    return Evaluation(
+        [
+            Outcome(example, detector.check_rules(example.text, example.language))
+            for example in examples
+        ]
+    )
+
+
+def report_by_language(evaluation: Evaluation) -> list[str]:
+    """``report`` for each language the evaluation holds (one block with a heading when it holds
+    more than one, or when its language is not English)."""
+    languages = languages_of(outcome.example for outcome in evaluation.outcomes)
+    if languages in ([], [ENGLISH]):
+        return report(evaluation)
+    lines: list[str] = []
+    for code in languages:
+        part = Evaluation([o for o in evaluation.outcomes if o.example.language == code])
+        if lines:
+            lines.append("")
+        lines.append(f"== {language_name(code)} ==")
+        lines.extend(report(part))
+    return lines
 
 
 def report(evaluation: Evaluation) -> list[str]:
-    """The evaluation as lines to print: recall per category, false alerts, every miss."""
+    """The evaluation as lines to print: recall per category, false alerts, every miss, and how
+    many lines still need a native speaker's review (each miss and false alert marked)."""
     lines = [
         f"recall {evaluation.recall:.1%} "
         f"({len(evaluation.disclosures) - len(evaluation.misses)} of "
@@ -132,14 +206,26 @@ def report(evaluation: Evaluation) -> list[str]:
         f"({len(evaluation.false_alerts)} of {len(evaluation.harmless)} harmless messages)"
     )
     lines.append(f"category agrees with the label on {evaluation.category_agreement():.1%} caught")
+    unreviewed = sum(outcome.example.needs_native_review for outcome in evaluation.outcomes)
+    if unreviewed:
+        lines.append(
+            f"{unreviewed} of {len(evaluation.outcomes)} messages need a native speaker's "
+            "review (marked *): written by someone who does not speak the language natively"
+        )
+
+    def mark(example: Example) -> str:
+        return "*" if example.needs_native_review else ""
+
     for outcome in evaluation.false_alerts:
         reasons = "; ".join(outcome.verdict.reasons)
         lines.append(
-            f"FALSE ALERT line {outcome.example.line}: {outcome.example.text}  [{reasons}]"
+            f"FALSE ALERT{mark(outcome.example)} line {outcome.example.line}: "
+            f"{outcome.example.text}  [{reasons}]"
         )
     for outcome in evaluation.misses:
         lines.append(
-            f"MISSED {outcome.example.label} line {outcome.example.line}: {outcome.example.text}"
+            f"MISSED{mark(outcome.example)} {outcome.example.label} line "
+            f"{outcome.example.line}: {outcome.example.text}"
             + (
                 f"  [kept quiet by: {outcome.verdict.quieted_by}]"
                 if outcome.verdict.quieted_by

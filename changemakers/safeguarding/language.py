@@ -11,6 +11,10 @@
    distance (rapidfuzz): "sucide" → "suicide", "stabed" → "stabbed";
 5. reduce each word to its lemma (simplemma): "cutting", "cuts" and "cut" all read "cut".
 
+Spanish and Portuguese are read the same way with their own text-speak (``vocabulary.es.yaml``,
+``vocabulary.pt.yaml``), dictionary and lemmas ("cortando", "corté" → "cortar"); their accents
+are kept until the lemma is found ("ameaçou" → "ameacar"), since young people type them or not.
+
 Each ``Word`` keeps what the young person typed, for the reasons shown to reviewers. Everything
 here is a plain function of the text and the vocabulary: no Flask, no database, nothing fetched.
 """
@@ -39,6 +43,11 @@ _ASCII_FOLD = str.maketrans(
 _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_RUN = re.compile(r"(\w)\1\1+")
 _LONGEST_KEY = 3  # words in the longest vocabulary entry looked up
+_ACCENTS = re.compile("[\u0300-\u036f]+")
+# The accented letters a Spanish or Portuguese word may have lost in a text ("echaria" for
+# "echaría", "ameacou" for "ameaçou").
+_ACCENTED = {"a": "áàâã", "e": "éê", "i": "í", "o": "óôõ", "u": "úü", "c": "ç", "n": "ñ"}
+ENGLISH = "en"
 T = TypeVar("T")
 
 
@@ -49,6 +58,21 @@ def fold(text: str) -> list[str]:
         return text.lower().translate(_ASCII_FOLD).split()
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     text = unicodedata.normalize("NFC", _APOSTROPHES_AND_ACCENTS.sub("", text))
+    return _NOT_WORD.sub(" ", text).split()
+
+
+def strip_accents(word: str) -> str:
+    """``word`` without its accents ("ameaçou" → "ameacou"); ASCII words come back as they are."""
+    if word.isascii():
+        return word
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", word)))
+
+
+def fold_keeping_accents(text: str) -> list[str]:
+    """The words of ``text`` as ``fold`` gives them, but with their accents ("Corté!" →
+    ["corté"]), so that a Spanish or Portuguese dictionary can still tell the words apart."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
+    text = re.sub(f"[{_APOSTROPHES}]+", "", text)
     return _NOT_WORD.sub(" ", text).split()
 
 
@@ -81,8 +105,13 @@ class _Memo(dict[str, T]):
 _LEMMA_OVERRIDES = {"gone": "go", "left": "leave", "felt": "feel", "lying": "lie", "lied": "lie"}
 
 
-def lemma(word: str) -> str:
-    """The dictionary form of an English word: "stabbed" → "stab", "cutting" → "cut"."""
+def lemma(word: str, language: str = ENGLISH) -> str:
+    """The dictionary form of a word: "stabbed" → "stab", "cutting" → "cut"; in Spanish or
+    Portuguese without accents ("corté" → "cortar", "ameaçou" → "ameacar")."""
+    if language != ENGLISH:
+        if not word.isalpha():
+            return strip_accents(word)
+        return strip_accents(simplemma.lemmatize(word, lang=language))
     if word in _LEMMA_OVERRIDES:
         return _LEMMA_OVERRIDES[word]
     if not word.isalpha():
@@ -100,6 +129,13 @@ def lemma(word: str) -> str:
 
 def is_english(word: str) -> bool:
     return simplemma.is_known(word, lang="en") or lemma(word) != word
+
+
+def is_known(word: str, language: str = ENGLISH) -> bool:
+    """Whether the language's dictionary knows ``word`` (or a form of it)."""
+    if language == ENGLISH:
+        return is_english(word)
+    return simplemma.is_known(word, lang=language) or lemma(word, language) != strip_accents(word)
 
 
 @dataclass(frozen=True)
@@ -129,11 +165,14 @@ class Vocabulary:
 
 
 class Reader:
-    """Reads texts into ``Word``s with one vocabulary and the words the rules use (the targets
-    of spelling correction)."""
+    """Reads texts in one language into ``Word``s with its vocabulary and the words the rules
+    use (the targets of spelling correction)."""
 
-    def __init__(self, vocabulary: Vocabulary, rule_words: Iterable[str]) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary, rule_words: Iterable[str], language: str = ENGLISH
+    ) -> None:
         self.vocabulary = vocabulary
+        self.language = language
         self._first_words = {key[0] for key in vocabulary.plain}
         self._rule_words = sorted({word for word in rule_words if len(word) >= 4})
         self._known = set(self._rule_words) | {
@@ -145,41 +184,73 @@ class Reader:
     # One word -------------------------------------------------------------------------------
 
     def _spell(self, word: str) -> str:
-        """``word`` as the English word it most likely means (itself when known)."""
-        if word in self._known or not word.isalpha() or len(word) < 4:
+        """``word`` as the word of the language it most likely means (itself when known)."""
+        language = self.language
+        plain = strip_accents(word)
+        if plain in self._known or not word.isalpha() or len(word) < 4:
             return word
         if _LONG_RUN.search(word):  # "sooooo", "killll", "plzzz"
             for squeezed in (_LONG_RUN.sub(r"\1\1", word), _LONG_RUN.sub(r"\1", word)):
-                if squeezed in self._known or is_english(squeezed):
+                if strip_accents(squeezed) in self._known or is_known(squeezed, language):
                     return squeezed
             word = _LONG_RUN.sub(r"\1", word)
-        if is_english(word):
+            plain = strip_accents(word)
+        if is_known(word, language):
             return word
-        if word.endswith("in") and is_english(word + "g"):  # "hittin", "cuttin"
+        if language == ENGLISH and word.endswith("in") and is_english(word + "g"):  # "hittin"
             return word + "g"
-        limit = 1 if len(word) <= 5 else 2
-        best = extractOne(word, self._rule_words, scorer=Levenshtein.distance, score_cutoff=limit)
+        if language != ENGLISH and word == plain:
+            accented = self._accented(word)
+            if accented:
+                return accented
+        limit = 1 if len(plain) <= 5 else 2
+        best = extractOne(plain, self._rule_words, scorer=Levenshtein.distance, score_cutoff=limit)
         return best[0] if best else word
 
+    def _accented(self, word: str) -> str | None:
+        """``word`` with the one accent it lost, if the dictionary knows it so ("echaria" →
+        "echaría")."""
+        for at, letter in enumerate(word):
+            for accented in _ACCENTED.get(letter, ""):
+                candidate = word[:at] + accented + word[at + 1 :]
+                if simplemma.is_known(candidate, lang=self.language):
+                    return candidate
+        return None
+
+    def term_forms(self, word: str) -> frozenset[str]:
+        """What a word of a rule accepts: its lemma (in Spanish or Portuguese, with and without
+        the accents it was written with)."""
+        if self.language == ENGLISH:
+            return frozenset({lemma(word)})
+        return frozenset({lemma(word, self.language), lemma(strip_accents(word), self.language)})
+
     def _forms_of(self, word: str) -> frozenset[str]:
-        meaning = self.vocabulary.ambiguous.get(word)
-        forms = {word, lemma(word)}
+        language = self.language
+        if language == ENGLISH:
+            forms = {word, lemma(word)}
+        else:
+            plain = strip_accents(word)
+            forms = {plain, lemma(word, language), lemma(plain, language)}
+        meaning = self.vocabulary.ambiguous.get(strip_accents(word))
         if meaning:
-            forms.update(lemma(sense) for sense in meaning)
+            forms.update(lemma(sense, language) for sense in meaning)
         return frozenset(forms)
 
     # A text ----------------------------------------------------------------------------------
 
     def expand(self, typed: list[str]) -> list[tuple[str, str]]:
-        """(what was typed, the plain word) pairs, text-speak and slang spelled out."""
+        """(what was typed, the plain word) pairs, text-speak and slang spelled out (looked up
+        without accents, which the vocabulary's entries never hold)."""
         plain = self.vocabulary.plain
+        english = self.language == ENGLISH
+        keys = typed if english else [strip_accents(word) for word in typed]
         expanded: list[tuple[str, str]] = []
         at = 0
         while at < len(typed):
-            word = typed[at]
+            word = keys[at]
             if word in self._first_words:
                 for length in range(min(_LONGEST_KEY, len(typed) - at), 0, -1):
-                    key = tuple(typed[at : at + length])
+                    key = tuple(keys[at : at + length])
                     sense = plain.get(key)
                     if sense is not None:
                         shown = " ".join(key)
@@ -187,29 +258,33 @@ class Reader:
                         at += length
                         break
                 else:
-                    expanded.append((word, word))
+                    expanded.append((typed[at], typed[at]))
                     at += 1
                 continue
             squeezed = _LONG_RUN.sub(r"\1", word)
-            if squeezed == word and word.endswith("in"):  # "shottin" → "shotting"
+            if english and squeezed == word and word.endswith("in"):  # "shottin" → "shotting"
                 squeezed = word + "g"
             sense = plain.get((squeezed,)) if squeezed != word else None
             if sense is not None:
-                expanded.extend((word, meant) for meant in sense)
+                expanded.extend((typed[at], meant) for meant in sense)
             else:
-                expanded.append((word, word))
+                expanded.append((typed[at], typed[at]))
             at += 1
         return expanded
+
+    def words_of(self, text: str) -> list[str]:
+        """The words of ``text`` as this language folds them (accents kept but in English)."""
+        return fold(text) if self.language == ENGLISH else fold_keeping_accents(text)
 
     def read(self, text: str) -> list[Word]:
         spelled = self._spelled
         forms = self._forms
         words = []
-        for shown, plain in self.expand(fold(text)):
+        for shown, plain in self.expand(self.words_of(text)):
             corrected = spelled[plain]
             if corrected != plain:
                 # A corrected word may be text-speak after all ("pleez" → "please" aside).
-                sense = self.vocabulary.plain.get((corrected,))
+                sense = self.vocabulary.plain.get((strip_accents(corrected),))
                 if sense is not None and len(sense) == 1:
                     corrected = sense[0]
             words.append(Word(shown, forms[corrected]))

@@ -337,6 +337,52 @@ def test_safeguarding_evaluate_prints_recall_false_alerts_and_misses(app, tmp_pa
     assert "cannot read the corpus: line 1: unknown label 'oops'" in refused.output
 
 
+def test_safeguarding_check_in_a_language(app):
+    runner = app.test_cli_runner()
+
+    def check(*arguments: str, input_: str | None = None) -> list[str]:
+        result = runner.invoke(cli, ["safeguarding", "check", *arguments], input=input_)
+        assert result.exit_code == 0, result.output
+        return result.output.splitlines()
+
+    assert check("me quiero matar", "--language", "es") == ["alert\tself_harm"]
+    assert check("-", "--language", "pt", input_="nao tem comida em casa\noi, tudo bem?\n3\n") == [
+        "alert\tneglect",
+        "alert\tnot_screened",  # Portuguese is not screened alone: a person reads it
+        "no alert",
+    ]
+    assert check("bonjour", "--language", "fr") == ["alert\tnot_screened"]
+    assert check("hello there") == ["no alert"]
+    refused = runner.invoke(cli, ["safeguarding", "check", "hi", "--language", "e$"])
+    assert refused.exit_code == 2 and "not a language code" in refused.output
+
+
+def test_safeguarding_evaluate_reports_each_language_and_part(app, tmp_path):
+    corpus = tmp_path / "corpus.tsv"
+    corpus.write_text(
+        "self_harm\ti want to kill myself\n"
+        "self_harm\tme quiero matar\tes\ttune\tnative review needed\n"
+        "neglect\ttodo bien\tes\theld-out\tnative review needed\n"
+        "none\tbonjour\tfr\theld-out\n",
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    everything = runner.invoke(cli, ["safeguarding", "evaluate", str(corpus)])
+    assert everything.exit_code == 0, everything.output
+    lines = everything.output.splitlines()
+    assert lines[0].startswith("note: the rules have no fr rules")
+    assert "== English ==" in lines and "== Spanish (español) ==" in lines and "== fr ==" in lines
+    held_out = runner.invoke(
+        cli, ["safeguarding", "evaluate", str(corpus), "--language", "es", "--part", "held-out"]
+    )
+    assert held_out.exit_code == 0, held_out.output
+    lines = held_out.output.splitlines()
+    assert lines[:2] == ["== Spanish (español) ==", "recall 0.0% (0 of 1 disclosures)"]
+    assert "MISSED* neglect line 3: todo bien" in lines
+    empty = runner.invoke(cli, ["safeguarding", "evaluate", str(corpus), "--language", "pl"])
+    assert empty.exit_code == 1 and "no message in that language" in empty.output
+
+
 def test_safeguarding_check_uses_the_rules_in_force(app, make_staff):
     message = "im going to the woods"
     runner = app.test_cli_runner()

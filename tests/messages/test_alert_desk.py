@@ -4,10 +4,12 @@ rules."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import threading
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -22,9 +24,11 @@ from changemakers.audit.models import AuditEvent
 from changemakers.database import utcnow
 from changemakers.extensions import db
 from changemakers.office_hours import DAY_NAMES, LONDON, OfficeHours
+from changemakers.safeguarding import CONCERN
 from messages import texts
 from messages.models import OutboundMessage, OutboxPurpose
 from messages.worker import Dispatcher
+from surveys.safeguarding import check_answer
 from tests.support.apps import dispose_engines, migrated_app
 from tests.support.contacts import a_contact
 from tests.support.databases import fresh_database
@@ -307,3 +311,22 @@ def test_an_alert_from_an_anonymous_web_survey_cannot_be_replied_to(client, revi
     )
     assert "came from an anonymous web survey" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(AlertReply)) == 0
+
+
+def test_an_answer_in_a_language_the_detector_cannot_screen_is_read_by_a_person(client, reviewer):
+    """The survey's answer raises a "not screened" alert and no urgent help (nothing in it
+    suggests danger); the alert says plainly which languages are screened."""
+    survey = SimpleNamespace(title="What matters")
+    assert check_answer(survey, "la police ne fait rien dans mon quartier", "fr") is None
+    assert check_answer(survey, "me quiero matar", "es") == CONCERN  # caught: urgent help
+    not_screened, caught = db.session.scalars(select(Alert).order_by(Alert.id)).all()
+    assert (not_screened.category, caught.category) == ("not_screened", "self_harm")
+    page = html.unescape(client.get(f"/alerts/{not_screened.id}").get_data(as_text=True))
+    assert "Not screened: a language the detector cannot screen" in page
+    assert "not screened: language fr." in page
+    assert "The detector could not screen this text: a person must read it." in page
+    assert "The detector screens texts in English." in page
+    assert "Its rules also run on texts in Spanish (español) and Portuguese (português)" in page
+    other = html.unescape(client.get(f"/alerts/{caught.id}").get_data(as_text=True))
+    assert "The detector screens texts in English." in other
+    assert "could not screen this text" not in other

@@ -18,6 +18,7 @@ class FakeContext:
     keyword_replies: dict[str, list[str]] = field(default_factory=lambda: {"FRIEND": ["Hi!"]})
     conversation_reply: list[str] | None = None
     desk_thread: list[str] | None = None  # replies when a reviewer's thread is open
+    language: str = "en"  # the language the participant writes in
     events: list[str] = field(default_factory=list)
 
     def opt_out(self):
@@ -32,7 +33,7 @@ class FakeContext:
         self.events.append("erase")
 
     def check_safeguarding(self, text):
-        return shipped_detector().check(text)
+        return shipped_detector().check(text, self.language)
 
     def raise_alert(self, verdict):
         self.events.append(f"alert:{verdict.category}:{verdict.severity}")
@@ -147,6 +148,20 @@ def test_urgent_help_takes_the_place_of_the_conversation_and_the_menu():
     assert replies == [URGENT_HELP_CONCERN]
     assert context.events == ["alert:self_harm:concern"]
     assert route(Inbound("hes outside with a knife right now"), FakeContext()) == [URGENT_HELP]
+
+
+def test_a_text_the_detector_cannot_screen_alerts_and_is_still_answered():
+    context = FakeContext(language="fr", conversation_reply=["Next question"])
+    assert route(Inbound("je ne sais pas"), context) == ["Next question"]
+    assert context.events == ["alert:not_screened:concern"]
+    assert route(Inbound("2"), context) == ["Next question"]  # no words: nothing to read
+    assert context.events == ["alert:not_screened:concern"]
+
+
+def test_a_spanish_disclosure_gets_urgent_help_at_once():
+    context = FakeContext(language="es", conversation_reply=["Next question"])
+    assert route(Inbound("me quiero matar"), context) == [URGENT_HELP_CONCERN]
+    assert context.events == ["alert:self_harm:concern"]
 
 
 def test_immediate_danger_puts_999_first():
