@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     waiting there."""
     from flask import url_for
 
-    from changemakers import demo, navigation
+    from changemakers import announcements, demo, navigation
     from changemakers.alerts import notifications
     from changemakers.alerts import services as alerts
     from changemakers.content import waiting
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from changemakers.subject_access import services as participant_data
     from messages import (  # noqa: F401  (their routes)
         broadcast_views,
+        broadcasts,
         cli,
         conversations,
         fixed_reply_views,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     conversations.register(FlowConversation())
     alerts.register_channel(app, "sms", SmsAlertChannel())
     notifications.register_staff_sms(app, text_staff_on_call)
+    announcements.register(app, broadcasts.draft_announcement)
     participant_data.register(app, SMS_DATA)
     for task in TASKS:
         retention.register(app, task)
