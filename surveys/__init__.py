@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     work waiting there."""
     from flask import url_for
 
-    from changemakers import demo, navigation, worker_jobs
+    from changemakers import annual, demo, navigation, worker_jobs
     from changemakers.alerts import services as alerts
     from changemakers.content import waiting
     from changemakers.navigation import NavItem, Work, WorkWaiting
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         you_said_views,
     )
     from surveys import demo as demo_content
+    from surveys.annual import actions_section, surveys_section
     from surveys.blueprint import bp
     from surveys.personal_data import SURVEY_DATA
     from surveys.retention import SPENT_SUBMISSION_TOKENS
@@ -49,6 +50,8 @@ def init_app(app: Flask) -> None:
     participant_data.register(app, SURVEY_DATA)
     retention.register(app, SPENT_SUBMISSION_TOKENS)
     worker_jobs.register(app, release_due_pools)
+    annual.register(app, surveys_section)
+    annual.register(app, actions_section)
     for command in (cli.surveys, cli.findings):
         app.cli.add_command(command)
     demo.register(app, demo_content.load_demo_content)

@@ -235,7 +235,7 @@ def results_page(slug: str) -> ResultsPage | None:
     return page
 
 
-def _figures(survey: Survey, definition: SurveyDefinition) -> dict[str, Any]:
+def survey_findings(survey: Survey, definition: SurveyDefinition) -> dict[str, Any]:
     """The survey's findings for everyone, through the disclosure gate, themes included."""
     threshold = services.threshold()
     answered = services.answerable_versions(survey.id)
@@ -261,14 +261,14 @@ def _shown(summary: dict[str, Any], definition: SurveyDefinition) -> list[dict[s
 
 def finding_tables(survey: Survey, definition: SurveyDefinition) -> list[dict[str, Any]]:
     """The findings the board responds to, as the results page shows them."""
-    return _shown(_figures(survey, definition), definition)
+    return _shown(survey_findings(survey, definition), definition)
 
 
 def _results_page(survey: Survey, version: ResultsVersion) -> ResultsPage | None:
     definition = definition_for(survey)
     if definition is None:
         return None
-    summary = _figures(survey, definition)
+    summary = survey_findings(survey, definition)
     answer = you_said.read(version.content)
     tables = [
         {**table, "response": answer.responses.get(table["id"], "")}

@@ -122,6 +122,8 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | None]] = {
     "/findings/<slug>/report": ("GET", READERS),
     "/findings/<slug>/compare": ("GET", READERS),
     "/findings/<slug>/findings.<any(csv, xlsx):file_format>": ("GET", READERS),
+    "/annual": ("GET", READERS),
+    "/annual/summary.docx": ("GET", READERS),
     "/s/<slug>/results": ("GET", PUBLIC),
     "/s/<slug>/results.csv": ("GET", PUBLIC),
     "/results": ("GET", READERS),
