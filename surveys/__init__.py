@@ -85,6 +85,16 @@ def init_app(app: Flask) -> None:
     navigation.register_work(
         app,
         WorkWaiting(
+            "surveys.results_list",
+            "{count} “you said, we did” draft(s) returned to you with a reviewer's comment",
+            lambda person: Work(len(RESULTS.returned_to(person.id))),
+            frozenset({Role.BOARD}),
+            "{count} returned",
+        ),
+    )
+    navigation.register_work(
+        app,
+        WorkWaiting(
             "surveys.findings_list",
             "What young people told us in {count} live survey(s): read the findings",
             lambda person: Work(live_count()),

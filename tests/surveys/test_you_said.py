@@ -313,3 +313,20 @@ def _rows(table: str) -> int:
     from sqlalchemy import text
 
     return db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def test_a_returned_draft_waits_for_the_board_with_the_comment(client, demo, board, reviewer):
+    _write_and_submit(client, board)
+    _as(client, reviewer)
+    returned = post_form(
+        client, f"{EDITOR}/return", {"comment": "Give the action a due date."}, page=EDITOR
+    )
+    assert returned.status_code == 302
+    empty = post_form(client, f"{EDITOR}/return", {"comment": ""}, page=EDITOR)
+    assert empty.status_code == 400  # a return says what needs changing
+    _as(client, board)
+    home = client.get("/").get_data(as_text=True)
+    assert "returned to you with a reviewer" in home
+    page = client.get(EDITOR).get_data(as_text=True)
+    assert "Give the action a due date." in page and "Save responses" in page
+    assert client.get(f"/s/{SLUG}/results").status_code == 404
