@@ -149,6 +149,7 @@ def test_the_board_writes_a_reviewer_approves_and_the_page_is_published(
     assert public.status_code == 200
     html = public.get_data(as_text=True)
     assert '<html lang="en-GB">' in html
+    assert len(public.data) < 40_000  # small, for a phone on low data
     assert "Online safety came top: schools will act on it." in html
     assert ACTION["what"] in html and "Planned" in html and "31 March 2027" in html
     assert 'class="chart" role="img"' in html
