@@ -113,7 +113,7 @@ def _init_areas(app: Flask) -> None:
     """Each area registers its pages and what it plugs into the core; the order is the menu's."""
     import messages
     import surveys
-    from changemakers import accounts, alerts, audit, main, subject_access
+    from changemakers import accounts, alerts, annual, audit, main, subject_access
 
     for blueprint in (main.bp, accounts.bp, audit.bp):
         app.register_blueprint(blueprint)
@@ -121,3 +121,4 @@ def _init_areas(app: Flask) -> None:
     surveys.init_app(app)
     alerts.init_app(app)
     subject_access.init_app(app)
+    annual.init_app(app)

@@ -71,7 +71,7 @@ def reencrypt_number(token: bytes) -> bytes:
     return _cipher().rotate(token)
 
 
-def record_key(kind: str, row_id: int) -> int:
+def record_key(kind: str, row_id: int | str) -> int:
     """A row's record key for the board's disclosure gate (0 to 255), for rows counted in
     findings that have no key of their own (a flow's conversation, an alert): the same for the
     same row every time, and unknown to anyone without the app's secret key."""

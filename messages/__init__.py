@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     waiting there."""
     from flask import url_for
 
-    from changemakers import demo, navigation
+    from changemakers import announcements, annual, demo, navigation
     from changemakers.alerts import notifications
     from changemakers.alerts import services as alerts
     from changemakers.content import waiting
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from changemakers.subject_access import services as participant_data
     from messages import (  # noqa: F401  (their routes)
         broadcast_views,
+        broadcasts,
         cli,
         conversations,
         fixed_reply_views,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     )
     from messages import demo as demo_content
     from messages.alert_channel import SmsAlertChannel, text_staff_on_call
+    from messages.annual import sms_section
     from messages.blueprint import bp
     from messages.fixed_replies import FIXED_REPLIES
     from messages.flows.services import FLOWS, FlowConversation
@@ -43,6 +45,8 @@ def init_app(app: Flask) -> None:
     conversations.register(FlowConversation())
     alerts.register_channel(app, "sms", SmsAlertChannel())
     notifications.register_staff_sms(app, text_staff_on_call)
+    announcements.register(app, broadcasts.draft_announcement)
+    annual.register(app, sms_section)
     participant_data.register(app, SMS_DATA)
     for task in TASKS:
         retention.register(app, task)

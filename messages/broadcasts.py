@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     and_,
+    case,
     func,
     insert,
     literal,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 
 from changemakers.accounts.models import StaffUser
+from changemakers.announcements import DEFAULT_LANGUAGE, Announcement
 from changemakers.audit import services as audit
 from changemakers.database import UTCDateTime, utcnow
 from changemakers.extensions import db
@@ -70,6 +72,31 @@ def create(body: str, actor: StaffUser) -> Broadcast:
     audit.record(actor, "broadcast.create", "broadcast", broadcast.id, length=len(body))
     db.session.commit()
     return broadcast
+
+
+def draft_announcement(announcement: Announcement, actor: StaffUser) -> None:
+    """News from another area (a survey's results page) as a draft broadcast in the caller's
+    transaction, in each language it is written in. Written by the service, not by a person,
+    so any reviewer or admin may approve it; ``actor`` made the change it announces."""
+    texts = dict(announcement.texts)
+    body = texts.pop(DEFAULT_LANGUAGE)
+    broadcast = Broadcast(body=body, translations=texts or None, created_by_id=None)
+    db.session.add(broadcast)
+    db.session.flush()
+    audit.record(actor, "broadcast.create", "broadcast", broadcast.id, about=announcement.about)
+
+
+def _body_for_contact(broadcast: Broadcast) -> ColumnElement[str]:
+    """Each contact's text: in their language where the broadcast has it, else the body."""
+    if not broadcast.translations:
+        return literal(broadcast.body)
+    return case(
+        *(
+            (Contact.language == language, literal(text))
+            for language, text in sorted(broadcast.translations.items())
+        ),
+        else_=literal(broadcast.body),
+    )
 
 
 def approve(broadcast: Broadcast, actor: StaffUser) -> None:
@@ -137,7 +164,7 @@ def enqueue_next_batch(now: datetime, batch_size: int = BATCH_SIZE) -> int:
         Contact.id,
         literal(broadcast.id),
         literal(OutboxPurpose.BROADCAST.value),
-        literal(broadcast.body),
+        _body_for_contact(broadcast),
         literal(OutboxStatus.QUEUED.value),
         literal(True),
         literal(due, UTCDateTime()),

@@ -198,7 +198,9 @@ class Broadcast(Model):
     __tablename__ = "broadcasts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # in English, and for anyone without a translation
+    # The same news in other languages (code → text), each sent to the contacts of that language.
+    translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     status: Mapped[BroadcastStatus] = mapped_column(
         string_enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.DRAFT
     )

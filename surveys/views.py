@@ -243,4 +243,9 @@ def _send(slug: str, live: services.LiveSurvey, progress: dict[str, Any]) -> Res
     session[ANSWERED] = [*(session.get(ANSWERED) or []), slug][-20:]
     if not sent:
         return render_template("surveys/answered.html", already_sent=True, **page)
-    return render_template("surveys/thanks.html", **page)
+    # "Tell me what happens": the results page's address to keep, and nothing stored.
+    wants_to_know = request.form.get("tell_me") == "yes"
+    results_link = url_for("surveys.results_page", slug=slug, _external=True)
+    return render_template(
+        "surveys/thanks.html", results_link=results_link if wants_to_know else None, **page
+    )

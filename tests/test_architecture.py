@@ -46,6 +46,7 @@ def test_each_area_plugs_itself_into_the_app(app):
         "surveys",
         "alerts",
         "subject_access",
+        "annual",
     }
     commands = set(app.cli.list_commands(None))
     assert {"contacts", "worker", "reconcile", "flows", "surveys", "findings"} <= commands

@@ -26,8 +26,9 @@ from changemakers.alerts import views  # noqa: E402,F401
 def init_app(app: Flask) -> None:
     """The desk's pages, what alerts hold about a young person and how long, menu and the
     alerts overdue on the home page."""
-    from changemakers import navigation
+    from changemakers import annual, navigation
     from changemakers.alerts import services
+    from changemakers.alerts.annual import desk_section
     from changemakers.alerts.retention import CLOSED_ALERTS, SENT_NOTIFICATIONS
     from changemakers.database import utcnow
     from changemakers.navigation import NavItem, Work, WorkWaiting
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     participant_data.register(app, services.ALERT_DATA)
     retention.register(app, CLOSED_ALERTS)
     retention.register(app, SENT_NOTIFICATIONS)
+    annual.register(app, desk_section)
     navigation.register(
         app,
         NavItem(

@@ -13,6 +13,8 @@ PUBLIC_ENDPOINTS = {
     "messages.inbound",
     "messages.status",
     "surveys.survey",
+    "surveys.results_page",  # a survey's published "you said, we did"
+    "surveys.results_csv",
 }
 
 # Pages to visit with a GET, and the roles that may see each.

@@ -19,10 +19,13 @@ from werkzeug.test import TestResponse
 from changemakers.accounts import services as accounts
 from changemakers.accounts.models import Role, StaffUser
 from changemakers.alerts.models import Alert
+from changemakers.content import lifecycle
+from changemakers.database import utcnow
 from changemakers.extensions import db
 from messages import broadcasts, fixed_replies
 from messages.flows import services as flows
 from surveys import services as surveys
+from surveys import you_said_services as results
 from tests.support.surveys import EVERY_KIND
 from tests.support.web import csrf_token, sign_in
 
@@ -46,6 +49,7 @@ CHOSEN_PARTS: dict[tuple[str, str], str] = {
     ("messages.flow_export", "file_format"): "json",
     ("surveys.survey_export", "file_format"): "yaml",
     ("surveys.findings_export", "file_format"): "csv",
+    ("surveys.results_review", "step"): "return",
 }
 
 
@@ -90,6 +94,7 @@ class World:
             "alert_id": self.alert_id,
             "broadcast_id": self.broadcast_id,
             "reply_id": self.reply_id,
+            "action_id": "a1",
             "name": "childline",
             "filename": "app.css",
         }
@@ -106,6 +111,9 @@ def world(db_session, make_staff, send_sms) -> World:
     alert = db.session.scalars(select(Alert)).one()
     broadcast = broadcasts.create("News from the Changemakers", author)
     reply = fixed_replies.create("HELLO", "Hi from the Changemakers", author)
+    answered = {"responses": [{"question": "colour", "response": "Heard."}], "actions": []}
+    results_page = results.RESULTS.new_version(survey.survey_id, answered, author, "draft")
+    lifecycle.publish(results_page, utcnow(), [])
     db.session.commit()
     return World(
         author,

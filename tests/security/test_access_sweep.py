@@ -36,6 +36,7 @@ EVERY_ROLE = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN})
 REVIEWERS_ONLY = frozenset({Role.REVIEWER})
 KEEPERS = frozenset({Role.REVIEWER, Role.ADMIN})  # approve, broadcasts, signposting, MYDATA
+RESULTS_WRITERS = frozenset({Role.BOARD, Role.ADMIN})  # the board's response and actions
 WRITERS = frozenset({Role.CHANGEMAKER, Role.REVIEWER, Role.ADMIN})
 READERS = frozenset({Role.BOARD, Role.REVIEWER, Role.ADMIN})
 
@@ -122,6 +123,18 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | None]] = {
     "/findings/<slug>/questions/<question_id>": ("GET", READERS),
     "/findings/<slug>/compare": ("GET", READERS),
     "/findings/<slug>/findings.<any(csv, xlsx):file_format>": ("GET", READERS),
+    "/annual": ("GET", READERS),
+    "/annual/summary.docx": ("GET", READERS),
+    "/s/<slug>/results": ("GET", PUBLIC),
+    "/s/<slug>/results.csv": ("GET", PUBLIC),
+    "/results": ("GET", READERS),
+    "/results/<slug>": ("GET", READERS),
+    "/results/<slug>/draft": ("POST", RESULTS_WRITERS),
+    "/results/<slug>/responses": ("POST", RESULTS_WRITERS),
+    "/results/<slug>/actions": ("POST", RESULTS_WRITERS),
+    "/results/<slug>/actions/<action_id>": ("POST", RESULTS_WRITERS),
+    "/results/<slug>/submit": ("POST", RESULTS_WRITERS),
+    "/results/<slug>/<any(approve, return):step>": ("POST", KEEPERS),
     "/coding": ("GET", WRITERS),
     "/coding/<slug>/<question_id>": ("GET POST", WRITERS),
     "/coding/quotes": ("GET POST", KEEPERS),

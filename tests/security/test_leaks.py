@@ -8,11 +8,13 @@ spelling by its ten national digits, whatever separates them.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 from collections.abc import Iterator
 
+import docx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -54,11 +56,20 @@ class Recorder:
 
     def keep(self, what: str, response: TestResponse) -> TestResponse:
         headers = "\n".join(f"{name}: {value}" for name, value in response.headers.items())
-        self.seen.append((what, headers + "\n" + response.get_data(as_text=True)))
+        self.seen.append((what, headers + "\n" + _words(response)))
         return response
 
     def leaks(self, app: Flask) -> list[str]:
         return [f"{what}: {found}" for what, text in self.seen if (found := leaks(app, text))]
+
+
+def _words(response: TestResponse) -> str:
+    """A response's words: a Word document's paragraphs and table cells, read back."""
+    if not response.mimetype.endswith("wordprocessingml.document"):
+        return response.get_data(as_text=True)
+    document = docx.Document(io.BytesIO(response.get_data()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
 
 
 @pytest.fixture
