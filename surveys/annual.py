@@ -13,7 +13,8 @@ from sqlalchemy import and_, func, select
 from changemakers import disclosure
 from changemakers.annual.report import Reach, ReportYear, Section, Table
 from changemakers.extensions import db
-from surveys import findings, you_said
+from surveys import summary as summary_rules
+from surveys import you_said
 from surveys import you_said_services as results
 from surveys.models import Channel, Survey, SurveyResponse
 
@@ -76,9 +77,9 @@ def surveys_section(year: ReportYear, threshold: int) -> Section | None:
         definition = results.definition_for(survey)
         if definition is None:
             continue
-        summary = results.survey_findings(survey, definition)
-        for line in findings.headlines(summary, limit=HEADLINES_EACH):
-            headlines.append((survey.title, line))
+        figures = results.survey_findings(survey, definition)
+        for finding in summary_rules.choose(definition, figures)[:HEADLINES_EACH]:
+            headlines.append((survey.title, finding.sentence))
     tables = [run]
     if headlines:
         tables.append(

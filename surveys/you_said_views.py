@@ -17,7 +17,7 @@ from changemakers.content.forms import ReturnForm
 from changemakers.content.lifecycle import ContentStatus, LifecycleError
 from changemakers.extensions import db
 from changemakers.roles import FINDINGS_READERS, Role
-from surveys import findings, services, you_said
+from surveys import services, summary, you_said
 from surveys import you_said_services as results
 from surveys.blueprint import bp
 from surveys.definition import SurveyDefinition
@@ -54,6 +54,12 @@ def _survey_or_404(slug: str) -> tuple[Survey, SurveyDefinition]:
     return survey, definition
 
 
+def _headline(definition: SurveyDefinition, table: dict[str, Any]) -> str:
+    """The question's most common answer in a sentence, by the summary's own rule."""
+    found = summary.largest_shares(definition, {"questions": [table]})
+    return found[0].sentence if found else ""
+
+
 def _page(
     survey: Survey,
     definition: SurveyDefinition,
@@ -66,7 +72,7 @@ def _page(
     published_answer = you_said.read(published.content) if published else None
     answer = you_said.read(version.content) if version else None
     tables = [
-        {**table, "headline": (findings.headlines({"questions": [table]}) or [""])[0]}
+        {**table, "headline": _headline(definition, table)}
         for table in results.finding_tables(survey, definition)
     ]
     return (
