@@ -20,6 +20,7 @@ from changemakers.audit import services as audit
 from changemakers.extensions import db
 from changemakers.roles import FINDINGS_READERS
 from surveys import exports, pool, services, summary
+from surveys import you_said_services as board_answers
 from surveys.blueprint import bp
 from surveys.definition import SurveyDefinition
 from surveys.findings import csv_rows, in_reading_order
@@ -162,6 +163,7 @@ def findings_report(slug: str) -> ResponseReturnValue:
         only=only,
         desk=desk_findings(alerts.alert_figures(), _threshold()),
         cover=services.report_cover(survey, data),
+        answer=board_answers.published_answer(survey.survey_id),
     )
 
 

@@ -331,3 +331,16 @@ def test_a_returned_draft_waits_for_the_board_with_the_comment(client, demo, boa
     page = client.get(EDITOR).get_data(as_text=True)
     assert "Give the action a due date." in page and "Save responses" in page
     assert client.get(f"/s/{SLUG}/results").status_code == 404
+
+
+def test_the_board_brief_lists_the_actions_once_published(client, demo, board, reviewer):
+    brief = f"/findings/{SLUG}/report"
+    _write_and_submit(client, board)
+    assert ACTION["what"] not in client.get(brief).get_data(as_text=True)  # in review
+
+    _as(client, reviewer)
+    assert post_form(client, f"{EDITOR}/approve", page=EDITOR).status_code == 302
+    _as(client, board)
+    page = client.get(brief).get_data(as_text=True)
+    agreed = page.split('id="actions-heading"', 1)[1].split('id="appendix-heading"', 1)[0]
+    assert ACTION["what"] in agreed and "31 March 2027" in agreed and "Planned" in agreed
