@@ -9,6 +9,7 @@ place); taking it out of use unbinds it. The router answers the keyword from the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.content.segments import SmsLength, sms_length
 from changemakers.extensions import db
+from changemakers.languages import clean_translations
 from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.keywords import FIXED_REPLY
@@ -34,9 +36,25 @@ MAX_KEYWORD = 32  # as ``Keyword.word``
 KEYWORD = re.compile(r"[A-Z0-9]+")
 
 
-def content_of(keyword: str, reply: str) -> dict[str, str]:
-    """A version's content, as typed: the keyword in capitals, the reply without stray space."""
-    return {"keyword": keyword.strip().upper(), "reply": reply.strip()}
+def content_of(
+    keyword: str, reply: str, translations: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A version's content, as typed: the keyword in capitals, the reply without stray space,
+    and its translations, by language (``{"es": {"reply": …}}``), if it has any."""
+    content: dict[str, Any] = {"keyword": keyword.strip().upper(), "reply": reply.strip()}
+    kept = clean_translations(translations)
+    if kept:
+        content["translations"] = kept
+    return content
+
+
+def reply_translations(content: Mapping[str, Any]) -> dict[str, str]:
+    """A version's reply by language, for those it has been translated into."""
+    return {
+        code: fields["reply"]
+        for code, fields in clean_translations(content.get("translations")).items()
+        if isinstance(fields.get("reply"), str)
+    }
 
 
 def _taken_by(keyword: str, fixed_reply_id: int | None) -> str | None:
@@ -123,7 +141,11 @@ def _bind_keyword(version: FixedReplyVersion) -> None:
     fixed_reply.keyword = version.content["keyword"]
     _unbind_keyword(version)
     keywords.bind_keyword(
-        fixed_reply.keyword, KIND, str(fixed_reply.id), reply=version.content["reply"]
+        fixed_reply.keyword,
+        KIND,
+        str(fixed_reply.id),
+        reply=version.content["reply"],
+        reply_translations=reply_translations(version.content),
     )
 
 
@@ -149,7 +171,7 @@ archive = FIXED_REPLIES.archive
 
 def _new_version(
     fixed_reply: FixedReply | None,
-    content: dict[str, str],
+    content: dict[str, Any],
     actor: StaffUser | None,
     action: str,
 ) -> FixedReplyVersion:
@@ -177,7 +199,7 @@ def create(keyword: str, reply: str, actor: StaffUser) -> FixedReplyVersion:
 def save(version: FixedReplyVersion, keyword: str, reply: str, actor: StaffUser) -> None:
     """Keep an edit of a draft. A new keyword must be one young people can text for it."""
     lifecycle.check_edit(version.status)
-    content = content_of(keyword, reply)
+    content = content_of(keyword, reply, version.content.get("translations"))
     changed = [field for field in ("keyword", "reply") if content[field] != version.content[field]]
     if "keyword" in changed:
         found = keyword_problems(content["keyword"], version.fixed_reply_id)
@@ -201,10 +223,12 @@ def new_draft(fixed_reply: FixedReply, actor: StaffUser) -> FixedReplyVersion:
     return version
 
 
-def load_published(keyword: str, reply: str) -> FixedReplyVersion:
+def load_published(
+    keyword: str, reply: str, translations: Mapping[str, Any] | None = None
+) -> FixedReplyVersion:
     """Shipped content (the demo's HELLO and TIPS), published as it stands once it has no
     problems; left as it is when the same reply is live already."""
-    content = content_of(keyword, reply)
+    content = content_of(keyword, reply, translations)
     fixed_reply = db.session.scalar(
         select(FixedReply).where(FixedReply.keyword == content["keyword"])
     )

@@ -20,12 +20,14 @@ from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
+from changemakers.languages import known
 from surveys import answers as parsing
 from surveys import editing, services
 from surveys.blueprint import bp
-from surveys.definition import from_data
+from surveys.definition import from_data, localise
 from surveys.forms import NewQuestionForm, NewSurveyForm, QuestionForm, SurveySettingsForm
 from surveys.models import Survey, SurveyVersion
+from surveys.views import page_language
 
 
 def _version_or_404(survey_id: int, number: int) -> SurveyVersion:
@@ -315,9 +317,11 @@ def survey_export(survey_id: int, number: int, file_format: str) -> ResponseRetu
 @bp.route("/surveys/<int:survey_id>/v<int:number>/preview/<question_id>")
 @roles_allowed(*WRITERS)
 def survey_preview(survey_id: int, number: int, question_id: str) -> ResponseReturnValue:
-    """A question as a phone shows it (this version, draft or not; nothing can be sent)."""
+    """A question as a phone shows it (this version, draft or not; nothing can be sent), in
+    the language asked for (``?lang=es``)."""
     version = _version_or_404(survey_id, number)
-    definition = from_data(version.content)
+    language = known(request.args.get("lang"))
+    definition = localise(from_data(version.content), language)
     question = definition.question(question_id)
     if question is None:
         abort(404)
@@ -333,4 +337,5 @@ def survey_preview(survey_id: int, number: int, question_id: str) -> ResponseRet
         chosen=[],
         error=None,
         preview=True,
+        **page_language(language),
     )

@@ -1,0 +1,129 @@
+"""A young person's language, end to end through the webhook: kept on their contact, used for
+every reply, text by text falling back to English."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from changemakers.extensions import db
+from messages import fixed_replies, texts
+from messages.models import Contact, Signpost
+from surveys import services as surveys
+from surveys.models import SurveyResponse
+from tests.support.flows import SMALL, published_flow
+from tests.support.sms import replies_of
+from tests.support.surveys import EVERY_KIND, released_responses
+
+SPANISH_STEPS = {
+    **SMALL["steps"],
+    "ask": {
+        **SMALL["steps"]["ask"],
+        "text": "Hi. Reply 1 for tips or 2 to hear from us later.",
+        "translations": {"es": {"text": "Hola. Responde 1 para consejos o 2 para más tarde."}},
+        "options": [
+            {
+                "label": "Tips",
+                "next": "tips",
+                "translations": {"es": {"label": "Consejos", "replies": ["consejos"]}},
+            },
+            {"label": "Later", "next": "wait"},
+        ],
+    },
+    # "tips" has no Spanish: it goes in English
+}
+
+
+def language_of_contact() -> str:
+    return db.session.scalars(select(Contact.language)).one()
+
+
+def test_the_choice_is_kept_on_the_contact_and_can_be_changed_any_time(db_session, send_sms):
+    assert replies_of(send_sms("ESPAÑOL")) == [texts.in_language("LANGUAGE_CHOSEN", "es")]
+    assert language_of_contact() == "es"
+    assert replies_of(send_sms("HELP")) == [texts.in_language("HELP", "es")]
+    send_sms("lingua")
+    assert replies_of(send_sms("3")) == [texts.in_language("LANGUAGE_CHOSEN", "pt")]
+    assert language_of_contact() == "pt"
+    send_sms("ENGLISH")
+    assert replies_of(send_sms("HELP")) == [texts.HELP]
+
+
+def test_an_unknown_language_keyword_gets_the_menu_and_changes_nothing(db_session, send_sms):
+    assert replies_of(send_sms("Polski")) == [texts.language_menu()]
+    assert language_of_contact() == "en"
+    assert replies_of(send_sms("hello")) == [texts.default_reply([])]  # the menu closed
+    assert replies_of(send_sms("2")) == [texts.default_reply([])]
+
+
+def test_a_flow_is_in_the_chosen_language_with_english_where_a_text_is_missing(
+    db_session, send_sms
+):
+    published_flow(steps=SPANISH_STEPS)
+    send_sms("ESPANOL")
+    assert replies_of(send_sms("SMALL")) == ["Hola. Responde 1 para consejos o 2 para más tarde."]
+    [tip] = replies_of(send_sms("consejos"))  # the option's Spanish word chooses it
+    assert tip.startswith("Tip: talk to Childline")  # no Spanish yet: the English
+
+
+def test_changing_language_mid_flow_changes_the_next_reply(db_session, send_sms):
+    published_flow(steps=SPANISH_STEPS)
+    assert replies_of(send_sms("SMALL")) == ["Hi. Reply 1 for tips or 2 to hear from us later."]
+    send_sms("ESPANOL")
+    [again] = replies_of(send_sms("what"))  # not understood: the hint, then the question
+    assert again == "Just reply 1 or 2."  # the hint has no Spanish
+    assert replies_of(send_sms("nope")) == ["Hola. Responde 1 para consejos o 2 para más tarde."]
+
+
+def test_a_fixed_reply_and_a_helpline_are_in_the_chosen_language(db_session, send_sms):
+    fixed_replies.load_published(
+        "TIPS",
+        "Keep your accounts private. Talk to {childline}.",
+        {"pt": {"reply": "Mantém as tuas contas privadas. Fala com {childline}."}},
+    )
+    childline = db.session.get_one(Signpost, "childline")
+    childline.translations = {"pt": {"text": "a Childline, no 0800 1111"}}
+    db.session.commit()
+    send_sms("PORTUGUES")
+    assert replies_of(send_sms("TIPS")) == [
+        "Mantém as tuas contas privadas. Fala com a Childline, no 0800 1111."
+    ]
+    send_sms("ESPANOL")  # no Spanish: the English reply and helpline
+    assert replies_of(send_sms("TIPS")) == [
+        "Keep your accounts private. Talk to " + childline.text + "."
+    ]
+
+
+SURVEY_IN_SPANISH = {
+    **EVERY_KIND,
+    "translations": {"es": {"thanks": "Gracias: la junta verá los totales."}},
+    "questions": [
+        {
+            **EVERY_KIND["questions"][0],
+            "translations": {
+                "es": {
+                    "text": "¿Color favorito?",
+                    "options": {"Red": "Rojo", "Green": "Verde", "Blue sky": "Cielo azul"},
+                }
+            },
+        },
+        *EVERY_KIND["questions"][1:],
+    ],
+}
+
+
+def test_an_sms_survey_in_spanish_stores_the_option_not_its_words(db_session, send_sms):
+    surveys.load_published(SURVEY_IN_SPANISH)
+    send_sms("ESPANOL")
+    [_, first] = replies_of(send_sms("KINDS"))
+    assert first.startswith("Q1/7: ¿Color favorito?\n1 Rojo\n2 Verde\n3 Cielo azul")
+    assert first.endswith("Responde con un número del 1 al 3.")
+    [second] = replies_of(send_sms("verde"))
+    assert second.startswith("Q2/7: What worries you?")  # no Spanish: the English question
+    for answer in ("3", "4", "3", "skip", "3"):
+        [reply] = replies_of(send_sms(answer))
+    assert reply == "Gracias: la junta verá los totales."
+    [response] = released_responses()
+    assert response.answers["colour"] == "Green"
+    assert response.answers["age"] == "14 to 15"
+    assert response.language is None  # an SMS response never keeps the phone's language
+    assert db.session.scalars(select(SurveyResponse.language)).all() == [None]
