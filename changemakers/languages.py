@@ -16,6 +16,7 @@ covers a translation like any other change)::
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -176,16 +177,22 @@ def clean_translations(raw: object) -> dict[str, dict[str, Any]]:
     return kept
 
 
+LANGUAGE_SLOT = "{language}"  # in a ``TranslatableText.path``: where the language code goes
+
+
 @dataclass(frozen=True)
 class TranslatableText:
     """One text of a piece of content, as the translations page lists it: where it is
     (``key``, such as ``step:welcome:text``), a name a person reads, its English and its
-    translations by language."""
+    translations by language. ``path`` leads to its translation in the content's plain data,
+    with ``LANGUAGE_SLOT`` for the language: ``("steps", "welcome", "translations",
+    LANGUAGE_SLOT, "text")``."""
 
     key: str
     label: str
     english: str
     translations: Mapping[str, str]
+    path: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,3 +236,33 @@ def missing_warning(texts: Iterable[TranslatableText]) -> str | None:
         + "; ".join(parts)
         + ". Young people who chose those languages will get those texts in English."
     )
+
+
+def with_translations(
+    data: Mapping[str, Any],
+    texts: Iterable[TranslatableText],
+    language: str,
+    written: Mapping[str, str],
+) -> dict[str, Any]:
+    """A copy of a piece of content's plain data with the translations into ``language``
+    written (``written``: text key → words; empty words take a translation out, so the text
+    goes in English)."""
+    changed: dict[str, Any] = copy.deepcopy(dict(data))
+    for text in texts:
+        if text.key not in written or not text.path:
+            continue
+        steps = [language if step == LANGUAGE_SLOT else step for step in text.path]
+        words = written[text.key].strip()
+        place: Any = changed
+        for step in steps[:-1]:
+            if isinstance(place, list):
+                place = place[int(step)]
+                continue
+            if not isinstance(place.get(step), dict | list):
+                place[step] = {}  # an empty one is dropped when the content is read
+            place = place[step]
+        if words:
+            place[steps[-1]] = words
+        else:
+            place.pop(steps[-1], None)
+    return changed

@@ -17,12 +17,17 @@ from sqlalchemy import select
 
 from changemakers import cache
 from changemakers.accounts.models import StaffUser
-from changemakers.content import lifecycle
+from changemakers.content import lifecycle, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.content.segments import SmsLength, sms_length
 from changemakers.extensions import db
-from changemakers.languages import clean_translations
+from changemakers.languages import (
+    BY_CODE,
+    LANGUAGE_SLOT,
+    TranslatableText,
+    clean_translations,
+)
 from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.keywords import FIXED_REPLY
@@ -46,6 +51,24 @@ def content_of(
     if kept:
         content["translations"] = kept
     return content
+
+
+def translatable_texts(content: Mapping[str, Any]) -> list[TranslatableText]:
+    """The reply, for the translations page."""
+    return [
+        TranslatableText(
+            "reply",
+            "Reply",
+            content["reply"],
+            reply_translations(content),
+            ("translations", LANGUAGE_SLOT, "reply"),
+        )
+    ]
+
+
+def unchecked_translations(content: Mapping[str, Any]) -> list[str]:
+    """The languages of a version a native speaker has not checked yet."""
+    return [str(code) for code in content.get("unchecked_translations") or ()]
 
 
 def reply_translations(content: Mapping[str, Any]) -> dict[str, str]:
@@ -200,6 +223,8 @@ def save(version: FixedReplyVersion, keyword: str, reply: str, actor: StaffUser)
     """Keep an edit of a draft. A new keyword must be one young people can text for it."""
     lifecycle.check_edit(version.status)
     content = content_of(keyword, reply, version.content.get("translations"))
+    if version.content.get("unchecked_translations"):
+        content["unchecked_translations"] = version.content["unchecked_translations"]
     changed = [field for field in ("keyword", "reply") if content[field] != version.content[field]]
     if "keyword" in changed:
         found = keyword_problems(content["keyword"], version.fixed_reply_id)
@@ -208,6 +233,20 @@ def save(version: FixedReplyVersion, keyword: str, reply: str, actor: StaffUser)
         if published_version(version.fixed_reply_id) is None:
             db.session.get_one(FixedReply, version.fixed_reply_id).keyword = content["keyword"]
     FIXED_REPLIES.save(version, content, actor, " and ".join(changed) or "nothing")
+
+
+def save_translations(
+    version: FixedReplyVersion,
+    language: str,
+    written: Mapping[str, str],
+    checked: bool,
+    actor: StaffUser,
+) -> None:
+    """Keep the reply's translation into one language, as written beside the English, and
+    whether a native speaker has checked it; reviewed with the rest of the version."""
+    texts = translatable_texts(version.content)
+    content = translations.edited(version.content, texts, language, written, checked)
+    FIXED_REPLIES.save(version, content, actor, f"the {BY_CODE[language].name} translation")
 
 
 def new_draft(fixed_reply: FixedReply, actor: StaffUser) -> FixedReplyVersion:
@@ -224,11 +263,17 @@ def new_draft(fixed_reply: FixedReply, actor: StaffUser) -> FixedReplyVersion:
 
 
 def load_published(
-    keyword: str, reply: str, translations: Mapping[str, Any] | None = None
+    keyword: str,
+    reply: str,
+    translated: Mapping[str, Any] | None = None,
+    unchecked: tuple[str, ...] = (),
 ) -> FixedReplyVersion:
     """Shipped content (the demo's HELLO and TIPS), published as it stands once it has no
-    problems; left as it is when the same reply is live already."""
-    content = content_of(keyword, reply, translations)
+    problems; left as it is when the same reply is live already. ``unchecked``: languages of
+    ``translated`` a native speaker has not checked yet."""
+    content = content_of(keyword, reply, translated)
+    if unchecked:
+        content["unchecked_translations"] = list(unchecked)
     fixed_reply = db.session.scalar(
         select(FixedReply).where(FixedReply.keyword == content["keyword"])
     )

@@ -55,6 +55,7 @@ from changemakers.content.editing import ContentProblems
 from changemakers.languages import (
     BY_CODE,
     ENGLISH,
+    LANGUAGE_SLOT,
     Localised,
     TranslatableText,
     clean_translations,
@@ -396,11 +397,18 @@ def localise(survey: SurveyDefinition, language: str) -> SurveyDefinition:
 
 
 def translatable_texts(survey: SurveyDefinition) -> list[TranslatableText]:
-    """Every text of a survey a young person reads, for the translations page."""
+    """Every text of a survey a young person reads, for the translations page, with where its
+    translations go in ``to_data``'s shape."""
     texts: list[TranslatableText] = []
 
     def add(
-        key: str, label: str, english: str, translations: Any, name: str, sub: str = ""
+        key: str,
+        label: str,
+        english: str,
+        translations: Mapping[str, Mapping[str, Any]],
+        place: tuple[Any, ...],
+        name: str,
+        sub: str = "",
     ) -> None:
         if not english.strip():
             return
@@ -411,29 +419,20 @@ def translatable_texts(survey: SurveyDefinition) -> list[TranslatableText]:
                 value = value.get(sub)
             if isinstance(value, str):
                 by_language[code] = value
-        texts.append(TranslatableText(key, label, english, by_language))
+        path = (*place, "translations", LANGUAGE_SLOT, name, *((sub,) if sub else ()))
+        texts.append(TranslatableText(key, label, english, by_language, path))
 
     for name in ("title", "intro", "privacy", "thanks"):
-        add(f"survey:{name}", name.capitalize(), getattr(survey, name), survey.translations, name)
-    for q in survey.questions:
-        add(f"question:{q.id}:text", f"{q.id}: question", q.text, q.translations, "text")
-        add(f"question:{q.id}:hint", f"{q.id}: hint", q.hint, q.translations, "hint")
+        english = getattr(survey, name)
+        add(f"survey:{name}", name.capitalize(), english, survey.translations, (), name)
+    for index, q in enumerate(survey.questions):
+        where = ("questions", index)
+        add(f"question:{q.id}:text", f"{q.id}: question", q.text, q.translations, where, "text")
+        add(f"question:{q.id}:hint", f"{q.id}: hint", q.hint, q.translations, where, "hint")
         for option in q.options:
-            add(
-                f"question:{q.id}:option:{option}",
-                f"{q.id}: {option}",
-                option,
-                q.translations,
-                "options",
-                option,
-            )
+            key = f"question:{q.id}:option:{option}"
+            add(key, f"{q.id}: {option}", option, q.translations, where, "options", option)
         for point, label in q.labels.items():
-            add(
-                f"question:{q.id}:label:{point}",
-                f"{q.id}: {point}",
-                label,
-                q.translations,
-                "labels",
-                str(point),
-            )
+            key = f"question:{q.id}:label:{point}"
+            add(key, f"{q.id}: {point}", label, q.translations, where, "labels", str(point))
     return texts

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -16,19 +17,25 @@ from sqlalchemy import Table, and_, bindparam, func, insert, select
 
 from changemakers import cache, disclosure
 from changemakers.accounts.models import StaffUser
-from changemakers.content import lifecycle
+from changemakers.content import lifecycle, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
-from changemakers.languages import ENGLISH, known
+from changemakers.languages import BY_CODE, ENGLISH, known
 from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
 from messages import keywords
 from messages.conversations import Turn
 from surveys import answers as parsing
 from surveys import coding, counting, editing, findings, pool
-from surveys.definition import SurveyDefinition, from_data, localise, to_data
+from surveys.definition import (
+    SurveyDefinition,
+    from_data,
+    localise,
+    to_data,
+    translatable_texts,
+)
 from surveys.models import (
     Channel,
     SubmissionToken,
@@ -153,6 +160,20 @@ def new_draft(survey: Survey, actor: StaffUser) -> SurveyVersion:
 def save(version: SurveyVersion, data: dict[str, Any], actor: StaffUser, what: str) -> None:
     """Keep an edit of a draft; it must still read as a survey (kept in its plain shape)."""
     SURVEYS.save(version, to_data(from_data(data)), actor, what)
+
+
+def save_translations(
+    version: SurveyVersion,
+    language: str,
+    written: Mapping[str, str],
+    checked: bool,
+    actor: StaffUser,
+) -> None:
+    """Keep one language's translations of a draft, as written beside the English, and
+    whether a native speaker has checked them; reviewed with the rest of the version."""
+    texts = translatable_texts(from_data(version.content))
+    data = translations.edited(version.content, texts, language, written, checked)
+    save(version, data, actor, f"the {BY_CODE[language].name} translations")
 
 
 def load_published(data: dict[str, Any]) -> SurveyVersion:

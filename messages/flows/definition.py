@@ -53,7 +53,13 @@ from datetime import timedelta
 from typing import Any
 
 from changemakers.content.editing import ContentProblems
-from changemakers.languages import BY_CODE, ENGLISH, TranslatableText, clean_translations
+from changemakers.languages import (
+    BY_CODE,
+    ENGLISH,
+    LANGUAGE_SLOT,
+    TranslatableText,
+    clean_translations,
+)
 
 STEP_KINDS = ("message", "question", "free_text", "follow_up", "jump", "end")
 WAITING_KINDS = ("question", "free_text")
@@ -346,28 +352,46 @@ def in_language(flow: FlowDefinition, language: str) -> FlowDefinition:
 
 
 def translatable_texts(flow: FlowDefinition) -> list[TranslatableText]:
-    """Every text of a flow a participant reads or types, for the translations page."""
+    """Every text of a flow a participant reads, for the translations page, with where its
+    translations go in ``to_data``'s shape."""
     texts = []
 
-    def add(key: str, label: str, english: str, translations: Translations, name: str) -> None:
+    def add(
+        key: str, label: str, english: str, translations: Translations, place: tuple[Any, ...]
+    ) -> None:
+        name = place[-1]
         if not english.strip():
             return
         by_language = {
-            code: str(fields.get(name) or "")
+            code: fields[name]
             for code, fields in translations.items()
             if isinstance(fields.get(name), str)
         }
-        texts.append(TranslatableText(key, label, english, by_language))
+        path = (*place[:-1], "translations", LANGUAGE_SLOT, name)
+        texts.append(TranslatableText(key, label, english, by_language, path))
 
     for step in flow.steps.values():
-        add(f"step:{step.id}:text", f"{step.id}: message", step.text, step.translations, "text")
-        add(f"step:{step.id}:hint", f"{step.id}: hint", step.hint, step.translations, "hint")
-        for number, option in enumerate(step.options, start=1):
+        where = ("steps", step.id)
+        add(
+            f"step:{step.id}:text",
+            f"{step.id}: message",
+            step.text,
+            step.translations,
+            (*where, "text"),
+        )
+        add(
+            f"step:{step.id}:hint",
+            f"{step.id}: hint",
+            step.hint,
+            step.translations,
+            (*where, "hint"),
+        )
+        for index, option in enumerate(step.options):
             add(
-                f"step:{step.id}:option:{number}",
-                f"{step.id}: option {number}",
+                f"step:{step.id}:option:{index + 1}",
+                f"{step.id}: option {index + 1}",
                 option.label,
                 option.translations,
-                "label",
+                (*where, "options", index, "label"),
             )
     return texts

@@ -13,18 +13,24 @@ from sqlalchemy import and_, select
 
 from changemakers import cache, privacy
 from changemakers.accounts.models import StaffUser
-from changemakers.content import lifecycle
+from changemakers.content import lifecycle, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
-from changemakers.languages import ENGLISH
+from changemakers.languages import BY_CODE, ENGLISH
 from changemakers.redaction import redact
 from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
 from messages.flows import editing, engine, examples, findings, titles, validation
-from messages.flows.definition import FlowDefinition, from_data, in_language, to_data
+from messages.flows.definition import (
+    FlowDefinition,
+    from_data,
+    in_language,
+    to_data,
+    translatable_texts,
+)
 from messages.keywords import FIXED_REPLY, current_keywords
 from messages.models import Conversation, Flow, FlowVersion
 from messages.router import keyword_of
@@ -140,6 +146,21 @@ def save(version: FlowVersion, data: dict[str, Any], actor: StaffUser, what: str
     editor and stop it only when it is submitted."""
     from_data(data)
     FLOWS.save(version, data, actor, what)
+
+
+def save_translations(
+    version: FlowVersion,
+    language: str,
+    written: Mapping[str, str],
+    checked: bool,
+    actor: StaffUser,
+) -> None:
+    """Keep one language's translations of a draft, as written beside the English, and
+    whether a native speaker has checked them; reviewed with the rest of the version."""
+    definition = from_data(version.content)
+    texts = translatable_texts(definition)
+    data = translations.edited(version.content, texts, language, written, checked)
+    save(version, data, actor, f"the {BY_CODE[language].name} translations")
 
 
 def _problems_of_version(version: FlowVersion) -> list[str]:
