@@ -24,6 +24,7 @@ from changemakers.content.segments import SmsLength, sms_length
 from changemakers.extensions import db
 from changemakers.languages import (
     BY_CODE,
+    ENGLISH,
     LANGUAGE_SLOT,
     TranslatableText,
     clean_translations,
@@ -124,11 +125,11 @@ def length_of(reply: str) -> SmsLength:
     return sms_length(as_read(reply))
 
 
-def reply_problems(reply: str) -> list[str]:
+def reply_problems(reply: str, language: str = ENGLISH) -> list[str]:
     if not reply.strip():
         return ["Please write the reply young people get when they text the keyword."]
     found = []
-    signposts = current_signposts()
+    signposts = current_signposts(language)
     for name in signposting.names_in(reply):
         if name not in signposts:
             found.append(f"The reply names {{{name}}}, which is not in the signposting directory.")
@@ -146,8 +147,13 @@ def reply_problems(reply: str) -> list[str]:
 
 
 def problems_of(content: dict[str, Any], fixed_reply_id: int | None = None) -> list[str]:
-    """What stops a version going for review (and live)."""
-    return keyword_problems(content["keyword"], fixed_reply_id) + reply_problems(content["reply"])
+    """What stops a version going for review (and live): a translation is held to the same
+    length as the English, in the texts it costs in its own language."""
+    found = keyword_problems(content["keyword"], fixed_reply_id) + reply_problems(content["reply"])
+    for code, reply in reply_translations(content).items():
+        name = BY_CODE[code].name
+        found += [f"In {name}: {problem}" for problem in reply_problems(reply, code)]
+    return found
 
 
 def live_problems_of(content: dict[str, Any]) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 
+import pytest
+
 from changemakers.accounts.models import Role
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
@@ -14,11 +16,18 @@ from messages.flows import services as flows
 from messages.flows.definition import from_data
 from surveys import services as surveys
 from surveys.definition import from_data as survey_from_data
-from tests.messages.test_fixed_reply_pages import changemaker, page, switch_to, write  # noqa: F401
+from tests.messages.test_fixed_reply_pages import page, switch_to, write
 from tests.support.flows import small_flow
 from tests.support.sms import replies_of
 from tests.support.surveys import EVERY_KIND
-from tests.support.web import post_form
+from tests.support.web import post_form, sign_in
+
+
+@pytest.fixture
+def changemaker(client, make_staff):
+    user = make_staff(Role.CHANGEMAKER, email="maker@example.org")
+    sign_in(client, user.email)
+    return user
 
 
 def draft_flow(actor):
