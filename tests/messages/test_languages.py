@@ -127,3 +127,30 @@ def test_an_sms_survey_in_spanish_stores_the_option_not_its_words(db_session, se
     assert response.answers["age"] == "14 to 15"
     assert response.language is None  # an SMS response never keeps the phone's language
     assert db.session.scalars(select(SurveyResponse.language)).all() == [None]
+
+
+def test_the_demo_ships_every_text_in_spanish_and_portuguese_for_a_native_speaker_to_check():
+    from pathlib import Path
+
+    from changemakers.content import files
+    from changemakers.languages import completeness
+    from messages import demo
+    from messages.flows.definition import from_data, translatable_texts
+    from surveys.definition import from_data as survey_from_data
+    from surveys.definition import translatable_texts as survey_texts
+
+    shipped = []
+    for path in sorted(demo.DEMO_FLOWS.glob("*.yaml")):
+        flow = from_data(files.load(path.read_text(), path.name))
+        shipped.append((path.name, translatable_texts(flow), flow.unchecked_translations))
+    survey_file = Path(surveys.__file__).parent / "demo_surveys" / "what-matters.yaml"
+    survey = survey_from_data(files.load(survey_file.read_text(), survey_file.name))
+    shipped.append((survey_file.name, survey_texts(survey), survey.unchecked_translations))
+    for keyword, reply in demo.DEMO_FIXED_REPLIES.items():
+        content = fixed_replies.content_of(
+            keyword, reply, demo.DEMO_FIXED_REPLY_TRANSLATIONS[keyword]
+        )
+        shipped.append((keyword, fixed_replies.translatable_texts(content), demo.UNCHECKED))
+    for name, texts_, unchecked in shipped:
+        assert all(part.complete for part in completeness(texts_)), name
+        assert set(unchecked) == {"es", "pt"}, name
