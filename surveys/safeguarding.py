@@ -63,5 +63,8 @@ class WebSurveyAlerts:
     def hold(self, pseudonym: str) -> None:
         """Nothing to hold: nobody is known."""
 
+    def language(self, pseudonym: str) -> str:
+        return ENGLISH  # nobody is known, and nothing is ever sent
+
     def reply(self, pseudonym: str, body: str) -> int:
         raise CannotReply(f"The service cannot reply: {self.no_reply}.")

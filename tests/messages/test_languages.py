@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from changemakers.accounts.models import Role
 from changemakers.extensions import db
 from messages import fixed_replies, texts
 from messages.models import Contact, Signpost
@@ -154,3 +155,30 @@ def test_the_demo_ships_every_text_in_spanish_and_portuguese_for_a_native_speake
     for name, texts_, unchecked in shipped:
         assert all(part.complete for part in completeness(texts_)), name
         assert set(unchecked) == {"es", "pt"}, name
+
+
+def test_the_desk_s_own_texts_are_in_the_young_person_s_language(
+    client, make_staff, send_sms, monkeypatch
+):
+    from changemakers.alerts import texts as desk_texts
+    from changemakers.alerts.models import Alert
+    from changemakers.office_hours import OfficeHours
+    from messages.models import OutboundMessage
+    from tests.messages.test_desk_thread import write
+    from tests.support.web import post_form, sign_in
+
+    always_open = OfficeHours.parse("Mon-Sun 00:00-24:00")
+    monkeypatch.setitem(client.application.config, "OFFICE_HOURS", always_open)
+    send_sms("PORTUGUES")
+    send_sms("he made me send pics")
+    alert = db.session.scalars(select(Alert)).one()
+    sign_in(client, make_staff(Role.REVIEWER).email)
+    write(client, alert.id, "Olá, lemos a tua mensagem.")
+    post_form(client, f"/alerts/{alert.id}/close", {"note": "done"}, page=f"/alerts/{alert.id}")
+    bodies = list(db.session.scalars(select(OutboundMessage.body).order_by(OutboundMessage.id)))
+    assert bodies[0] == desk_texts.opening(None, "pt")
+    assert bodies[0].startswith("Uma pessoa da nossa equipa está a ler")
+    assert bodies[1] == "Olá, lemos a tua mensagem."
+    assert bodies[2].startswith("A nossa equipa terminou esta conversa.")
+    assert "a Childline, no 0800 1111" not in bodies[2]  # no Portuguese for it here: English
+    assert "Childline on 0800 1111" in bodies[2]
