@@ -116,7 +116,9 @@ class Question:
 
     def label_of(self, choice: str) -> str:
         if self.kind == "scale" and choice.isdigit() and int(choice) in self.labels:
-            return f"{choice}: {self.labels[int(choice)]}"
+            label = self.labels[int(choice)]
+            own = getattr(label, "lang", None)  # a translated label knows its language
+            return Localised(f"{choice}: {label}", own) if own else f"{choice}: {label}"
         return self.words_of(choice)
 
     def words_of(self, choice: str) -> str:
