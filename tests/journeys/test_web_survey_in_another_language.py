@@ -70,3 +70,19 @@ def test_a_young_person_takes_the_survey_in_spanish(journey):
         page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English")
     )
     assert page_language(young_person) == "en-GB"
+
+
+def test_a_changemaker_reads_a_flow_s_spanish_beside_its_english(journey):
+    changemaker = journey(viewport=PHONE)
+    changemaker.sign_in("changemaker")
+    page = changemaker.page
+    changemaker.click(page.get_by_role("link", name="Message flows").first)
+    changemaker.click(page.get_by_role("link", name="Worried about a friend").first)
+    languages = page.get_by_role("region", name="Languages")
+    expect(languages.get_by_text("Spanish: 22 of 22 texts")).to_be_visible()
+    expect(languages.get_by_text("Needs checking by a native speaker").first).to_be_visible()
+    changemaker.click(page.get_by_role("link", name="See the translations beside the English"))
+    expect(page.get_by_role("heading", name="Spanish beside the English")).to_be_visible()
+    expect(page.get_by_text("Hola, somos Changemakers.", exact=False).first).to_be_visible()
+    changemaker.click(page.get_by_role("navigation", name="Languages").get_by_role("link"))
+    expect(page.get_by_role("heading", name="Portuguese beside the English")).to_be_visible()
