@@ -66,6 +66,12 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "LANGUAGE_CHOSEN": (
             "Vale, te escribiremos en español. Escribe IDIOMA cuando quieras para cambiarlo."
         ),
+        "WAITING_FOR_FOLLOW_UP": (
+            "Gracias. Te escribiremos pronto. Escribe STOP cuando quieras para parar."
+        ),
+        "FLOW_UNAVAILABLE": (
+            "Lo siento, eso no está disponible ahora. Escribe HELP para ver qué puedes hacer."
+        ),
     },
     "pt": {
         "URGENT_HELP_NOW": (
@@ -121,6 +127,13 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         ),
         "LANGUAGE_CHOSEN": (
             "Combinado, vamos escrever-te em português. Escreve LINGUA quando quiseres para mudar."
+        ),
+        "WAITING_FOR_FOLLOW_UP": (
+            "Obrigado. Vamos voltar a escrever-te em breve. Escreve STOP a qualquer momento "
+            "para parar."
+        ),
+        "FLOW_UNAVAILABLE": (
+            "Desculpa, isso não está disponível agora. Escreve HELP para ver o que podes fazer."
         ),
     },
 }

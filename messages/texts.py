@@ -75,6 +75,10 @@ DEFAULT_NO_KEYWORDS = "Hi! Text HELP to find out about this service, or STOP to 
 
 LANGUAGE_CHOSEN = "OK, we'll text you in English. Text LANGUAGE any time to change."
 
+# A flow's own words: a text while it waits to follow up, and a keyword whose flow is gone
+WAITING_FOR_FOLLOW_UP = "Thanks. We'll text you again soon. Text STOP any time to stop."
+FLOW_UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you can do."
+
 
 def language_menu() -> str:
     """The numbered list of languages, each in its own words; the same in every language,
@@ -115,4 +119,6 @@ TRANSLATABLE = (
     "DEFAULT",
     "DEFAULT_NO_KEYWORDS",
     "LANGUAGE_CHOSEN",
+    "WAITING_FOR_FOLLOW_UP",
+    "FLOW_UNAVAILABLE",
 )

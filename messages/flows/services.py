@@ -19,7 +19,7 @@ from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
 from changemakers.languages import BY_CODE, ENGLISH
 from changemakers.redaction import redact
-from messages import conversations, keywords, signposting
+from messages import conversations, keywords, signposting, texts
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
@@ -37,7 +37,6 @@ from messages.router import keyword_of
 from messages.signpost_directory import current_signposts
 
 KIND = "flow"
-UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you can do."
 
 
 def _taken_keywords(flow_id: int | None) -> set[str]:
@@ -357,7 +356,8 @@ class FlowConversation:
         version_id = _published_version_id(int(ref)) if ref and ref.isdecimal() else None
         definition = _definition(version_id, language) if version_id else None
         if version_id is None or definition is None:
-            return Turn([UNAVAILABLE], None, end_reason="unavailable")
+            unavailable = texts.in_language("FLOW_UNAVAILABLE", language)
+            return Turn([unavailable], None, end_reason="unavailable")
         turn = engine.start(definition, now, current_signposts(language))
         return _with_version(turn, version_id)
 
@@ -374,7 +374,7 @@ class FlowConversation:
         if definition is None:
             return Turn([], None, end_reason="flow_broken")
         signposts = current_signposts(language)
-        turn = engine.reply(definition, state, text, now, signposts, redact)
+        turn = engine.reply(definition, state, text, now, signposts, redact, language)
         return _with_version(turn, state["version"])
 
 

@@ -175,7 +175,7 @@ class TrialContext:
             return None
         if conversation["kind"] == TRIED:
             flow = in_language(self.flow, self.language)
-            turn = engine.reply(flow, state, text, self.now, self.signposts)
+            turn = engine.reply(flow, state, text, self.now, self.signposts, language=self.language)
         else:
             kind = conversations.kind_named(conversation["kind"])
             if kind is None:

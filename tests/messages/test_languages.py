@@ -182,3 +182,17 @@ def test_the_desk_s_own_texts_are_in_the_young_person_s_language(
     assert bodies[2].startswith("A nossa equipa terminou esta conversa.")
     assert "a Childline, no 0800 1111" not in bodies[2]  # no Portuguese for it here: English
     assert "Childline on 0800 1111" in bodies[2]
+
+
+def test_a_flow_s_own_words_are_in_the_chosen_language_too(db_session, send_sms):
+    asks_later = {
+        "kind": "question",
+        "text": "A day later: how are things? Reply 1 if OK, 2 for tips.",
+        "options": [{"label": "OK", "next": "tips"}, {"label": "Tips", "next": "tips"}],
+    }
+    published_flow(steps={**SPANISH_STEPS, "later": asks_later})
+    send_sms("ESPANOL")
+    send_sms("SMALL")
+    assert replies_of(send_sms("2")) == []  # the next message comes a day later
+    assert replies_of(send_sms("hola")) == [texts.in_language("WAITING_FOR_FOLLOW_UP", "es")]
+    assert texts.in_language("WAITING_FOR_FOLLOW_UP", "es").startswith("Gracias.")
