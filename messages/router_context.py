@@ -142,7 +142,7 @@ class DatabaseContext:
         return detector_in_force().check(text)
 
     def when_read(self) -> str:
-        return alerts.office_hours().when_read(self.now)
+        return alerts.office_hours().when_read(self.now, self.language)
 
     def data_reference(self) -> str:
         return subject_access.format_reference(subject_access.issue_reference(self.pseudonym))

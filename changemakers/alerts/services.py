@@ -549,15 +549,14 @@ def take_into_thread(pseudonym: str, excerpt: str, now: datetime) -> list[str] |
     if db.session.info.pop(_THREAD_TOOK, None) != (alert.id, excerpt):
         _take_into_thread(alert, excerpt, now)
     hours = office_hours()
-    when = hours.when_read(now)
-    if not when:
+    if hours.is_open(now):
         return []
     if alert.acknowledged_at is not None and hours.next_opening(alert.acknowledged_at) > now:
         return []  # told already since the office closed
     alert.acknowledged_at = now
     channel = _channel(alert.channel)
     language = ENGLISH if channel is None else channel.language(pseudonym)
-    acknowledgement = texts.out_of_hours(when, language)
+    acknowledgement = texts.out_of_hours(hours.when_read(now, language), language)
     db.session.add(
         ThreadMessage(
             alert_id=alert.id, from_young_person=False, body=acknowledgement, created_at=now

@@ -110,7 +110,7 @@ class TrialContext:
         return False  # the pretend phone has no desk conversation
 
     def when_read(self) -> str:
-        return alerts.office_hours().when_read(self.now)
+        return alerts.office_hours().when_read(self.now, self.language)
 
     def data_reference(self) -> str:
         return REFERENCE

@@ -196,3 +196,29 @@ def test_a_flow_s_own_words_are_in_the_chosen_language_too(db_session, send_sms)
     assert replies_of(send_sms("2")) == []  # the next message comes a day later
     assert replies_of(send_sms("hola")) == [texts.in_language("WAITING_FOR_FOLLOW_UP", "es")]
     assert texts.in_language("WAITING_FOR_FOLLOW_UP", "es").startswith("Gracias.")
+
+
+def test_out_of_hours_the_desk_says_when_it_will_read_in_their_language(
+    client, make_staff, send_sms, monkeypatch
+):
+    from changemakers.alerts.models import Alert
+    from changemakers.office_hours import OfficeHours
+    from tests.messages.test_desk_thread import write
+    from tests.support.web import sign_in
+
+    monkeypatch.setitem(
+        client.application.config, "OFFICE_HOURS", OfficeHours.parse("Mon-Sun 00:00-24:00")
+    )
+    send_sms("ESPANOL")
+    send_sms("he made me send pics")
+    alert = db.session.scalars(select(Alert)).one()
+    sign_in(client, make_staff(Role.REVIEWER).email)
+    write(client, alert.id, "Hola, hemos leído tu mensaje.")
+    # Now the office is closed (open one minute a week, at 3am on Sundays)
+    monkeypatch.setitem(
+        client.application.config, "OFFICE_HOURS", OfficeHours.parse("Sun 03:00-03:01")
+    )
+    [acknowledgement] = replies_of(send_sms("ok"))
+    assert acknowledgement.startswith("Gracias, hemos recibido tu mensaje.")
+    when = ("el domingo a las 3:00", "mañana a las 3:00", "hoy a las 3:00")
+    assert any(words in acknowledgement for words in when)
