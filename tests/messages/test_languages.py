@@ -222,3 +222,11 @@ def test_out_of_hours_the_desk_says_when_it_will_read_in_their_language(
     assert acknowledgement.startswith("Gracias, hemos recibido tu mensaje.")
     when = ("el domingo a las 3:00", "mañana a las 3:00", "hoy a las 3:00")
     assert any(words in acknowledgement for words in when)
+
+
+def test_staff_trying_the_service_are_told_its_own_translations_need_checking(client, make_staff):
+    from tests.support.web import sign_in
+
+    sign_in(client, make_staff(Role.CHANGEMAKER).email)
+    page = client.get("/sms/simulator").get_data(as_text=True)
+    assert "in Spanish and Portuguese still need checking by a native speaker" in page
