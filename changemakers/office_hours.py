@@ -17,6 +17,26 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# "When a person will read it" in the other languages (``changemakers.languages``): today,
+# tomorrow, on a day; the days Monday first. To be checked by native speakers.
+_WHEN_READ = {
+    "es": (
+        ("hoy a las {time}", "mañana a las {time}", "el {day} a las {time}"),
+        ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    ),
+    "pt": (
+        ("hoje às {time}", "amanhã às {time}", "{day} às {time}"),
+        (
+            "segunda-feira",
+            "terça-feira",
+            "quarta-feira",
+            "quinta-feira",
+            "sexta-feira",
+            "sábado",
+            "domingo",
+        ),
+    ),
+}
 _PATTERN = re.compile(
     r"^(?P<days>[A-Za-z]{3}(?:\s*[-,]\s*[A-Za-z]{3})*)\s+"
     r"(?P<opens>\d{2}:\d{2})\s*-\s*(?P<closes>\d{2}:\d{2})$"
@@ -82,14 +102,19 @@ class OfficeHours:
             remaining -= closes - moment
             moment = self.next_opening(closes)
 
-    def when_read(self, moment: datetime) -> str:
+    def when_read(self, moment: datetime, language: str = "en") -> str:
         """When a person will next read a message sent at ``moment``, in words for a young
-        person: "9am tomorrow", "9am on Monday", or "" while the office is open."""
+        person: "9am tomorrow", "9am on Monday" ("mañana a las 9:00" in Spanish), or "" while
+        the office is open."""
         if self.is_open(moment):
             return ""
         opening = self.next_opening(moment).astimezone(LONDON)
-        hour = f"{opening:%-I%p}".lower() if opening.minute == 0 else f"{opening:%-I:%M%p}".lower()
         days_away = (opening.date() - moment.astimezone(LONDON).date()).days
+        if language in _WHEN_READ:
+            (today, tomorrow, on_day), days = _WHEN_READ[language]
+            words = today if days_away == 0 else tomorrow if days_away == 1 else on_day
+            return words.format(time=f"{opening:%-H:%M}", day=days[opening.weekday()])
+        hour = f"{opening:%-I%p}".lower() if opening.minute == 0 else f"{opening:%-I:%M%p}".lower()
         if days_away == 0:
             return f"{hour} today"
         if days_away == 1:

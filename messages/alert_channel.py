@@ -14,6 +14,7 @@ from changemakers import privacy
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.database import utcnow
 from changemakers.extensions import db
+from changemakers.languages import known
 from changemakers.office_hours import LONDON
 from messages import outbox, signposting, whatsapp
 from messages.contacts import lock_contact
@@ -37,9 +38,15 @@ class SmsAlertChannel:
             select(Contact.id).where(Contact.pseudonym == pseudonym).with_for_update()
         )
 
+    def language(self, pseudonym: str) -> str:
+        return known(
+            db.session.scalar(select(Contact.language).where(Contact.pseudonym == pseudonym))
+        )
+
     def reply(self, pseudonym: str, body: str) -> int:
         """A reviewer's reply is an answer to someone who reached out: it goes at once, even in
-        quiet hours. ``{childline}`` and the like insert the signposting directory's entries."""
+        quiet hours. ``{childline}`` and the like insert the signposting directory's entries,
+        in the young person's language."""
         contact = db.session.scalars(
             select(Contact).where(Contact.pseudonym == pseudonym).with_for_update()
         ).first()
@@ -57,7 +64,7 @@ class SmsAlertChannel:
         contact.in_desk_thread = True  # their next text looks for the alert's thread
         message = outbox.enqueue(
             contact.id,
-            signposting.render(body, current_signposts()),
+            signposting.render(body, current_signposts(known(contact.language))),
             OutboxPurpose.STAFF_REPLY,
             utcnow(),
             hold_in_quiet_hours=False,

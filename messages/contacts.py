@@ -11,6 +11,7 @@ from sqlalchemy import and_, select
 from changemakers import privacy
 from changemakers.alerts import services as alerts
 from changemakers.extensions import db
+from changemakers.languages import ENGLISH, known
 from changemakers.subject_access import services as subject_access
 from messages import outbox, statements, whatsapp
 from messages.conversation_ends import end_open_conversations
@@ -29,6 +30,8 @@ class ContactState:
     in_conversation: bool
     in_desk_thread: bool = False
     stored_replies: list[str] | None = None
+    language: str = ENGLISH
+    language_menu_open: bool = False
 
 
 def lock_contact(
@@ -55,7 +58,13 @@ def lock_contact(
         },
     ).one()
     return ContactState(
-        row.id, row.opted_out, row.in_conversation, row.in_desk_thread, row.stored_replies
+        row.id,
+        row.opted_out,
+        row.in_conversation,
+        row.in_desk_thread,
+        row.stored_replies,
+        known(row.language),
+        row.language_menu_open,
     )
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from changemakers.languages import ENGLISH
+
 
 @dataclass(frozen=True)
 class FollowUp:
@@ -60,16 +62,31 @@ class ConversationKind(Protocol):
         """Whether ``ref`` names one of this kind that a conversation can start on now."""
         ...
 
-    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
+    def start(
+        self,
+        ref: str | None,
+        now: datetime,
+        participant: str,
+        trial: bool = False,
+        language: str = ENGLISH,
+    ) -> Turn:
         """Begin, when a keyword naming this kind arrives. ``participant`` is the sender's
         pseudonym; ``trial``: the sender is the staff's phone simulator, not a young person
-        (a survey marks its response as a test)."""
+        (a survey marks its response as a test); ``language``: the one the participant chose,
+        which the replies are in, text by text falling back to English."""
         ...
 
     def reply(
-        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+        self,
+        ref: str | None,
+        state: dict[str, Any],
+        text: str,
+        now: datetime,
+        participant: str,
+        language: str = ENGLISH,
     ) -> Turn:
-        """Take the participant's next message."""
+        """Take the participant's next message (in their language now: they may change it
+        mid-conversation)."""
         ...
 
 

@@ -9,6 +9,7 @@ place); taking it out of use unbinds it. The router answers the keyword from the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +17,18 @@ from sqlalchemy import select
 
 from changemakers import cache
 from changemakers.accounts.models import StaffUser
-from changemakers.content import lifecycle
+from changemakers.content import lifecycle, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.content.segments import SmsLength, sms_length
 from changemakers.extensions import db
+from changemakers.languages import (
+    BY_CODE,
+    ENGLISH,
+    LANGUAGE_SLOT,
+    TranslatableText,
+    clean_translations,
+)
 from messages import conversations, keywords, signposting
 from messages import signpost_services as directory
 from messages.keywords import FIXED_REPLY
@@ -34,9 +42,43 @@ MAX_KEYWORD = 32  # as ``Keyword.word``
 KEYWORD = re.compile(r"[A-Z0-9]+")
 
 
-def content_of(keyword: str, reply: str) -> dict[str, str]:
-    """A version's content, as typed: the keyword in capitals, the reply without stray space."""
-    return {"keyword": keyword.strip().upper(), "reply": reply.strip()}
+def content_of(
+    keyword: str, reply: str, translations: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A version's content, as typed: the keyword in capitals, the reply without stray space,
+    and its translations, by language (``{"es": {"reply": …}}``), if it has any."""
+    content: dict[str, Any] = {"keyword": keyword.strip().upper(), "reply": reply.strip()}
+    kept = clean_translations(translations)
+    if kept:
+        content["translations"] = kept
+    return content
+
+
+def translatable_texts(content: Mapping[str, Any]) -> list[TranslatableText]:
+    """The reply, for the translations page."""
+    return [
+        TranslatableText(
+            "reply",
+            "Reply",
+            content["reply"],
+            reply_translations(content),
+            ("translations", LANGUAGE_SLOT, "reply"),
+        )
+    ]
+
+
+def unchecked_translations(content: Mapping[str, Any]) -> list[str]:
+    """The languages of a version a native speaker has not checked yet."""
+    return [str(code) for code in content.get("unchecked_translations") or ()]
+
+
+def reply_translations(content: Mapping[str, Any]) -> dict[str, str]:
+    """A version's reply by language, for those it has been translated into."""
+    return {
+        code: fields["reply"]
+        for code, fields in clean_translations(content.get("translations")).items()
+        if isinstance(fields.get("reply"), str)
+    }
 
 
 def _taken_by(keyword: str, fixed_reply_id: int | None) -> str | None:
@@ -83,11 +125,11 @@ def length_of(reply: str) -> SmsLength:
     return sms_length(as_read(reply))
 
 
-def reply_problems(reply: str) -> list[str]:
+def reply_problems(reply: str, language: str = ENGLISH) -> list[str]:
     if not reply.strip():
         return ["Please write the reply young people get when they text the keyword."]
     found = []
-    signposts = current_signposts()
+    signposts = current_signposts(language)
     for name in signposting.names_in(reply):
         if name not in signposts:
             found.append(f"The reply names {{{name}}}, which is not in the signposting directory.")
@@ -105,8 +147,13 @@ def reply_problems(reply: str) -> list[str]:
 
 
 def problems_of(content: dict[str, Any], fixed_reply_id: int | None = None) -> list[str]:
-    """What stops a version going for review (and live)."""
-    return keyword_problems(content["keyword"], fixed_reply_id) + reply_problems(content["reply"])
+    """What stops a version going for review (and live): a translation is held to the same
+    length as the English, in the texts it costs in its own language."""
+    found = keyword_problems(content["keyword"], fixed_reply_id) + reply_problems(content["reply"])
+    for code, reply in reply_translations(content).items():
+        name = BY_CODE[code].name
+        found += [f"In {name}: {problem}" for problem in reply_problems(reply, code)]
+    return found
 
 
 def live_problems_of(content: dict[str, Any]) -> list[str]:
@@ -123,7 +170,11 @@ def _bind_keyword(version: FixedReplyVersion) -> None:
     fixed_reply.keyword = version.content["keyword"]
     _unbind_keyword(version)
     keywords.bind_keyword(
-        fixed_reply.keyword, KIND, str(fixed_reply.id), reply=version.content["reply"]
+        fixed_reply.keyword,
+        KIND,
+        str(fixed_reply.id),
+        reply=version.content["reply"],
+        reply_translations=reply_translations(version.content),
     )
 
 
@@ -149,7 +200,7 @@ archive = FIXED_REPLIES.archive
 
 def _new_version(
     fixed_reply: FixedReply | None,
-    content: dict[str, str],
+    content: dict[str, Any],
     actor: StaffUser | None,
     action: str,
 ) -> FixedReplyVersion:
@@ -177,7 +228,9 @@ def create(keyword: str, reply: str, actor: StaffUser) -> FixedReplyVersion:
 def save(version: FixedReplyVersion, keyword: str, reply: str, actor: StaffUser) -> None:
     """Keep an edit of a draft. A new keyword must be one young people can text for it."""
     lifecycle.check_edit(version.status)
-    content = content_of(keyword, reply)
+    content = content_of(keyword, reply, version.content.get("translations"))
+    if version.content.get("unchecked_translations"):
+        content["unchecked_translations"] = version.content["unchecked_translations"]
     changed = [field for field in ("keyword", "reply") if content[field] != version.content[field]]
     if "keyword" in changed:
         found = keyword_problems(content["keyword"], version.fixed_reply_id)
@@ -186,6 +239,20 @@ def save(version: FixedReplyVersion, keyword: str, reply: str, actor: StaffUser)
         if published_version(version.fixed_reply_id) is None:
             db.session.get_one(FixedReply, version.fixed_reply_id).keyword = content["keyword"]
     FIXED_REPLIES.save(version, content, actor, " and ".join(changed) or "nothing")
+
+
+def save_translations(
+    version: FixedReplyVersion,
+    language: str,
+    written: Mapping[str, str],
+    checked: bool,
+    actor: StaffUser,
+) -> None:
+    """Keep the reply's translation into one language, as written beside the English, and
+    whether a native speaker has checked it; reviewed with the rest of the version."""
+    texts = translatable_texts(version.content)
+    content = translations.edited(version.content, texts, language, written, checked)
+    FIXED_REPLIES.save(version, content, actor, f"the {BY_CODE[language].name} translation")
 
 
 def new_draft(fixed_reply: FixedReply, actor: StaffUser) -> FixedReplyVersion:
@@ -201,10 +268,18 @@ def new_draft(fixed_reply: FixedReply, actor: StaffUser) -> FixedReplyVersion:
     return version
 
 
-def load_published(keyword: str, reply: str) -> FixedReplyVersion:
+def load_published(
+    keyword: str,
+    reply: str,
+    translated: Mapping[str, Any] | None = None,
+    unchecked: tuple[str, ...] = (),
+) -> FixedReplyVersion:
     """Shipped content (the demo's HELLO and TIPS), published as it stands once it has no
-    problems; left as it is when the same reply is live already."""
-    content = content_of(keyword, reply)
+    problems; left as it is when the same reply is live already. ``unchecked``: languages of
+    ``translated`` a native speaker has not checked yet."""
+    content = content_of(keyword, reply, translated)
+    if unchecked:
+        content["unchecked_translations"] = list(unchecked)
     fixed_reply = db.session.scalar(
         select(FixedReply).where(FixedReply.keyword == content["keyword"])
     )

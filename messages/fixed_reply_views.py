@@ -3,18 +3,19 @@ approve them (never their own change) and take them out of use."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from changemakers.access import roles_allowed
+from changemakers.content import translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.forms import ReturnForm
-from changemakers.content.lifecycle import ContentStatus
+from changemakers.content.lifecycle import ContentStatus, LifecycleError
 from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.extensions import db
 from changemakers.forms import add_error
-from messages import fixed_replies
+from messages import fixed_replies, signposting
 from messages.blueprint import bp
 from messages.fixed_reply_forms import FixedReplyForm
 from messages.models import FixedReply, FixedReplyVersion
@@ -97,6 +98,56 @@ def fixed_reply(reply_id: int, number: int) -> ResponseReturnValue:
         can_review=current_user.has_any_role(REVIEWERS)
         and current_user.id not in version.contributor_ids,
         ContentStatus=ContentStatus,
+        translation_summary=translations.summary(
+            fixed_replies.translatable_texts(version.content),
+            fixed_replies.unchecked_translations(version.content),
+        ),
+    )
+
+
+@bp.route("/fixed-replies/<int:reply_id>/v<int:number>/translations", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def fixed_reply_translations(reply_id: int, number: int) -> ResponseReturnValue:
+    """The reply beside its English, one language at a time; a draft's translation can be
+    written here."""
+    version = _version_or_404(reply_id, number)
+    language = translations.language_or_first(request.values.get("lang"))
+    if request.method == "POST":
+        try:
+            fixed_replies.save_translations(
+                version,
+                language,
+                request.form.to_dict(),
+                request.form.get("checked") == "yes",
+                current_user,
+            )
+        except (LifecycleError, ContentProblems) as error:
+            flash(str(error), "error")
+        else:
+            flash("Translation saved.")
+        return redirect(
+            url_for(
+                "messages.fixed_reply_translations", reply_id=reply_id, number=number, lang=language
+            )
+        )
+    return render_template(
+        "content/translations.html",
+        title=version.content["keyword"],
+        back_url=url_for("messages.fixed_reply", reply_id=reply_id, number=number),
+        editable=version.status is ContentStatus.DRAFT,
+        content_kind="fixed reply",
+        language_urls={
+            code: url_for(
+                "messages.fixed_reply_translations", reply_id=reply_id, number=number, lang=code
+            )
+            for code in translations.translated_codes()
+        },
+        **translations.page(
+            fixed_replies.translatable_texts(version.content),
+            fixed_replies.unchecked_translations(version.content),
+            language,
+            lambda text, code: signposting.render(text, current_signposts(code)),
+        ),
     )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from changemakers.access import roles_allowed
-from changemakers.content import files
+from changemakers.content import files, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.forms import ImportForm, ReturnForm
 from changemakers.content.lifecycle import ContentStatus, LifecycleError
@@ -41,7 +41,7 @@ from messages.blueprint import bp
 from messages.flows import editing, engine, examples, picture, trial
 from messages.flows import services as flows
 from messages.flows.changes import changes
-from messages.flows.definition import from_data, jump_targets
+from messages.flows.definition import from_data, jump_targets, translatable_texts
 from messages.flows.titles import step_titles
 from messages.forms import (
     KIND_FIELDS,
@@ -151,6 +151,9 @@ def flow(flow_id: int, number: int) -> ResponseReturnValue:
             .order_by(FlowVersion.number.desc())
         ).all(),
         figures=flows.analytics(flow),
+        translation_summary=translations.summary(
+            translatable_texts(definition), definition.unchecked_translations
+        ),
         new_step=NewStepForm(),
         example_form=ExampleForm(),
         return_form=ReturnForm(),
@@ -415,6 +418,49 @@ def flow_return(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
     press(flows.FLOWS, version, "return", SAID, ReturnForm().comment.data or "")
     return _to_version(version)
+
+
+@bp.route("/flows/<int:flow_id>/v<int:number>/translations", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def flow_translations(flow_id: int, number: int) -> ResponseReturnValue:
+    """Each text of a version beside its English, one language at a time; a draft's
+    translations can be written here."""
+    version = _version_or_404(flow_id, number)
+    language = translations.language_or_first(request.values.get("lang"))
+    if request.method == "POST":
+        try:
+            flows.save_translations(
+                version,
+                language,
+                request.form.to_dict(),
+                request.form.get("checked") == "yes",
+                current_user,
+            )
+        except (LifecycleError, ContentProblems) as error:
+            flash(str(error), "error")
+        else:
+            flash("Translations saved.")
+        return redirect(
+            url_for("messages.flow_translations", flow_id=flow_id, number=number, lang=language)
+        )
+    definition = from_data(version.content)
+    return render_template(
+        "content/translations.html",
+        title=definition.name,
+        back_url=url_for("messages.flow", flow_id=flow_id, number=number),
+        editable=version.status is ContentStatus.DRAFT,
+        content_kind="flow",
+        language_urls={
+            code: url_for("messages.flow_translations", flow_id=flow_id, number=number, lang=code)
+            for code in translations.translated_codes()
+        },
+        **translations.page(
+            translatable_texts(definition),
+            definition.unchecked_translations,
+            language,
+            lambda text, code: engine.render(text, current_signposts(code)),
+        ),
+    )
 
 
 @bp.route("/flows/<int:flow_id>/v<int:number>/flow.<any(yaml, json):file_format>")

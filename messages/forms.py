@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -14,8 +15,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import Field
 from wtforms.validators import DataRequired, Length
 
+from changemakers.languages import TRANSLATED
 from messages.signposting import Entry
 
 OPTION_ROWS = 6
@@ -224,8 +227,23 @@ class SignpostForm(FlaskForm):
         invalid_value_message="Enter a real date, such as 2027-05-01.",
     )
 
+    def translation_fields(self) -> list[Field]:
+        """How it reads in each language besides English (``text_es``, …)."""
+        return [self[f"text_{language.code}"] for language in TRANSLATED]
+
+    def show_translations(self, translations: Mapping[str, Mapping[str, str]]) -> None:
+        for language in TRANSLATED:
+            self[f"text_{language.code}"].data = (translations.get(language.code) or {}).get(
+                "text", ""
+            )
+
     def entry(self, name: str = "") -> Entry:
         """The entry as written, with stray spaces taken out."""
+        translations = {
+            language.code: {"text": _words(self[f"text_{language.code}"].data)}
+            for language in TRANSLATED
+            if _words(self[f"text_{language.code}"].data)
+        }
         return Entry(
             name=name,
             title=_words(self.title.data),
@@ -234,7 +252,22 @@ class SignpostForm(FlaskForm):
             hours=_words(self.hours.data),
             audience=_words(self.audience.data),
             review_by=self.review_by.data,
+            translations=translations,
         )
+
+
+for _language in TRANSLATED:
+    setattr(
+        SignpostForm,
+        f"text_{_language.code}",
+        TextAreaField(
+            f"How it reads inside a message in {_language.name} (optional)",
+            description=(
+                f"For young people who chose {_language.name}; left empty, they get the "
+                "English words. Include the number or text code."
+            ),
+        ),
+    )
 
 
 class NewSignpostForm(SignpostForm):

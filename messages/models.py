@@ -32,11 +32,13 @@ class Contact(Model):
     # most messages need not look for one.
     in_desk_thread: Mapped[bool] = mapped_column(default=False)
     wants_updates: Mapped[bool] = mapped_column(default=False)  # texted UPDATES: broadcasts
-    language: Mapped[str] = mapped_column(String(8), default="en")
     # The channel they used last ("sms" or "whatsapp"): what the outbox replies on.
     channel: Mapped[str] = mapped_column(String(16), default="sms")
     # Their last message on WhatsApp: free-form messages may go for 24 hours after it.
     whatsapp_seen_at: Mapped[datetime | None]
+    language: Mapped[str] = mapped_column(String(8), default="en")  # the one they chose
+    # The language menu was the last thing sent them: a number now picks from it.
+    language_menu_open: Mapped[bool] = mapped_column(default=False)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -76,6 +78,8 @@ class Keyword(Model):
     kind: Mapped[str] = mapped_column(String(32))
     ref: Mapped[str | None] = mapped_column(String(64))
     reply: Mapped[str | None] = mapped_column(Text)
+    # A fixed reply's translations, by language code (``changemakers.languages``)
+    reply_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -230,6 +234,8 @@ class Signpost(Model):
     contact: Mapped[str] = mapped_column(String(80))  # its number or text code
     hours: Mapped[str] = mapped_column(String(80))
     audience: Mapped[str] = mapped_column(String(160))
+    # ``text``, ``hours`` and ``audience`` in other languages: {"es": {"text": …}, …}
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     review_by: Mapped[date]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

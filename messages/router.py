@@ -15,11 +15,15 @@ Order (a safeguarding reply always comes first among the replies):
    danger still gets urgent help at once; a text in a language the detector cannot
    screen raises an alert for a person to read and goes on to be answered as usual
 4. opted out: someone who texted STOP is only told how to come back
-5. the safeguarding desk: once a reviewer has written, the young person's texts go to the
+5. language: a language's name in its own words (ESPANOL, PORTUGUES, ENGLISH) chooses it; LANGUAGE,
+   IDIOMA, LINGUA or a language we do not speak (FRANCAIS) gets the numbered menu, and a
+   number right after the menu chooses from it. Every reply is in the contact's language,
+   text by text falling back to English (``messages.texts.in_language``)
+6. the safeguarding desk: once a reviewer has written, the young person's texts go to the
    thread of their alert (never to a keyword or the menu) until the thread ends
-6. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
-7. the active conversation takes the message
-8. the default reply
+7. keywords: a keyword starts a flow, survey or fixed reply, even mid-conversation
+8. the active conversation takes the message
+9. the default reply
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
+from changemakers import languages
 from changemakers.safeguarding import IMMEDIATE, Verdict
 from messages import texts
 
@@ -43,6 +48,7 @@ DELETE_WORDS = frozenset({"DELETE"})
 MYDATA_WORDS = frozenset({"MYDATA"})
 UPDATES_ON_WORDS = frozenset({"UPDATES"})
 UPDATES_OFF_WORDS = frozenset({"UPDATESOFF", "NOUPDATES"})
+LANGUAGE_WORDS = languages.MENU_WORDS | frozenset(languages.LANGUAGE_KEYWORDS)
 RESERVED_WORDS = (
     OPT_OUT_WORDS
     | OPT_IN_WORDS
@@ -51,6 +57,7 @@ RESERVED_WORDS = (
     | MYDATA_WORDS
     | UPDATES_ON_WORDS
     | UPDATES_OFF_WORDS
+    | LANGUAGE_WORDS
 )
 
 _NOT_A_LETTER_OR_DIGIT = re.compile(r"[^0-9A-Z]+")
@@ -80,6 +87,20 @@ class RouterContext(Protocol):
 
     @property
     def opted_out(self) -> bool: ...
+
+    @property
+    def language(self) -> str:
+        """The language the sender chose (``Contact.language``), English until they choose."""
+        ...
+
+    @property
+    def language_menu_open(self) -> bool:
+        """The language menu was the last thing sent: a number now chooses from it."""
+        ...
+
+    def choose_language(self, code: str) -> None: ...
+
+    def offer_language_menu(self, offered: bool) -> None: ...
 
     def opt_out(self) -> None: ...
 
@@ -139,12 +160,17 @@ Stage = Callable[[Inbound, "RouterContext"], Answer | None]
 
 def unreadable(message: Inbound, context: RouterContext) -> Answer | None:
     if message.num_media and not message.text.strip():
-        return Answer([texts.MEDIA_ONLY])
+        return Answer([texts.in_language("MEDIA_ONLY", context.language)])
     return None
 
 
 def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None:
     word = message.word
+    language = context.language  # read first: DELETE forgets it
+
+    def say(name: str) -> Answer:
+        return Answer([texts.in_language(name, language)])
+
     if message.opt_out_type:
         # Twilio has answered already; record what it did and add nothing.
         kind = message.opt_out_type.upper()
@@ -155,21 +181,22 @@ def reserved_keywords(message: Inbound, context: RouterContext) -> Answer | None
         return Answer([])
     if word in OPT_OUT_WORDS:
         context.opt_out()
-        return Answer([texts.STOPPED])
+        return say("STOPPED")
     if word in OPT_IN_WORDS:
         context.opt_in()
-        return Answer([texts.STARTED])
+        return say("STARTED")
     if word in HELP_WORDS:
-        return Answer([texts.HELP])
+        return say("HELP")
     if word in DELETE_WORDS:
         context.erase()
-        return Answer([texts.DELETED])
+        return say("DELETED")
     if word in MYDATA_WORDS:
-        return Answer([texts.MYDATA.format(reference=context.data_reference())])
+        reference = context.data_reference()
+        return Answer([texts.in_language("MYDATA", language).format(reference=reference)])
     if word in UPDATES_ON_WORDS | UPDATES_OFF_WORDS and not context.opted_out:
         wanted = word in UPDATES_ON_WORDS
         context.want_updates(wanted)
-        return Answer([texts.UPDATES_ON if wanted else texts.UPDATES_OFF])
+        return say("UPDATES_ON" if wanted else "UPDATES_OFF")
     return None
 
 
@@ -185,12 +212,35 @@ def safeguarding(message: Inbound, context: RouterContext) -> Answer | None:
     immediate = verdict.severity == IMMEDIATE
     if in_desk_thread and not immediate:
         return None  # a person is reading this conversation: the thread takes the text
-    return Answer([context.signposted(texts.urgent_help(context.when_read(), immediate))])
+    reply = texts.urgent_help(context.when_read(), immediate, context.language)
+    return Answer([context.signposted(reply)])
 
 
 def opted_out(message: Inbound, context: RouterContext) -> Answer | None:
     if context.opted_out:
-        return Answer([texts.STILL_OPTED_OUT])
+        return Answer([texts.in_language("STILL_OPTED_OUT", context.language)])
+    return None
+
+
+def language(message: Inbound, context: RouterContext) -> Answer | None:
+    """Choosing a language, by its name in its own words or from the numbered menu; a word
+    that asks for a language we do not speak gets the menu. Any other message closes the
+    menu, so a number later answers what it is sent to (a survey's question)."""
+    word = message.word
+    menu_open = context.language_menu_open
+    chosen = languages.language_for_word(word)
+    if chosen is None and menu_open:
+        chosen = languages.chosen_from_menu(word)
+    if chosen is not None:
+        context.choose_language(chosen)
+        return Answer([texts.in_language("LANGUAGE_CHOSEN", chosen)])
+    if word in languages.MENU_WORDS or (
+        languages.looks_like_a_language_request(word) and not context.is_keyword(word)
+    ):
+        context.offer_language_menu(True)
+        return Answer([texts.language_menu()])
+    if menu_open:
+        context.offer_language_menu(False)
     return None
 
 
@@ -210,7 +260,7 @@ def active_conversation(message: Inbound, context: RouterContext) -> Answer | No
 
 
 def default(message: Inbound, context: RouterContext) -> Answer | None:
-    return Answer([texts.default_reply(context.keywords())])
+    return Answer([texts.default_reply(context.keywords(), context.language)])
 
 
 STAGES: tuple[Stage, ...] = (
@@ -218,6 +268,7 @@ STAGES: tuple[Stage, ...] = (
     reserved_keywords,
     safeguarding,
     opted_out,
+    language,
     desk_thread,
     keywords,
     active_conversation,

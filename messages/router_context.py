@@ -12,6 +12,7 @@ from flask import current_app
 from changemakers import privacy
 from changemakers.alerts import services as alerts
 from changemakers.alerts.rules import detector_in_force
+from changemakers.languages import ENGLISH
 from changemakers.safeguarding import Verdict
 from changemakers.subject_access import services as subject_access
 from messages import conversations, outbox, signposting, statements, texts, whatsapp
@@ -84,6 +85,27 @@ class DatabaseContext:
         return self._contact is not None and self._contact.opted_out
 
     @property
+    def language(self) -> str:
+        return ENGLISH if self._contact is None else self._contact.language
+
+    @property
+    def language_menu_open(self) -> bool:
+        return self._contact is not None and self._contact.language_menu_open
+
+    def choose_language(self, code: str) -> None:
+        contact = self._ensure_contact()
+        connection, sql = statements.in_session()
+        connection.execute(sql.set_language, {"contact_id": contact.id, "language": code})
+        contact.language = code
+        contact.language_menu_open = False
+
+    def offer_language_menu(self, offered: bool) -> None:
+        contact = self._ensure_contact()
+        connection, sql = statements.in_session()
+        connection.execute(sql.set_language_menu, {"contact_id": contact.id, "offered": offered})
+        contact.language_menu_open = offered
+
+    @property
     def contact_id(self) -> int | None:
         return None if self._contact is None else self._contact.id
 
@@ -127,7 +149,7 @@ class DatabaseContext:
         return detector_in_force().check(text)
 
     def when_read(self) -> str:
-        return alerts.office_hours().when_read(self.now)
+        return alerts.office_hours().when_read(self.now, self.language)
 
     def data_reference(self) -> str:
         return subject_access.format_reference(subject_access.issue_reference(self.pseudonym))
@@ -156,14 +178,14 @@ class DatabaseContext:
         return sorted(current_keywords())
 
     def signposted(self, text: str) -> str:
-        return signposting.render(text, current_signposts())
+        return signposting.render(text, current_signposts(self.language))
 
     def start_keyword(self, word: str) -> list[str] | None:
         keyword = current_keywords().get(word)
         if keyword is None:
             return None
         if keyword.kind == FIXED_REPLY:
-            return [self.signposted(keyword.reply or "")]
+            return [self.signposted(keyword.reply_in(self.language))]
         return self._start(keyword.kind, keyword.ref)
 
     def _start(self, kind_name: str | None, ref: str | None) -> list[str] | None:
@@ -173,7 +195,9 @@ class DatabaseContext:
             return None
         contact = self._ensure_contact()
         self._end_conversations("replaced")
-        turn = kind.start(ref, self.now, self.pseudonym, trial=self.simulated)
+        turn = kind.start(
+            ref, self.now, self.pseudonym, trial=self.simulated, language=self.language
+        )
         ended = turn.state is None
         connection, sql = statements.in_session()
         conversation_id = connection.execute(
@@ -248,7 +272,12 @@ class DatabaseContext:
         if self.channel == whatsapp.WHATSAPP:
             outbox.cancel_buttons(self._ensure_contact().id, self.now)
         turn = kind.reply(
-            conversation.ref, dict(conversation.state), text, self.now, self.pseudonym
+            conversation.ref,
+            dict(conversation.state),
+            text,
+            self.now,
+            self.pseudonym,
+            language=self.language,
         )
         self.withheld_as = turn.withheld_as
         if turn.state is None:

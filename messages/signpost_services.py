@@ -5,6 +5,7 @@ again within seconds)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, fields
 from datetime import date, datetime
 from typing import Any
@@ -128,3 +129,14 @@ def mark_checked(signpost: Signpost, actor: StaffUser, on: date | None = None) -
         review_by={"from": before.isoformat(), "to": signpost.review_by.isoformat()},
     )
     return signpost.review_by
+
+
+def translate_shipped(translations: Mapping[str, Mapping[str, Mapping[str, str]]]) -> None:
+    """Shipped translations of the shipped entries (the demo's), for an entry nobody has
+    translated yet; a reviewer's own translations stay as they are."""
+    for name, by_language in translations.items():
+        signpost = db.session.get(Signpost, name)
+        if signpost is not None and not signpost.translations:
+            signpost.translations = {code: dict(fields) for code, fields in by_language.items()}
+    db.session.commit()
+    cache.forget_cached_tables()

@@ -10,6 +10,7 @@ from flask_login import current_user
 from changemakers.access import roles_allowed
 from changemakers.extensions import db
 from changemakers.forms import add_error
+from changemakers.languages import LANGUAGES
 from changemakers.roles import Role
 from messages import signpost_services as directory
 from messages.blueprint import bp
@@ -38,6 +39,7 @@ def signpost_list() -> ResponseReturnValue:
         overdue=sum(state is ReviewState.OVERDUE for state in states.values()),
         ReviewState=ReviewState,
         in_words=in_words,
+        language_names={language.code: language.name for language in LANGUAGES},
     )
 
 
@@ -67,6 +69,7 @@ def _edit_page(
         state=review_state(signpost.review_by, directory.today()),
         ReviewState=ReviewState,
         in_words=in_words,
+        language_names={language.code: language.name for language in LANGUAGES},
     )
 
 
@@ -75,6 +78,8 @@ def _edit_page(
 def signpost_edit(name: str) -> ResponseReturnValue:
     signpost = db.get_or_404(Signpost, name)
     form = SignpostForm(obj=signpost if request.method == "GET" else None)
+    if request.method == "GET":
+        form.show_translations(signpost.translations or {})
     if form.validate_on_submit():
         try:
             changed = directory.update(signpost, form.entry(), current_user)

@@ -12,7 +12,7 @@ import calendar
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import phonenumbers
@@ -74,6 +74,8 @@ class Entry:
     hours: str
     audience: str
     review_by: date | None
+    # How it reads inside a message in other languages: {"es": {"text": …}}
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 class ReviewState(enum.StrEnum):
@@ -152,12 +154,12 @@ def problems(entry: Entry, today: date, new: bool = True) -> dict[str, str]:
         "hours": "Say when it is open, such as 24 hours.",
         "audience": "Say who it is for, such as children and young people under 19.",
     }
-    for field, missing in required.items():
-        value = getattr(entry, field)
+    for field_name, missing in required.items():
+        value = getattr(entry, field_name)
         if not value:
-            found[field] = missing
-        elif len(value) > LIMITS[field]:
-            found[field] = f"Keep it to {LIMITS[field]} characters."
+            found[field_name] = missing
+        elif len(value) > LIMITS[field_name]:
+            found[field_name] = f"Keep it to {LIMITS[field_name]} characters."
     contact_wrong = contact_problem(entry.contact)
     if not contact_wrong and len(entry.contact) > LIMITS["contact"]:
         contact_wrong = f"Keep it to {LIMITS['contact']} characters."
@@ -177,6 +179,17 @@ def problems(entry: Entry, today: date, new: bool = True) -> dict[str, str]:
             f"Include the number or text code, {entry.contact}, so young people can use it "
             "straight from the message."
         )
+    for code, own in entry.translations.items():
+        translated = own.get("text", "")
+        if len(translated) > MAX_TEXT:
+            found[f"text_{code}"] = (
+                f"Keep it to {MAX_TEXT} characters, so it fits inside a text message "
+                f"(it has {len(translated)})."
+            )
+        elif "{" in translated or "}" in translated:
+            found[f"text_{code}"] = "The text cannot contain { or }: write the words themselves."
+        elif entry.contact and _compact(entry.contact) not in _compact(translated):
+            found[f"text_{code}"] = f"Include the number or text code, {entry.contact}, here too."
     if entry.review_by is None:
         found["review_by"] = "Enter the date by which someone should check this entry again."
     elif entry.review_by <= today:

@@ -33,6 +33,8 @@ class Statements:
     update_contact_flag: Update
     left_desk_thread: Update
     set_wants_updates: Update
+    set_language: Update
+    set_language_menu: Update
     opt_in_contact: Update
     opt_out_contact: Update
     forget_bodies: Update
@@ -60,6 +62,7 @@ def statements_for(dialect: str) -> Statements:
         language="en",
         channel=func.coalesce(bindparam("channel", type_=String), "sms"),
         whatsapp_seen_at=bindparam("whatsapp_seen_at", type_=contacts.c.whatsapp_seen_at.type),
+        language_menu_open=False,
         first_seen_at=bindparam("now"),
         last_seen_at=bindparam("now"),
     )
@@ -109,10 +112,14 @@ def statements_for(dialect: str) -> Statements:
             contacts.c.in_conversation,
             contacts.c.in_desk_thread,
             stored_replies.label("stored_replies"),
+            contacts.c.language,
+            contacts.c.language_menu_open,
         ),
         update_contact_flag=change_contact(in_conversation=bindparam("flag")),
         left_desk_thread=change_contact(in_desk_thread=False),
         set_wants_updates=change_contact(wants_updates=bindparam("wanted")),
+        set_language=change_contact(language=bindparam("language"), language_menu_open=False),
+        set_language_menu=change_contact(language_menu_open=bindparam("offered")),
         opt_in_contact=change_contact(
             opted_out=False, opted_out_at=None, number_encrypted=bindparam("number_encrypted")
         ),

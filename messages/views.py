@@ -14,12 +14,14 @@ from changemakers.access import ALL_STAFF, public, public_in_demo, roles_allowed
 from changemakers.database import LARGEST_ID
 from changemakers.extensions import csrf, limiter
 from changemakers.forms import add_error
+from changemakers.languages import TRANSLATED
 from messages import webhooks, whatsapp
 from messages.blueprint import bp
 from messages.delivery import record_delivery_status
 from messages.forms import SimulatorForm
 from messages.history import conversation_history
 from messages.inbound import ReceivedSms, receive_from_unreachable_sender, receive_sms
+from messages.text_translations import NEEDS_NATIVE_REVIEW
 
 log = logging.getLogger(__name__)
 
@@ -208,4 +210,7 @@ def simulator() -> ResponseReturnValue:
         gateway=current_app.config["SMS_GATEWAY"],
         new_number=NEW_NUMBER,
         check_url=url_for("messages.simulator", check=secrets.token_hex(4), _anchor="latest"),
+        unchecked_languages=[
+            language.name for language in TRANSLATED if language.code in NEEDS_NATIVE_REVIEW
+        ],
     )

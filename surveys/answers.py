@@ -3,7 +3,9 @@ it against the question, and working out which question comes next. Plain functi
 
 Stored values: the chosen option's words for single choice and demographics, a list of them for
 multiple choice, a whole number for scales and numbers, text for free text, and ``None`` for a
-question skipped.
+question skipped. The option's words are always its English ones, in whatever language it was
+chosen (a localised question, ``definition.localise``, also knows them in its language), and
+hints and errors are in the question's language.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from surveys.definition import Question, SurveyDefinition
+from surveys.phrases import say
 
 NUMBER_WORDS = {
     word: n
@@ -111,20 +114,41 @@ def _choice_by_token(question: Question, token: str) -> str | None:
 
 def _choice_by_words(question: Question, text: str) -> str | None:
     """The option whose words were typed: all of its name, or a word only it has."""
-    named = [c for c in question.choices if normalise(c) == text]
+
+    def words(choice: str) -> set[str]:
+        return {normalise(choice), normalise(question.words_of(choice))}
+
+    named = [c for c in question.choices if text in words(c)]
     if named:
         return named[0]
-    having = [c for c in question.choices if text in normalise(c).split() and len(text) > 2]
+    having = [
+        c
+        for c in question.choices
+        if len(text) > 2 and any(text in name.split() for name in words(c))
+    ]
     return having[0] if len(having) == 1 else None
+
+
+def _say(question: Question, english: str, **values: object) -> str:
+    return say(english, question.language, **values)
 
 
 def _choose_hint(question: Question) -> str:
     count = len(question.choices)
     if question.kind == "multiple_choice":
-        return f"Reply with the numbers of all that apply, such as 1 3 (from 1 to {count})."
+        return _say(
+            question,
+            "Reply with the numbers of all that apply, such as 1 3 (from 1 to {count}).",
+            count=count,
+        )
     if question.kind == "scale":
-        return f"Reply with a number from {question.minimum} to {question.maximum}."
-    return f"Reply with a number from 1 to {count}."
+        return _say(
+            question,
+            "Reply with a number from {low} to {high}.",
+            low=question.minimum,
+            high=question.maximum,
+        )
+    return _say(question, "Reply with a number from {low} to {high}.", low=1, high=count)
 
 
 def parse_sms(question: Question, text: str) -> Parsed:
@@ -133,11 +157,12 @@ def parse_sms(question: Question, text: str) -> Parsed:
     words = normalise(text)
     if words in SKIP_WORDS:
         if question.required:
-            return Parsed(error="This one needs an answer, sorry. " + sms_hint(question))
+            needed = _say(question, "This one needs an answer, sorry. ")
+            return Parsed(error=needed + sms_hint(question))
         return Parsed(skipped=True)
     if question.kind == "free_text":
         if not text.strip():
-            return Parsed(error="Please type your answer. " + sms_hint(question))
+            return Parsed(error=_say(question, "Please type your answer. ") + sms_hint(question))
         return Parsed(text.strip()[: question.max_length])
     if question.kind == "number":
         return check_number(question, words)
@@ -148,8 +173,12 @@ def parse_sms(question: Question, text: str) -> Parsed:
         first = words.split()[0] if words else ""
         chosen = _choice_by_token(question, first) if first.isdigit() else None
     if chosen is None:
-        return Parsed(error="Sorry, we didn't get that. " + _choose_hint(question))
+        return Parsed(error=_not_understood(question))
     return Parsed(int(chosen) if question.kind == "scale" else chosen)
+
+
+def _not_understood(question: Question) -> str:
+    return _say(question, "Sorry, we didn't get that. ") + _choose_hint(question)
 
 
 def _parse_several(question: Question, words: str) -> Parsed:
@@ -160,11 +189,11 @@ def _parse_several(question: Question, words: str) -> Parsed:
     for token in (t for t in _SPLIT.split(words) if t):
         choice = _choice_by_token(question, token) or _choice_by_words(question, token)
         if choice is None:
-            return Parsed(error="Sorry, we didn't get that. " + _choose_hint(question))
+            return Parsed(error=_not_understood(question))
         if choice not in chosen:
             chosen.append(choice)
     if not chosen:
-        return Parsed(error="Sorry, we didn't get that. " + _choose_hint(question))
+        return Parsed(error=_not_understood(question))
     return Parsed([c for c in question.choices if c in chosen])
 
 
@@ -172,10 +201,11 @@ def check_number(question: Question, words: str) -> Parsed:
     token = words.split()[0] if words else ""
     number = int(token) if token.isdigit() else NUMBER_WORDS.get(token)
     low, high = question.minimum, question.maximum
+    error = _say(question, "Please answer with a number from {low} to {high}.", low=low, high=high)
     if number is None:
-        return Parsed(error=f"Please answer with a number from {low} to {high}.")
+        return Parsed(error=error)
     if (low is not None and number < low) or (high is not None and number > high):
-        return Parsed(error=f"Please answer with a number from {low} to {high}.")
+        return Parsed(error=error)
     return Parsed(number)
 
 
@@ -189,13 +219,19 @@ def parse_web(question: Question, values: list[str]) -> Parsed:
     if question.kind == "free_text":
         text = given[0].strip()
         if len(text) > question.max_length:
-            return Parsed(error=f"Your answer must be {question.max_length} characters or fewer")
+            return Parsed(
+                error=_say(
+                    question,
+                    "Your answer must be {count} characters or fewer",
+                    count=question.max_length,
+                )
+            )
         return Parsed(text)
     if question.kind == "number":
         return check_number(question, normalise(given[0]))
     chosen = [v for v in given if v in question.choices]
     if len(chosen) != len(given):
-        return Parsed(error="Choose from the options given")
+        return Parsed(error=_say(question, "Choose from the options given"))
     if question.kind == "multiple_choice":
         return Parsed(chosen)
     return Parsed(int(chosen[0]) if question.kind == "scale" else chosen[0])
@@ -203,17 +239,22 @@ def parse_web(question: Question, values: list[str]) -> Parsed:
 
 def web_required_message(question: Question) -> str:
     if question.kind == "multiple_choice":
-        return "Select at least one answer, or choose the closest one"
+        return _say(question, "Select at least one answer, or choose the closest one")
     if question.kind in ("free_text", "number"):
-        return "Enter an answer"
-    return "Select an answer"
+        return _say(question, "Enter an answer")
+    return _say(question, "Select an answer")
 
 
 def sms_hint(question: Question) -> str:
     if question.kind == "free_text":
-        return f"Up to {question.max_length} characters."
+        return _say(question, "Up to {count} characters.", count=question.max_length)
     if question.kind == "number":
-        return f"A number from {question.minimum} to {question.maximum}."
+        return _say(
+            question,
+            "A number from {low} to {high}.",
+            low=question.minimum,
+            high=question.maximum,
+        )
     return _choose_hint(question)
 
 
@@ -221,11 +262,13 @@ def sms_prompt(question: Question, number: int, total: int) -> str:
     """A question as one text: the question, then its numbered choices and how to reply."""
     lines = [f"Q{number}/{total}: {question.text}"]
     if question.kind in ("single_choice", "multiple_choice", "demographic"):
-        lines += [f"{n} {choice}" for n, choice in enumerate(question.choices, start=1)]
+        lines += [
+            f"{n} {question.words_of(choice)}" for n, choice in enumerate(question.choices, start=1)
+        ]
     elif question.kind == "scale":
         lines += [question.label_of(c) for c in question.choices if int(c) in question.labels]
     ending = sms_hint(question)
     if not question.required:
-        ending += " Or SKIP."
+        ending += _say(question, " Or SKIP.")
     lines.append(ending)
     return "\n".join(lines)

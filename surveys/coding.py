@@ -22,6 +22,7 @@ from changemakers import disclosure
 from changemakers.accounts.models import StaffUser
 from changemakers.audit import services as audit
 from changemakers.extensions import db
+from changemakers.languages import BY_CODE
 from changemakers.redaction import redact
 from surveys import findings
 from surveys.definition import Question, SurveyDefinition
@@ -116,6 +117,18 @@ def add_theme(survey_id: int, question_id: str, name: str, actor: StaffUser) -> 
 class Answer:
     response_id: int
     text: str
+    language: str | None = None  # the code of the language it was written in, where known
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+
+def language_name(code: str | None) -> str:
+    """A free-text answer's language for the coder ("Spanish"); an SMS answer's is not kept
+    with the response (``SurveyResponse.language``), nor a web one's before languages were
+    offered."""
+    return BY_CODE[code].name if code is not None and code in BY_CODE else "not recorded"
 
 
 def next_answer(
@@ -129,12 +142,16 @@ def next_answer(
     else:
         condition = and_(condition, ~_coded_by(question_id))
     row = db.session.execute(
-        select(SurveyResponse.id, SurveyResponse.answers[question_id].as_string())
+        select(
+            SurveyResponse.id,
+            SurveyResponse.answers[question_id].as_string(),
+            SurveyResponse.language,
+        )
         .where(condition)
         .order_by(func.random())
         .limit(1)
     ).first()
-    return None if row is None else Answer(row[0], redact(str(row[1])))
+    return None if row is None else Answer(row[0], redact(str(row[1])), row[2])
 
 
 def code(
@@ -203,11 +220,16 @@ class ProposedQuote:
     theme: str
     question: str
     proposed_by: int
+    language: str | None = None
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
 
 
 def proposed_quotes() -> list[ProposedQuote]:
     rows = db.session.execute(
-        select(Quote, Theme.name, SurveyResponse.answers)
+        select(Quote, Theme.name, SurveyResponse.answers, SurveyResponse.language)
         .join(Theme, Theme.id == Quote.theme_id)
         .join(SurveyResponse, SurveyResponse.id == Quote.response_id)
         .where(Quote.status == QuoteStatus.PROPOSED)
@@ -220,8 +242,9 @@ def proposed_quotes() -> list[ProposedQuote]:
             theme,
             quote.question_id,
             quote.proposed_by,
+            language,
         )
-        for quote, theme, answers in rows
+        for quote, theme, answers, language in rows
     ]
 
 

@@ -25,16 +25,43 @@ questions:
   - id: age
     kind: demographic
     demographic: age_band   # age_band, gender, area (area lists its own options)
+
+Any text may have translations beside it, by language code (``changemakers.languages``). An
+option is stored as its English words whatever language it was chosen in, so the findings pool
+answers across languages by the option; its translation only changes what a young person reads::
+
+translations:
+  es: {title: ¿Qué te importa?, intro: …, privacy: …, thanks: …}
+unchecked_translations: [es]   # a native speaker has not checked these yet
+questions:
+  - id: worries
+    text: Which of these worry you most?
+    options: [Knife crime, Online safety]
+    translations:
+      es:
+        text: ¿Cuáles de estas cosas te preocupan más?
+        options: {Knife crime: Delitos con cuchillos, Online safety: Seguridad en internet}
+        labels: {1: Muy inseguro/a}
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from changemakers.content.editing import ContentProblems
+from changemakers.languages import (
+    BY_CODE,
+    ENGLISH,
+    LANGUAGE_SLOT,
+    Localised,
+    TranslatableText,
+    clean_translations,
+    localised,
+)
+from surveys.phrases import say
 
 QUESTION_KINDS = (
     "single_choice",
@@ -73,6 +100,9 @@ class Question:
     max_length: int = DEFAULT_TEXT_LIMIT
     demographic: str | None = None
     show_if: ShowIf | None = None
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    language: str = ENGLISH  # the language its texts are shown in (``localise``)
+    option_labels: Mapping[str, str] = field(default_factory=dict)  # choice → its words here
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -86,8 +116,14 @@ class Question:
 
     def label_of(self, choice: str) -> str:
         if self.kind == "scale" and choice.isdigit() and int(choice) in self.labels:
-            return f"{choice}: {self.labels[int(choice)]}"
-        return choice
+            label = self.labels[int(choice)]
+            own = getattr(label, "lang", None)  # a translated label knows its language
+            return Localised(f"{choice}: {label}", own) if own else f"{choice}: {label}"
+        return self.words_of(choice)
+
+    def words_of(self, choice: str) -> str:
+        """A choice as the reader sees it: its words in their language, or as written."""
+        return self.option_labels.get(choice, choice)
 
 
 @dataclass(frozen=True)
@@ -102,6 +138,9 @@ class SurveyDefinition:
     sensitive: bool = False
     opens: date | None = None
     closes: date | None = None
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    unchecked_translations: tuple[str, ...] = ()  # languages a native speaker has not checked
+    language: str = ENGLISH  # the language its texts are shown in (``localise``)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -181,6 +220,12 @@ def from_data(data: object) -> SurveyDefinition:
         sensitive=bool(data.get("sensitive")),
         opens=opens,
         closes=closes,
+        translations=clean_translations(data.get("translations")),
+        unchecked_translations=tuple(
+            str(code)
+            for code in data.get("unchecked_translations") or ()
+            if str(code) in BY_CODE and str(code) != ENGLISH
+        ),
     )
 
 
@@ -234,6 +279,7 @@ def _question(number: int, raw: object, problems: list[str]) -> Question | None:
         max_length=min(max_length or DEFAULT_TEXT_LIMIT, 2000),
         demographic=demographic,
         show_if=show_if,
+        translations=clean_translations(raw.get("translations")),
     )
 
 
@@ -259,6 +305,8 @@ def to_data(survey: SurveyDefinition) -> dict[str, Any]:
             fields["max_length"] = q.max_length
         if q.show_if:
             fields["show_if"] = {"question": q.show_if.question, "any_of": list(q.show_if.any_of)}
+        if q.translations:
+            fields["translations"] = _plain(q.translations)
         questions.append(fields)
     data: dict[str, Any] = {"title": survey.title, "slug": survey.slug}
     for name in ("keyword", "intro", "privacy", "thanks"):
@@ -269,5 +317,124 @@ def to_data(survey: SurveyDefinition) -> dict[str, Any]:
     for name in ("opens", "closes"):
         if getattr(survey, name):
             data[name] = getattr(survey, name).isoformat()
+    if survey.translations:
+        data["translations"] = _plain(survey.translations)
+    if survey.unchecked_translations:
+        data["unchecked_translations"] = list(survey.unchecked_translations)
     data["questions"] = questions
     return data
+
+
+def _plain(translations: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        code: {
+            name: dict(value) if isinstance(value, Mapping) else value
+            for name, value in fields.items()
+        }
+        for code, fields in translations.items()
+    }
+
+
+def _label_translations(question: Question, language: str) -> dict[int, str]:
+    own = (question.translations.get(language) or {}).get("labels") or {}
+    labels: dict[int, str] = {}
+    for point, label in question.labels.items():
+        text = own.get(str(point))
+        labels[point] = Localised(text, language) if text else Localised(label, ENGLISH)
+    return labels
+
+
+def _option_labels(question: Question, language: str) -> dict[str, str]:
+    """Each choice's words in ``language``: the Changemakers' translation of an option, the
+    service's own of a demographic band."""
+    own = (question.translations.get(language) or {}).get("options") or {}
+    labels: dict[str, str] = {}
+    for choice in question.choices:
+        if own.get(choice):
+            labels[choice] = Localised(own[choice], language)
+        elif question.kind == "demographic" and not (
+            question.options and choice != PREFER_NOT_TO_SAY
+        ):
+            labels[choice] = say(choice, language)
+        else:
+            labels[choice] = Localised(choice, ENGLISH)
+    return labels
+
+
+def localise(survey: SurveyDefinition, language: str) -> SurveyDefinition:
+    """The survey as someone who chose ``language`` reads it: each text in that language, or
+    in English where it has none (and then knowing it is English). The choices stay the
+    options' English words, which is what is stored."""
+    if language not in BY_CODE:
+        language = ENGLISH
+
+    def text(english: str, name: str) -> Localised:
+        return localised(english, survey.translations, language, name)
+
+    questions = tuple(
+        replace(
+            q,
+            text=localised(q.text, q.translations, language, "text"),
+            hint=localised(q.hint, q.translations, language, "hint"),
+            labels=_label_translations(q, language),
+            option_labels=_option_labels(q, language),
+            language=language,
+        )
+        for q in survey.questions
+    )
+    thanks = survey.thanks
+    if thanks == "Thank you." and not (survey.translations.get(language) or {}).get("thanks"):
+        thanked = say(thanks, language)
+    else:
+        thanked = text(thanks, "thanks")
+    return replace(
+        survey,
+        title=text(survey.title, "title"),
+        intro=text(survey.intro, "intro"),
+        privacy=text(survey.privacy, "privacy"),
+        thanks=thanked,
+        questions=questions,
+        language=language,
+    )
+
+
+def translatable_texts(survey: SurveyDefinition) -> list[TranslatableText]:
+    """Every text of a survey a young person reads, for the translations page, with where its
+    translations go in ``to_data``'s shape."""
+    texts: list[TranslatableText] = []
+
+    def add(
+        key: str,
+        label: str,
+        english: str,
+        translations: Mapping[str, Mapping[str, Any]],
+        place: tuple[Any, ...],
+        name: str,
+        sub: str = "",
+    ) -> None:
+        if not english.strip():
+            return
+        by_language = {}
+        for code, fields in translations.items():
+            value = fields.get(name)
+            if sub and isinstance(value, Mapping):
+                value = value.get(sub)
+            if isinstance(value, str):
+                by_language[code] = value
+        path = (*place, "translations", LANGUAGE_SLOT, name, *((sub,) if sub else ()))
+        texts.append(TranslatableText(key, label, english, by_language, path))
+
+    for name in ("title", "intro", "privacy", "thanks"):
+        english = getattr(survey, name)
+        add(f"survey:{name}", name.capitalize(), english, survey.translations, (), name)
+    for index, q in enumerate(survey.questions):
+        where = ("questions", index)
+        add(f"question:{q.id}:text", f"{q.id}: question", q.text, q.translations, where, "text")
+        add(f"question:{q.id}:hint", f"{q.id}: hint", q.hint, q.translations, where, "hint")
+        for option in q.options:
+            key = f"question:{q.id}:option:{option}"
+            add(key, f"{q.id}: {option}", option, q.translations, where, "options", option)
+        for point, label in q.labels.items():
+            key = f"question:{q.id}:label:{point}"
+            add(key, f"{q.id}: {point}", label, q.translations, where, "labels", str(point))
+    return texts

@@ -50,8 +50,13 @@ def add_question(data: dict[str, Any], text: str, kind: str) -> tuple[dict[str, 
 
 def put_question(data: dict[str, Any], question_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     changed = copy.deepcopy(data)
+    index = _index(changed, question_id)
     kept = {k: v for k, v in fields.items() if v not in (None, "", [], {})}
-    changed["questions"][_index(changed, question_id)] = {"id": question_id, **kept}
+    # The form edits the English: the translations stay (shown beside it to check).
+    translations = changed["questions"][index].get("translations")
+    if translations and "translations" not in kept:
+        kept["translations"] = translations
+    changed["questions"][index] = {"id": question_id, **kept}
     return changed
 
 

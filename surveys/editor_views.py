@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from changemakers.access import roles_allowed
-from changemakers.content import files
+from changemakers.content import files, translations
 from changemakers.content.editing import ContentProblems, EditError
 from changemakers.content.forms import ImportForm, ReturnForm
 from changemakers.content.lifecycle import ContentStatus, LifecycleError
@@ -20,12 +20,14 @@ from changemakers.content.pages import REVIEWERS, WRITERS, press
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
+from changemakers.languages import known
 from surveys import answers as parsing
 from surveys import editing, services
 from surveys.blueprint import bp
-from surveys.definition import from_data
+from surveys.definition import from_data, localise, translatable_texts
 from surveys.forms import NewQuestionForm, NewSurveyForm, QuestionForm, SurveySettingsForm
 from surveys.models import Survey, SurveyVersion
+from surveys.views import page_language
 
 
 def _version_or_404(survey_id: int, number: int) -> SurveyVersion:
@@ -106,6 +108,56 @@ def edit_survey(survey_id: int, number: int) -> ResponseReturnValue:
         can_review=current_user.has_any_role(REVIEWERS)
         and current_user.id not in version.contributor_ids,
         ContentStatus=ContentStatus,
+        translation_summary=translations.summary(
+            translatable_texts(definition), definition.unchecked_translations
+        ),
+    )
+
+
+@bp.route("/surveys/<int:survey_id>/v<int:number>/translations", methods=["GET", "POST"])
+@roles_allowed(*WRITERS)
+def survey_translations(survey_id: int, number: int) -> ResponseReturnValue:
+    """Each text of a version beside its English, one language at a time; a draft's
+    translations can be written here."""
+    version = _version_or_404(survey_id, number)
+    language = translations.language_or_first(request.values.get("lang"))
+    if request.method == "POST":
+        try:
+            services.save_translations(
+                version,
+                language,
+                request.form.to_dict(),
+                request.form.get("checked") == "yes",
+                current_user,
+            )
+        except (LifecycleError, ContentProblems) as error:
+            flash(str(error), "error")
+        else:
+            flash("Translations saved.")
+        return redirect(
+            url_for(
+                "surveys.survey_translations", survey_id=survey_id, number=number, lang=language
+            )
+        )
+    definition = from_data(version.content)
+    return render_template(
+        "content/translations.html",
+        title=definition.title,
+        back_url=url_for("surveys.edit_survey", survey_id=survey_id, number=number),
+        editable=version.status is ContentStatus.DRAFT,
+        content_kind="survey",
+        language_urls={
+            code: url_for(
+                "surveys.survey_translations", survey_id=survey_id, number=number, lang=code
+            )
+            for code in translations.translated_codes()
+        },
+        **translations.page(
+            translatable_texts(definition),
+            definition.unchecked_translations,
+            language,
+            lambda text, code: text,
+        ),
     )
 
 
@@ -315,9 +367,11 @@ def survey_export(survey_id: int, number: int, file_format: str) -> ResponseRetu
 @bp.route("/surveys/<int:survey_id>/v<int:number>/preview/<question_id>")
 @roles_allowed(*WRITERS)
 def survey_preview(survey_id: int, number: int, question_id: str) -> ResponseReturnValue:
-    """A question as a phone shows it (this version, draft or not; nothing can be sent)."""
+    """A question as a phone shows it (this version, draft or not; nothing can be sent), in
+    the language asked for (``?lang=es``)."""
     version = _version_or_404(survey_id, number)
-    definition = from_data(version.content)
+    language = known(request.args.get("lang"))
+    definition = localise(from_data(version.content), language)
     question = definition.question(question_id)
     if question is None:
         abort(404)
@@ -333,4 +387,5 @@ def survey_preview(survey_id: int, number: int, question_id: str) -> ResponseRet
         chosen=[],
         error=None,
         preview=True,
+        **page_language(language),
     )

@@ -93,6 +93,11 @@ class SurveyResponse(Model):
     record_key: Mapped[int] = mapped_column(SmallInteger, default=new_record_key)
     # Sent from the staff's phone simulator: kept apart, never counted in findings.
     is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language a web survey was read in, as a code ("es"); NULL for an SMS survey (the
+    # contact row holds the phone's language: sharing it would help link the two) and before
+    # languages were offered. Choices are stored as the option, never its words, so answers
+    # pool across languages; coders see the language of each free-text answer.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class SurveyPool(Model):

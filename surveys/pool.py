@@ -70,9 +70,13 @@ def finished(
     started_on: date,
     completed_on: date,
     test: bool = False,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """A finished response as it waits in the pool (plain JSON)."""
+    """A finished response as it waits in the pool (plain JSON). ``language``: the code of
+    the language a web survey was read in; never an SMS survey's, which the contact row also
+    holds (a rare language shared by a response and a few phones would link them)."""
     return {
+        "language": language,
         "version": version_id,
         "channel": channel.value,
         "answers": answers,
@@ -94,6 +98,7 @@ def new_response_row(survey_id: int, waiting: dict[str, Any]) -> dict[str, Any]:
         "started_on": date.fromisoformat(waiting["started_on"]),
         "completed_on": date.fromisoformat(waiting["completed_on"]),
         "is_test": bool(waiting.get("test")),
+        "language": waiting.get("language"),
     }
 
 

@@ -12,11 +12,13 @@ from changemakers.alerts import services as alerts
 from changemakers.alerts.rules import detector_in_force
 from changemakers.alerts.services import CannotReply, ConversationLine
 from changemakers.extensions import db
+from changemakers.languages import ENGLISH
 from changemakers.redaction import redact
 from changemakers.safeguarding import IMMEDIATE
 from messages import signposting, texts
 from messages.signpost_directory import current_signposts
 from surveys.definition import SurveyDefinition
+from surveys.phrases import say
 
 CHANNEL = "web"
 ANONYMOUS = (
@@ -38,10 +40,13 @@ def check_answer(survey: SurveyDefinition, text: str, language: str = "en") -> s
     return verdict.severity if verdict.screened else None
 
 
-def urgent_help(severity: str = IMMEDIATE) -> str:
-    """The help shown on the next page: 999 first when the danger may be immediate."""
-    opening = texts.URGENT_HELP_NOW if severity == IMMEDIATE else texts.URGENT_HELP_CONCERN
-    return signposting.render(opening + ANONYMOUS, current_signposts())
+def urgent_help(severity: str = IMMEDIATE, language: str = ENGLISH) -> str:
+    """The help shown on the next page, in the reader's language: 999 first when the danger
+    may be immediate."""
+    immediate = severity == IMMEDIATE
+    opening = texts.in_language("URGENT_HELP_NOW" if immediate else "URGENT_HELP_CONCERN", language)
+    anonymous = say(ANONYMOUS, language)
+    return signposting.render(opening + anonymous, current_signposts(language))
 
 
 class WebSurveyAlerts:
@@ -63,6 +68,9 @@ class WebSurveyAlerts:
 
     def hold(self, pseudonym: str) -> None:
         """Nothing to hold: nobody is known."""
+
+    def language(self, pseudonym: str) -> str:
+        return ENGLISH  # nobody is known, and nothing is ever sent
 
     def reply(self, pseudonym: str, body: str) -> int:
         raise CannotReply(f"The service cannot reply: {self.no_reply}.")

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -16,18 +17,25 @@ from sqlalchemy import Table, and_, bindparam, func, insert, select
 
 from changemakers import cache, disclosure
 from changemakers.accounts.models import StaffUser
-from changemakers.content import lifecycle
+from changemakers.content import lifecycle, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.database import insert_for, send_with_next, utcnow
 from changemakers.extensions import db
+from changemakers.languages import BY_CODE, ENGLISH, known
 from changemakers.office_hours import LONDON
 from changemakers.redaction import redact
 from messages import keywords
 from messages.conversations import Turn
 from surveys import answers as parsing
 from surveys import coding, counting, editing, findings, pool, summary
-from surveys.definition import SurveyDefinition, from_data, to_data
+from surveys.definition import (
+    SurveyDefinition,
+    from_data,
+    localise,
+    to_data,
+    translatable_texts,
+)
 from surveys.models import (
     Channel,
     SubmissionToken,
@@ -36,6 +44,7 @@ from surveys.models import (
     SurveyResponse,
     SurveyVersion,
 )
+from surveys.phrases import say
 
 KIND = "survey"
 ANSWER_TAG = "[survey answer]"  # what the message log keeps of an SMS survey answer
@@ -154,6 +163,20 @@ def save(version: SurveyVersion, data: dict[str, Any], actor: StaffUser, what: s
     SURVEYS.save(version, to_data(from_data(data)), actor, what)
 
 
+def save_translations(
+    version: SurveyVersion,
+    language: str,
+    written: Mapping[str, str],
+    checked: bool,
+    actor: StaffUser,
+) -> None:
+    """Keep one language's translations of a draft, as written beside the English, and
+    whether a native speaker has checked them; reviewed with the rest of the version."""
+    texts = translatable_texts(from_data(version.content))
+    data = translations.edited(version.content, texts, language, written, checked)
+    save(version, data, actor, f"the {BY_CODE[language].name} translations")
+
+
 def load_published(data: dict[str, Any]) -> SurveyVersion:
     """Shipped content (the demo's survey), published as it stands once it validates."""
     definition = from_data(data)
@@ -220,6 +243,18 @@ def definition_of(version_id: int, content: dict[str, Any] | None = None) -> Sur
     return definition
 
 
+def in_language(version_id: int, language: str) -> SurveyDefinition:
+    """A published version's survey in ``language`` (``definition.localise``), made once per
+    process."""
+    made: dict[tuple[int, str], SurveyDefinition] = cache.process_cache("surveys_by_language")
+    key = (version_id, language)
+    if key not in made:
+        if len(made) >= 256:
+            made.clear()
+        made[key] = localise(definition_of(version_id), language)
+    return made[key]
+
+
 def stored(question_kind: str, value: Any) -> Any:
     """An answer as it is kept: free text redacted before it reaches the database."""
     return redact(value) if question_kind == "free_text" and isinstance(value, str) else value
@@ -241,10 +276,15 @@ def new_submission_token() -> str:
 
 
 def record_web_response(
-    survey: LiveSurvey, answers: dict[str, Any], token: str, started_on: date
+    survey: LiveSurvey,
+    answers: dict[str, Any],
+    token: str,
+    started_on: date,
+    language: str = ENGLISH,
 ) -> bool:
     """A finished web survey into the mixing pool, spending its submission token, in one
-    transaction; ``False`` (nothing stored) when the token was already spent."""
+    transaction; ``False`` (nothing stored) when the token was already spent. ``language``:
+    the one the survey was read in, kept as its code only."""
     connection = db.session.connection()
     spend = insert_for(connection.dialect.name)(SubmissionToken).values(
         token=token, survey_id=survey.survey_id, spent_on=today()
@@ -255,7 +295,9 @@ def record_web_response(
         return False
     questions = survey.definition.questions
     kept = {q.id: stored(q.kind, answers[q.id]) for q in questions if q.id in answers}
-    response = pool.finished(survey.version_id, Channel.WEB, kept, started_on, today())
+    response = pool.finished(
+        survey.version_id, Channel.WEB, kept, started_on, today(), language=known(language)
+    )
     if pool.enter(connection, survey.survey_id, response) >= threshold():
         pool.release(survey.survey_id)
     db.session.commit()
@@ -294,20 +336,27 @@ class SurveyConversation:
         """For a flow's jump: a survey with this address is live."""
         return live(ref) is not None
 
-    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
+    def start(
+        self,
+        ref: str | None,
+        now: datetime,
+        participant: str,
+        trial: bool = False,
+        language: str = ENGLISH,
+    ) -> Turn:
         found = self._live(ref)
         if found is None:
-            return Turn([CLOSED], None, end_reason="unavailable")
-        survey = found.definition
+            return Turn([say(CLOSED, language)], None, end_reason="unavailable")
+        survey = in_language(found.version_id, language)
         if not survey.is_open(today(now)):
-            return Turn([CLOSED], None, end_reason="closed")
+            return Turn([say(CLOSED, language)], None, end_reason="closed")
         if not trial:
             answered = db.session.connection().execute(
                 _SMS["participation"],
                 {"token": participation_token(found.survey_id, participant)},
             )
             if answered.first() is not None:
-                return Turn([ALREADY_ANSWERED], None, end_reason="already_answered")
+                return Turn([say(ALREADY_ANSWERED, language)], None, end_reason="already_answered")
         first = parsing.next_question(survey, {})
         if first is None:
             return Turn([survey.thanks], None)
@@ -328,15 +377,24 @@ class SurveyConversation:
         )
 
     def reply(
-        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+        self,
+        ref: str | None,
+        state: dict[str, Any],
+        text: str,
+        now: datetime,
+        participant: str,
+        language: str = ENGLISH,
     ) -> Turn:
         """The next question, a re-ask or the thanks. The answer's words are never kept with
         the sender: the message log would otherwise link them to the phone. It keeps
         ``ANSWER_TAG`` in their place."""
-        return replace(self._answer(state, text, now, participant), withheld_as=ANSWER_TAG)
+        turn = self._answer(state, text, now, participant, language)
+        return replace(turn, withheld_as=ANSWER_TAG)
 
-    def _answer(self, state: dict[str, Any], text: str, now: datetime, participant: str) -> Turn:
-        survey = definition_of(int(state["version"]))
+    def _answer(
+        self, state: dict[str, Any], text: str, now: datetime, participant: str, language: str
+    ) -> Turn:
+        survey = in_language(int(state["version"]), language)
         question = survey.question(state["question"])
         if question is None or "_answers" not in state:
             return Turn([], None, end_reason="survey_changed")
@@ -360,9 +418,7 @@ class SurveyConversation:
         test = bool(state.get("test"))
         connection = db.session.connection()
         started_on = date.fromisoformat(state["_started_on"])
-        finished = pool.finished(
-            int(state["version"]), Channel.SMS, answers, started_on, day, test=test
-        )
+        finished = pool.finished(int(state["version"]), Channel.SMS, answers, started_on, day, test)
         pool.enter(connection, survey_id, finished)
         if not test:
             connection.execute(

@@ -15,6 +15,11 @@ cookie. One young person, one voice, with nothing kept about them:
 
 The finished response goes into the mixing pool (``surveys.pool``). Works with JavaScript off;
 every page is small.
+
+Every page offers the survey in each language the service speaks (links, so no script is
+needed); the choice is kept in the signed session cookie, the page's ``lang`` says which, and a
+text with no translation yet is shown in English, marked ``lang="en"``. The response keeps only
+the language's code.
 """
 
 from __future__ import annotations
@@ -25,17 +30,21 @@ from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
 
 from changemakers.access import public
 from changemakers.extensions import limiter
+from changemakers.languages import BY_CODE, LANGUAGES, known
 from surveys import answers as parsing
 from surveys import safeguarding, services
 from surveys.blueprint import bp
 from surveys.definition import Question, SurveyDefinition
+from surveys.phrases import say
 
 PROGRESS = "survey_progress"
 ANSWERED = "surveys_answered"
 URGENT_HELP_DUE = "survey_urgent_help"  # an answer suggested danger: show help on the next page
+LANGUAGE = "survey_language"  # the language this browser chose for surveys
 # Per address, sized for a school whose pupils all come through one address: 1,200 pupils
 # answering a ten-question survey within a 20-minute tutor period send about 600 pages a
 # minute and start or send about 120 surveys a minute. A script is held to the same.
@@ -50,6 +59,42 @@ NOTHING_ANSWERED = "You haven't answered any question yet. Go back and answer at
 
 def _starting_or_sending() -> bool:
     return request.form.get("action") in ("start", "send")
+
+
+def _spoken(text: str, language: str) -> Markup:
+    """A text as a page in ``language`` shows it: escaped (apostrophes kept as they are, safe
+    in the text of an element), and marked with its own ``lang`` when it is in another
+    language (a text with no translation yet, shown in English)."""
+    inner = str(escape(text)).replace("&#39;", "'")
+    own = getattr(text, "lang", None)
+    if own and own != language:
+        return Markup(f'<span lang="{own}">{inner}</span>')
+    return Markup(inner)
+
+
+def page_language(language: str) -> dict[str, Any]:
+    """What a survey page needs to speak ``language``: ``t`` for its own words, ``say`` to
+    show a text, the page's ``lang``, and the languages it can switch to."""
+    return {
+        "language": language,
+        "html_lang": BY_CODE[language].html_lang,
+        "languages": LANGUAGES,
+        "t": lambda english, **values: say(english, language, **values),
+        "say": lambda text: _spoken(text, language),
+    }
+
+
+def _chosen_language() -> str:
+    return known(session.get(LANGUAGE))
+
+
+def _page(slug: str, live: services.LiveSurvey) -> dict[str, Any]:
+    language = _chosen_language()
+    return {
+        "survey": services.in_language(live.version_id, language),
+        "slug": slug,
+        **page_language(language),
+    }
 
 
 def _live_or_404(slug: str) -> services.LiveSurvey:
@@ -90,8 +135,13 @@ def _question_url(slug: str, question_id: str) -> str:
 )
 def survey(slug: str) -> ResponseReturnValue:
     live = _live_or_404(slug)
-    definition = live.definition
-    page = {"survey": definition, "slug": slug}
+    asked = request.args.get("q")
+    if request.method == "GET" and "lang" in request.args:
+        chosen = request.args["lang"]
+        session[LANGUAGE] = known(chosen)
+        return redirect(url_for("surveys.survey", slug=slug, q=asked))
+    page = _page(slug, live)
+    definition: SurveyDefinition = page["survey"]
     if slug in (session.get(ANSWERED) or []):
         return render_template("surveys/answered.html", **page)
     if not definition.is_open(services.today()):
@@ -101,8 +151,7 @@ def survey(slug: str) -> ResponseReturnValue:
         return _answer(slug, live, progress)
     severity = session.pop(URGENT_HELP_DUE, None)
     if severity:
-        page["urgent_help"] = safeguarding.urgent_help(severity)
-    asked = request.args.get("q")
+        page["urgent_help"] = safeguarding.urgent_help(severity, page["language"])
     if asked is None or progress is None:
         return render_template(
             "surveys/start.html", restarted=asked is not None and progress is None, **page
@@ -152,7 +201,8 @@ def _question_page(
 def _answer(
     slug: str, live: services.LiveSurvey, progress: dict[str, Any] | None
 ) -> ResponseReturnValue:
-    definition = live.definition
+    page = _page(slug, live)
+    definition: SurveyDefinition = page["survey"]
     action = request.form.get("action", "")
     if action == "start" or progress is None:
         first = parsing.next_question(definition, {})
@@ -176,7 +226,6 @@ def _answer(
     if question is None or question.id not in progress["asked"]:
         return redirect(_question_url(slug, progress["asked"][-1]))
     parsed = parsing.parse_web(question, request.form.getlist("answer"))
-    page = {"survey": definition, "slug": slug}
     if not parsed.ok:
         given = request.form.getlist("answer")
         typed = given if question.kind == "multiple_choice" else (given[0] if given else None)
@@ -188,7 +237,7 @@ def _answer(
     answers[question.id] = None if parsed.skipped else services.stored(question.kind, parsed.value)
     alerted = progress.get("alerted", [])
     if question.kind == "free_text" and parsed.value and question.id not in alerted:
-        severity = safeguarding.check_answer(definition, str(parsed.value))
+        severity = safeguarding.check_answer(live.definition, str(parsed.value))
         if severity:
             session[URGENT_HELP_DUE] = severity
             progress = {**progress, "alerted": [*alerted, question.id]}
@@ -219,26 +268,27 @@ def _first_unanswered(definition: SurveyDefinition, answers: dict[str, Any]) -> 
 
 def _send(slug: str, live: services.LiveSurvey, progress: dict[str, Any]) -> ResponseReturnValue:
     """Store the answers once, if they are complete and took a person's time."""
-    definition = live.definition
-    page = {"survey": definition, "slug": slug}
+    page = _page(slug, live)
+    definition: SurveyDefinition = page["survey"]
+    language = page["language"]
     answers = progress["answers"]
     missing = _first_unanswered(definition, answers)
     if missing is not None:
         if missing.id not in progress["asked"]:
             return redirect(_question_url(slug, progress["asked"][-1]))
-        error = "Answer this question before you send your answers."
+        error = say("Answer this question before you send your answers.", language)
         return _question_page(page, progress, missing.id, None, error, 400)
     if all(answer is None for answer in answers.values()):
-        return render_template(
-            "surveys/check.html", progress=progress, error=NOTHING_ANSWERED, **page
-        ), 400
+        nothing = say(NOTHING_ANSWERED, language)
+        return render_template("surveys/check.html", progress=progress, error=nothing, **page), 400
     per_question = current_app.config["SURVEY_SECONDS_PER_QUESTION"]
     if time.time() - float(progress.get("started", 0)) < per_question * len(progress["asked"]):
+        too_quick = say(TOO_QUICK, language)
         return render_template(
-            "surveys/check.html", progress=progress, error=TOO_QUICK, **page
+            "surveys/check.html", progress=progress, error=too_quick, **page
         ), 429
     started_on = date.fromisoformat(progress.get("started_on") or services.today().isoformat())
-    sent = services.record_web_response(live, answers, str(progress["token"]), started_on)
+    sent = services.record_web_response(live, answers, str(progress["token"]), started_on, language)
     _save_progress(slug, None)
     session[ANSWERED] = [*(session.get(ANSWERED) or []), slug][-20:]
     if not sent:

@@ -31,6 +31,7 @@ from changemakers.alerts.models import (
 from changemakers.audit import services as audit
 from changemakers.database import utcnow
 from changemakers.extensions import db
+from changemakers.languages import ENGLISH
 from changemakers.office_hours import OfficeHours
 from changemakers.redaction import redact
 from changemakers.roles import Role
@@ -87,6 +88,11 @@ class AlertChannel(Protocol):
 
     def reply_note(self, pseudonym: str, now: datetime) -> str:
         """What a reviewer should know of how a reply would reach them now ("" if nothing)."""
+        ...
+
+    def language(self, pseudonym: str) -> str:
+        """The language the participant chose (``changemakers.languages``), for the desk's
+        own texts to them; English where the channel knows none."""
         ...
 
 
@@ -421,7 +427,8 @@ def reply(alert_id: int, reviewer: StaffUser, body: str, form_token: str) -> Ale
     now = utcnow()
     try:
         if alert.thread_opened_at is None:
-            opening = texts.opening(current_app.config["PRIVACY_NOTICE_URL"])
+            language = channel.language(alert.pseudonym)
+            opening = texts.opening(current_app.config["PRIVACY_NOTICE_URL"], language)
             channel.reply(alert.pseudonym, opening)
             db.session.add(
                 ThreadMessage(
@@ -478,7 +485,7 @@ def close(alert_id: int, reviewer: StaffUser, note: str) -> Alert:
     if alert.assigned_to_id is None:
         alert.assigned_to_id = reviewer.id
     if alert.thread_open:
-        _end_thread(alert, "closed", texts.THREAD_CLOSED, alert.closed_at)
+        _end_thread(alert, "closed", "THREAD_CLOSED", alert.closed_at)
     audit.record(reviewer, "alert.closed", "alert", alert.id)
     db.session.commit()
     return alert
@@ -493,14 +500,16 @@ def _open_thread(alert: Alert, now: datetime) -> None:
     alert.thread_end_reason = None
 
 
-def _end_thread(alert: Alert, reason: str, closing_text: str | None, now: datetime) -> None:
-    """End the thread; ``closing_text`` tells the young person, where they can be texted."""
+def _end_thread(alert: Alert, reason: str, closing: str | None, now: datetime) -> None:
+    """End the thread; the text called ``closing`` (``texts.THREAD_CLOSED``) tells the young
+    person, in their language, where they can be texted."""
     alert.thread_ended_at = now
     alert.thread_end_reason = reason
     alert.awaiting_reply_since = None
     channel = _channel(alert.channel)
-    if closing_text is None or channel is None or alert.pseudonym is None:
+    if closing is None or channel is None or alert.pseudonym is None:
         return
+    closing_text = texts.in_language(closing, channel.language(alert.pseudonym))
     try:
         channel.reply(alert.pseudonym, closing_text)
     except CannotReply:
@@ -546,13 +555,14 @@ def take_into_thread(pseudonym: str, excerpt: str, now: datetime) -> list[str] |
     if db.session.info.pop(_THREAD_TOOK, None) != (alert.id, excerpt):
         _take_into_thread(alert, excerpt, now)
     hours = office_hours()
-    when = hours.when_read(now)
-    if not when:
+    if hours.is_open(now):
         return []
     if alert.acknowledged_at is not None and hours.next_opening(alert.acknowledged_at) > now:
         return []  # told already since the office closed
     alert.acknowledged_at = now
-    acknowledgement = texts.out_of_hours(when)
+    channel = _channel(alert.channel)
+    language = ENGLISH if channel is None else channel.language(pseudonym)
+    acknowledgement = texts.out_of_hours(hours.when_read(now, language), language)
     db.session.add(
         ThreadMessage(
             alert_id=alert.id, from_young_person=False, body=acknowledgement, created_at=now
@@ -592,7 +602,7 @@ def end_quiet_threads(now: datetime, batch: int = 100) -> int:
     for alert_id in quiet:
         alert = _locked(alert_id)
         if db.session.scalar(select(Alert.id).where(Alert.id == alert_id, *still_quiet)):
-            _end_thread(alert, "quiet", texts.THREAD_QUIET, now)
+            _end_thread(alert, "quiet", "THREAD_QUIET", now)
             ended += 1
         db.session.commit()  # one at a time: another worker may end the same thread first
     return ended

@@ -25,23 +25,47 @@ The shape, as a Changemaker reads it in a YAML file::
       - name: Asks about the signs
         texts: [FRIEND, "1"]
         expect: ["signs to look out for"]   # each reply must contain its phrase, in order
+
+Any text may have translations beside it, by language code (``changemakers.languages``): a
+step's ``text`` and ``hint``, an option's ``label`` and the ``replies`` that choose it. A
+participant gets each text in their language, or in English where it has none; the English
+replies still choose an option whatever the language::
+
+      welcome:
+        kind: question
+        text: "Reply 1 for signs to look out for, 2 for how to talk to them"
+        translations:
+          es: {text: "Responde 1 para ver señales de alerta, 2 para saber cómo hablarle"}
+        options:
+          - {label: Signs, replies: [signs], next: signs,
+             translations: {es: {label: Señales, replies: [señales]}}}
+
+``unchecked_translations: [es]`` marks languages whose texts still need checking by a native
+speaker (the editor says so to staff).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from changemakers.content.editing import ContentProblems
+from changemakers.languages import (
+    BY_CODE,
+    ENGLISH,
+    LANGUAGE_SLOT,
+    TranslatableText,
+    clean_translations,
+)
 
 STEP_KINDS = ("message", "question", "free_text", "follow_up", "jump", "end")
 WAITING_KINDS = ("question", "free_text")
 # What a step may hold; any other field of a jump step names a conversation kind.
 STEP_FIELDS = frozenset(
-    {"kind", "text", "next", "options", "hint", "expires_after", "after", "flow"}
+    {"kind", "text", "next", "options", "hint", "expires_after", "after", "flow", "translations"}
 )
 DEFAULT_EXPIRY = timedelta(days=3)
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
@@ -65,11 +89,15 @@ def format_duration(length: timedelta) -> str:
     return f"{minutes}m"
 
 
+Translations = Mapping[str, Mapping[str, Any]]  # language code → field → text
+
+
 @dataclass(frozen=True)
 class Option:
     label: str
     next: str
     replies: tuple[str, ...] = ()
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +121,7 @@ class Step:
     after: timedelta | None = None  # follow_up: how long to wait
     flow: str | None = None  # jump: another flow's keyword
     to: JumpTarget | None = None  # jump: a conversation of another kind
+    translations: Translations = field(default_factory=dict)
 
     @property
     def waits(self) -> bool:
@@ -113,6 +142,7 @@ class FlowDefinition:
     start: str
     steps: Mapping[str, Step]
     examples: tuple[Example, ...] = field(default=())
+    unchecked_translations: tuple[str, ...] = ()  # languages a native speaker has not checked
 
 
 def _text(value: object) -> str:
@@ -158,7 +188,15 @@ def from_data(data: object) -> FlowDefinition:
         start=_text(data["start"]),
         steps=steps,
         examples=tuple(examples),
+        unchecked_translations=_languages(data.get("unchecked_translations")),
     )
+
+
+def _languages(raw: object) -> tuple[str, ...]:
+    """A list of language codes the service speaks (others dropped)."""
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(str(code) for code in raw if str(code) in BY_CODE and str(code) != ENGLISH)
 
 
 def _step(step_id: str, raw: object, problems: list[str]) -> Step | None:
@@ -182,6 +220,7 @@ def _step(step_id: str, raw: object, problems: list[str]) -> Step | None:
                 label=_text(option.get("label")),
                 next=_text(option["next"]),
                 replies=tuple(_text(r) for r in replies),
+                translations=clean_translations(option.get("translations")),
             )
         )
     values: dict[str, Any] = {}
@@ -200,6 +239,7 @@ def _step(step_id: str, raw: object, problems: list[str]) -> Step | None:
         hint=_text(raw.get("hint")),
         flow=_text(raw.get("flow")).upper() or None,
         to=_jump_target(step_id, raw, problems) if kind == "jump" else None,
+        translations=clean_translations(raw.get("translations")),
         **values,
     )
 
@@ -228,9 +268,7 @@ def to_data(flow: FlowDefinition) -> dict[str, Any]:
         if step.text:
             fields["text"] = step.text
         if step.options:
-            fields["options"] = [
-                {"label": o.label, "replies": list(o.replies), "next": o.next} for o in step.options
-            ]
+            fields["options"] = [_option_data(o) for o in step.options]
         if step.hint:
             fields["hint"] = step.hint
         if step.waits and step.expires_after != DEFAULT_EXPIRY:
@@ -242,8 +280,10 @@ def to_data(flow: FlowDefinition) -> dict[str, Any]:
                 fields[name] = getattr(step, name)
         if step.to is not None:
             fields[step.to.kind] = step.to.ref
+        if step.translations:
+            fields["translations"] = _plain(step.translations)
         steps[step.id] = fields
-    return {
+    data: dict[str, Any] = {
         "name": flow.name,
         "keyword": flow.keyword,
         "start": flow.start,
@@ -253,3 +293,105 @@ def to_data(flow: FlowDefinition) -> dict[str, Any]:
             for e in flow.examples
         ],
     }
+    if flow.unchecked_translations:
+        data["unchecked_translations"] = list(flow.unchecked_translations)
+    return data
+
+
+def _plain(translations: Translations) -> dict[str, Any]:
+    return {
+        code: {name: list(v) if isinstance(v, tuple) else v for name, v in fields.items()}
+        for code, fields in translations.items()
+    }
+
+
+def _option_data(option: Option) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "label": option.label,
+        "replies": list(option.replies),
+        "next": option.next,
+    }
+    if option.translations:
+        data["translations"] = _plain(option.translations)
+    return data
+
+
+def _in(translations: Translations, language: str, name: str, english: str) -> str:
+    fields = translations.get(language) or {}
+    value = fields.get(name)
+    return value if isinstance(value, str) and value.strip() else english
+
+
+def in_language(flow: FlowDefinition, language: str) -> FlowDefinition:
+    """The flow as a participant who chose ``language`` gets it: each text in that language,
+    or in English where it has no translation. An option is still chosen by its number, its
+    English words, and its words in that language."""
+    if language == ENGLISH:
+        return flow
+    steps = {}
+    for step in flow.steps.values():
+        options = tuple(
+            replace(
+                option,
+                label=_in(option.translations, language, "label", option.label),
+                replies=(
+                    *option.replies,
+                    option.label,
+                    *(option.translations.get(language) or {}).get("replies", ()),
+                ),
+            )
+            for option in step.options
+        )
+        steps[step.id] = replace(
+            step,
+            text=_in(step.translations, language, "text", step.text),
+            hint=_in(step.translations, language, "hint", step.hint),
+            options=options,
+        )
+    return replace(flow, steps=steps)
+
+
+def translatable_texts(flow: FlowDefinition) -> list[TranslatableText]:
+    """Every text of a flow a participant reads, for the translations page, with where its
+    translations go in ``to_data``'s shape."""
+    texts = []
+
+    def add(
+        key: str, label: str, english: str, translations: Translations, place: tuple[Any, ...]
+    ) -> None:
+        name = place[-1]
+        if not english.strip():
+            return
+        by_language = {
+            code: fields[name]
+            for code, fields in translations.items()
+            if isinstance(fields.get(name), str)
+        }
+        path = (*place[:-1], "translations", LANGUAGE_SLOT, name)
+        texts.append(TranslatableText(key, label, english, by_language, path))
+
+    for step in flow.steps.values():
+        where = ("steps", step.id)
+        add(
+            f"step:{step.id}:text",
+            f"{step.id}: message",
+            step.text,
+            step.translations,
+            (*where, "text"),
+        )
+        add(
+            f"step:{step.id}:hint",
+            f"{step.id}: hint",
+            step.hint,
+            step.translations,
+            (*where, "hint"),
+        )
+        for index, option in enumerate(step.options):
+            add(
+                f"step:{step.id}:option:{index + 1}",
+                f"{step.id}: option {index + 1}",
+                option.label,
+                option.translations,
+                (*where, "options", index, "label"),
+            )
+    return texts

@@ -78,7 +78,17 @@ def put_step(data: dict[str, Any], step_id: str, fields: dict[str, Any]) -> dict
     if step_id not in data["steps"]:
         raise EditError(f"There is no step {step_id!r}.")
     changed = copy.deepcopy(data)
-    changed["steps"][step_id] = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    before = changed["steps"][step_id]
+    step = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    # The form edits the English: the translations stay (shown beside it to check).
+    if before.get("translations") and "translations" not in step:
+        step["translations"] = before["translations"]
+    old_options = before.get("options") or []
+    for index, option in enumerate(step.get("options") or []):
+        old = old_options[index] if index < len(old_options) else {}
+        if isinstance(old, dict) and old.get("translations") and "translations" not in option:
+            option["translations"] = old["translations"]
+    changed["steps"][step_id] = step
     return changed
 
 

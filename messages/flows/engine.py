@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from changemakers.languages import ENGLISH
 from messages.conversations import FollowUp, HandOver, Turn
 from messages.flows.definition import FlowDefinition, Option, Step
 from messages.signposting import render
+from messages.texts import in_language
 
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 MAX_PATH = 200
 MAX_ANSWER = 500
-WAITING_FOR_FOLLOW_UP = "Thanks. We'll text you again soon. Text STOP any time to stop."
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 Redact = Callable[[str], str]
@@ -91,13 +92,15 @@ def reply(
     now: datetime,
     signposts: Mapping[str, str],
     redact: Redact = str,
+    language: str = ENGLISH,
 ) -> Turn:
-    """The participant's next message, at the step the conversation waits at."""
+    """The participant's next message, at the step the conversation waits at (``flow`` as
+    ``definition.in_language`` gives it; ``language`` for the engine's own words)."""
     state = {**state, "answers": dict(state.get("answers", {})), "path": list(state["path"])}
     expires_at = _moment(state.get("expires_at"))
     resume_at = _moment(state.get("resume_at"))
     if resume_at is not None and now < resume_at:
-        return Turn([WAITING_FOR_FOLLOW_UP], state, expires_at)
+        return Turn([in_language("WAITING_FOR_FOLLOW_UP", language)], state, expires_at)
     state["resume_at"] = None
     step = flow.steps.get(state["step"])
     if step is None or not step.waits:

@@ -13,24 +13,30 @@ from sqlalchemy import and_, select
 
 from changemakers import cache, privacy
 from changemakers.accounts.models import StaffUser
-from changemakers.content import lifecycle
+from changemakers.content import lifecycle, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.lifecycle import ContentStatus
 from changemakers.extensions import db
+from changemakers.languages import BY_CODE, ENGLISH
 from changemakers.redaction import redact
-from messages import conversations, keywords, signposting
+from messages import conversations, keywords, signposting, texts
 from messages import signpost_services as directory
 from messages.conversations import Turn
 from messages.flows import analytics as analytics_module
 from messages.flows import editing, engine, examples, findings, titles, validation
-from messages.flows.definition import FlowDefinition, from_data, to_data
+from messages.flows.definition import (
+    FlowDefinition,
+    from_data,
+    in_language,
+    to_data,
+    translatable_texts,
+)
 from messages.keywords import FIXED_REPLY, current_keywords
 from messages.models import Conversation, Flow, FlowVersion
 from messages.router import keyword_of
 from messages.signpost_directory import current_signposts
 
 KIND = "flow"
-UNAVAILABLE = "Sorry, that isn't available right now. Text HELP to see what you can do."
 
 
 def _taken_keywords(flow_id: int | None) -> set[str]:
@@ -139,6 +145,21 @@ def save(version: FlowVersion, data: dict[str, Any], actor: StaffUser, what: str
     editor and stop it only when it is submitted."""
     from_data(data)
     FLOWS.save(version, data, actor, what)
+
+
+def save_translations(
+    version: FlowVersion,
+    language: str,
+    written: Mapping[str, str],
+    checked: bool,
+    actor: StaffUser,
+) -> None:
+    """Keep one language's translations of a draft, as written beside the English, and
+    whether a native speaker has checked them; reviewed with the rest of the version."""
+    definition = from_data(version.content)
+    texts = translatable_texts(definition)
+    data = translations.edited(version.content, texts, language, written, checked)
+    save(version, data, actor, f"the {BY_CODE[language].name} translations")
 
 
 def _problems_of_version(version: FlowVersion) -> list[str]:
@@ -280,14 +301,24 @@ def findings_for(threshold: int) -> list[dict[str, Any]]:
     return found
 
 
-def _definition(version_id: int) -> FlowDefinition | None:
-    """A published version's flow, parsed once per process: it never changes."""
-    return cache.parsed_once(
+def _definition(version_id: int, language: str = ENGLISH) -> FlowDefinition | None:
+    """A published version's flow in ``language``, parsed once per process: it never
+    changes."""
+    english = cache.parsed_once(
         "flow_definitions",
         version_id,
         lambda: db.session.scalar(select(FlowVersion.content).where(FlowVersion.id == version_id)),
         from_data,
     )
+    if english is None or language == ENGLISH:
+        return english
+    translated: dict[tuple[int, str], FlowDefinition] = cache.process_cache("flows_by_language")
+    key = (version_id, language)
+    if key not in translated:
+        if len(translated) >= 256:
+            translated.clear()
+        translated[key] = in_language(english, language)
+    return translated[key]
 
 
 def _published_version_id(flow_id: int) -> int | None:
@@ -314,21 +345,36 @@ class FlowConversation:
     def exists(self, ref: str) -> bool:
         return ref.isdecimal() and _published_version_id(int(ref)) is not None
 
-    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
+    def start(
+        self,
+        ref: str | None,
+        now: datetime,
+        participant: str,
+        trial: bool = False,
+        language: str = ENGLISH,
+    ) -> Turn:
         version_id = _published_version_id(int(ref)) if ref and ref.isdecimal() else None
-        definition = _definition(version_id) if version_id else None
+        definition = _definition(version_id, language) if version_id else None
         if version_id is None or definition is None:
-            return Turn([UNAVAILABLE], None, end_reason="unavailable")
-        turn = engine.start(definition, now, current_signposts())
+            unavailable = texts.in_language("FLOW_UNAVAILABLE", language)
+            return Turn([unavailable], None, end_reason="unavailable")
+        turn = engine.start(definition, now, current_signposts(language))
         return _with_version(turn, version_id)
 
     def reply(
-        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+        self,
+        ref: str | None,
+        state: dict[str, Any],
+        text: str,
+        now: datetime,
+        participant: str,
+        language: str = ENGLISH,
     ) -> Turn:
-        definition = _definition(int(state.get("version", 0)))
+        definition = _definition(int(state.get("version", 0)), language)
         if definition is None:
             return Turn([], None, end_reason="flow_broken")
-        turn = engine.reply(definition, state, text, now, current_signposts(), redact)
+        signposts = current_signposts(language)
+        turn = engine.reply(definition, state, text, now, signposts, redact, language)
         return _with_version(turn, state["version"])
 
 

@@ -22,12 +22,13 @@ from typing import Any
 
 from changemakers.alerts import services as alerts
 from changemakers.alerts.rules import detector_in_force
+from changemakers.languages import ENGLISH
 from changemakers.safeguarding import Verdict
 from messages import conversations, signposting
 from messages.conversations import Turn
 from messages.flows import engine
 from messages.flows import services as flows
-from messages.flows.definition import FlowDefinition
+from messages.flows.definition import FlowDefinition, in_language
 from messages.keywords import FIXED_REPLY, KeywordBinding, current_keywords
 from messages.router import Inbound, keyword_of, route
 from messages.router_context import MAX_HAND_OVERS
@@ -58,10 +59,25 @@ class TrialContext:
     lines: list[Line] = field(default_factory=list)
     _hand_overs: int = 0
 
-    # What is kept between texts: whether they opted out, and the conversation going on.
+    # What is kept between texts: whether they opted out, their language, and the
+    # conversation going on.
     @property
     def opted_out(self) -> bool:
         return bool(self.saved.get("opted_out"))
+
+    @property
+    def language(self) -> str:
+        return str(self.saved.get("language") or ENGLISH)
+
+    @property
+    def language_menu_open(self) -> bool:
+        return bool(self.saved.get("language_menu"))
+
+    def choose_language(self, code: str) -> None:
+        self.saved.update(language=code, language_menu=False)
+
+    def offer_language_menu(self, offered: bool) -> None:
+        self.saved["language_menu"] = offered
 
     @property
     def _conversation(self) -> dict[str, Any] | None:
@@ -94,7 +110,7 @@ class TrialContext:
         return False  # the pretend phone has no desk conversation
 
     def when_read(self) -> str:
-        return alerts.office_hours().when_read(self.now)
+        return alerts.office_hours().when_read(self.now, self.language)
 
     def data_reference(self) -> str:
         return REFERENCE
@@ -129,15 +145,16 @@ class TrialContext:
         if binding is None:
             return None
         if binding.kind == FIXED_REPLY:
-            return [binding.reply or ""]
+            return [binding.reply_in(self.language)]
         return self._start(binding.kind, binding.ref)
 
     def _start(self, kind_name: str | None, ref: str | None) -> list[str]:
         self.saved["conversation"] = None  # as live: a new conversation replaces the old
         if kind_name == TRIED:
-            turn = engine.start(self.flow, self.now, self.signposts)
+            turn = engine.start(in_language(self.flow, self.language), self.now, self.signposts)
         elif kind_name == flows.KIND and (kind := conversations.kind_named(flows.KIND)):
-            turn = kind.start(ref, self.now, "", trial=True)  # reads the published flow only
+            # reads the published flow only
+            turn = kind.start(ref, self.now, "", trial=True, language=self.language)
         else:
             kind = conversations.kind_named(kind_name or "")
             label = kind.label if kind else kind_name
@@ -157,13 +174,16 @@ class TrialContext:
             self.saved["conversation"] = None
             return None
         if conversation["kind"] == TRIED:
-            turn = engine.reply(self.flow, state, text, self.now, self.signposts)
+            flow = in_language(self.flow, self.language)
+            turn = engine.reply(flow, state, text, self.now, self.signposts, language=self.language)
         else:
             kind = conversations.kind_named(conversation["kind"])
             if kind is None:
                 self.saved["conversation"] = None
                 return None
-            turn = kind.reply(conversation["ref"], dict(state), text, self.now, "")
+            turn = kind.reply(
+                conversation["ref"], dict(state), text, self.now, "", language=self.language
+            )
         conversation["state"] = turn.state
         if turn.state is None:
             self.saved["conversation"] = None

@@ -68,3 +68,17 @@ def test_when_read_in_words_for_a_young_person():
     assert WEEKDAYS.when_read(at(FRIDAY, -4)) == "9am tomorrow"  # Thursday 20:00
     assert WEEKDAYS.when_read(at(FRIDAY, 6)) == "9am today"
     assert OfficeHours.parse("Mon-Fri 09:30-17:00").when_read(at(FRIDAY, 6)) == "9:30am today"
+
+
+def test_when_a_person_will_read_it_is_said_in_the_young_person_s_language():
+    from datetime import datetime
+
+    from changemakers.office_hours import LONDON, OfficeHours
+
+    hours = OfficeHours.parse("Mon-Fri 09:00-17:00")
+    friday_night = datetime(2026, 12, 4, 22, 0, tzinfo=LONDON)  # a Friday
+    assert hours.when_read(friday_night) == "9am on Monday"
+    assert hours.when_read(friday_night, "es") == "el lunes a las 9:00"
+    assert hours.when_read(friday_night, "pt") == "segunda-feira às 9:00"
+    thursday_night = datetime(2026, 12, 3, 22, 0, tzinfo=LONDON)
+    assert hours.when_read(thursday_night, "es") == "mañana a las 9:00"

@@ -237,11 +237,11 @@ class FollowingUp:
 
     name = "following-up"
 
-    def start(self, ref, now, participant, trial=False):
+    def start(self, ref, now, participant, trial=False, language="en"):
         follow_ups = (FollowUp(timedelta(days=1), "Day one"), FollowUp(timedelta(days=2), "Two"))
         return Turn(["Started"], {"step": 1}, now + timedelta(days=3), follow_ups=follow_ups)
 
-    def reply(self, ref, state, text, now, participant):
+    def reply(self, ref, state, text, now, participant, language="en"):
         return Turn(["Thanks"], None)
 
 

@@ -20,6 +20,16 @@ class FakeContext:
     desk_thread: list[str] | None = None  # replies when a reviewer's thread is open
     language: str = "en"  # the language the participant writes in
     events: list[str] = field(default_factory=list)
+    language: str = "en"
+    language_menu_open: bool = False
+
+    def choose_language(self, code):
+        self.language = code
+        self.language_menu_open = False
+        self.events.append(f"language:{code}")
+
+    def offer_language_menu(self, offered):
+        self.language_menu_open = offered
 
     def opt_out(self):
         self.opted_out = True
@@ -246,3 +256,57 @@ def test_in_a_desk_thread_reserved_words_and_the_detector_come_first():
     context = FakeContext(desk_thread=[])
     assert route(Inbound("i took all my pills just now"), context) == [URGENT_HELP]
     assert context.events == ["alert:self_harm:immediate"]
+
+
+def test_a_language_named_in_its_own_words_is_chosen_and_the_reply_is_in_it():
+    context = FakeContext()
+    [reply] = route(Inbound("Español"), context)
+    assert context.language == "es"
+    assert reply == texts.in_language("LANGUAGE_CHOSEN", "es")
+    assert route(Inbound("help"), context) == [texts.in_language("HELP", "es")]
+    assert texts.in_language("HELP", "es") != texts.HELP
+
+
+def test_the_language_menu_is_numbered_and_a_number_after_it_chooses():
+    context = FakeContext()
+    [menu] = route(Inbound("idioma"), context)
+    assert "1 English" in menu and "2 Español" in menu and "3 Português" in menu
+    assert context.language_menu_open
+    route(Inbound("3"), context)
+    assert context.language == "pt"
+    assert not context.language_menu_open
+
+
+def test_an_unknown_language_gets_the_menu_and_a_number_later_is_not_a_choice():
+    context = FakeContext(conversation_reply=["Next question"])
+    [menu] = route(Inbound("Français"), context)
+    assert menu == texts.language_menu()
+    assert route(Inbound("hello there"), context) == ["Next question"]  # the menu closes
+    assert route(Inbound("2"), context) == ["Next question"]
+    assert context.language == "en"
+
+
+def test_a_text_missing_in_the_chosen_language_falls_back_to_english(monkeypatch):
+    from messages import text_translations
+
+    spanish = dict(text_translations.TRANSLATIONS["es"])
+    del spanish["STOPPED"]
+    monkeypatch.setitem(text_translations.TRANSLATIONS, "es", spanish)
+    context = FakeContext(language="es")
+    assert route(Inbound("STOP"), context) == [texts.STOPPED]
+    assert route(Inbound("START"), context) == [spanish["STARTED"]]
+
+
+def test_urgent_help_is_in_the_chosen_language_and_still_names_999():
+    context = FakeContext(language="pt")
+    [reply] = route(Inbound("he has a knife and says he will stab me tonight"), context)
+    assert reply.startswith("Se estás em perigo agora, liga para o 999")
+    assert "0800 1111" in reply
+
+
+def test_every_channel_text_is_translated_into_every_language_shipped():
+    from changemakers.languages import TRANSLATED
+    from messages.text_translations import TRANSLATIONS
+
+    for language in TRANSLATED:
+        assert set(texts.TRANSLATABLE) <= set(TRANSLATIONS[language.code]), language.code

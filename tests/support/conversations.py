@@ -13,11 +13,24 @@ class EchoConversation:
 
     name = "echo"
 
-    def start(self, ref: str | None, now: datetime, participant: str, trial: bool = False) -> Turn:
+    def start(
+        self,
+        ref: str | None,
+        now: datetime,
+        participant: str,
+        trial: bool = False,
+        language: str = "en",
+    ) -> Turn:
         return Turn([f"Echo {ref} started. Say something."], {"count": 0}, now + timedelta(days=3))
 
     def reply(
-        self, ref: str | None, state: dict[str, Any], text: str, now: datetime, participant: str
+        self,
+        ref: str | None,
+        state: dict[str, Any],
+        text: str,
+        now: datetime,
+        participant: str,
+        language: str = "en",
     ) -> Turn:
         if text.strip().lower() == "bye":
             return Turn(["Bye!"], None)

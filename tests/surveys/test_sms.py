@@ -123,6 +123,7 @@ def test_no_path_leads_from_a_response_to_a_phone(every_kind, send_sms):
         "completed_on",
         "record_key",  # random, drawn when the response is made: the disclosure gate's
         "is_test",
+        "language",  # a web survey's language code; never an SMS one's (the contact has it)
     }
     participation = set(
         c["name"] for c in inspect(db.session.connection()).get_columns("survey_participations")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from messages import texts
 from messages.conversations import HandOver
 from messages.flows import engine
 from messages.flows.definition import from_data
@@ -102,7 +103,7 @@ def test_a_follow_up_goes_later_and_the_flow_waits_for_it():
     assert turn.expires_at == NOW + timedelta(days=2 + 3)  # the default wait after it
 
     early = engine.reply(FLOW, turn.state, "1", NOW + timedelta(hours=1), DIRECTORY)
-    assert early.replies == [engine.WAITING_FOR_FOLLOW_UP]
+    assert early.replies == [texts.WAITING_FOR_FOLLOW_UP]
     assert early.state["step"] == "check"
 
     answered = engine.reply(FLOW, turn.state, "1", NOW + timedelta(days=2), DIRECTORY)
