@@ -146,7 +146,7 @@ class DatabaseContext:
         self.erased = True
 
     def check_safeguarding(self, text: str) -> Verdict:
-        return detector_in_force().check(text)
+        return detector_in_force().check(text, self.language)
 
     def when_read(self) -> str:
         return alerts.office_hours().when_read(self.now, self.language)

@@ -9,7 +9,53 @@ Plain Python: no Flask, no database.
 
 from __future__ import annotations
 
+from datetime import date
+
 from changemakers.languages import ENGLISH, Localised
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+SPANISH_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+PORTUGUESE_MONTHS = (
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+)
 
 PHRASES: dict[str, dict[str, str]] = {
     "es": {
@@ -116,6 +162,52 @@ PHRASES: dict[str, dict[str, str]] = {
         "Non-binary": "No binario",
         "In another way": "De otra forma",
         "Prefer not to say": "Prefiero no decirlo",
+        # The results page ("you said, we did")
+        "You said, we did": "Lo que dijiste, lo que hicimos",
+        "About {count} young people answered this survey.": (
+            "Unos {count} jóvenes respondieron a esta encuesta."
+        ),
+        "Fewer than {count} young people answered this survey.": (
+            "Menos de {count} jóvenes respondieron a esta encuesta."
+        ),
+        "Here is what they said, what the safeguarding board said back, and what it is doing "
+        "about it.": (
+            "Aquí está lo que dijeron, lo que respondió la junta de protección de la infancia y "
+            "lo que está haciendo al respecto."
+        ),
+        "published {date}": "publicado el {date}",
+        "A number under {count} is not shown, so nobody can be picked out.": (
+            "No mostramos los números menores de {count}, para que nadie pueda ser identificado."
+        ),
+        "Answer": "Respuesta",
+        "Young people": "Jóvenes",
+        "Percent": "Porcentaje",
+        "What people wrote about": "Sobre qué escribieron",
+        "What the board said": "Lo que dijo la junta",
+        "What the board is doing": "Lo que está haciendo la junta",
+        "The board has not agreed any actions yet.": "La junta aún no ha acordado ninguna acción.",
+        "Planned": "Prevista",
+        "Under way": "En marcha",
+        "Done": "Hecha",
+        "Not done": "No hecha",
+        "Who": "Quién",
+        "By": "Para",
+        "Why not": "Por qué no",
+        "Keep up with it": "Sigue las novedades",
+        "Bookmark this page: it changes when an action moves on. If you use our texts, text "
+        "UPDATES to get a short text when it does (text UPDATES OFF to stop).": (
+            "Guarda esta página: cambia cuando una acción avanza. Si usas nuestros mensajes, "
+            "envía UPDATES y te mandaremos un mensaje corto cuando pase (envía UPDATES OFF para "
+            "dejar de recibirlos)."
+        ),
+        "The figures on this page as a spreadsheet (CSV)": (
+            "Las cifras de esta página en una hoja de cálculo (CSV)"
+        ),
+        "Worried about something? Talk to Childline, free, any time: 0800 1111.": (
+            "¿Te preocupa algo? Habla con Childline, gratis, a cualquier hora: 0800 1111."
+        ),
+        "{day} {month} {year}": "{day} de {month} de {year}",
+        **dict(zip(MONTHS, SPANISH_MONTHS, strict=True)),
     },
     "pt": {
         "Skip to main content": "Ir para o conteúdo principal",
@@ -219,6 +311,53 @@ PHRASES: dict[str, dict[str, str]] = {
         "Non-binary": "Não binário",
         "In another way": "De outra forma",
         "Prefer not to say": "Prefiro não dizer",
+        # The results page ("you said, we did")
+        "You said, we did": "O que disseste, o que fizemos",
+        "About {count} young people answered this survey.": (
+            "Cerca de {count} jovens responderam a este inquérito."
+        ),
+        "Fewer than {count} young people answered this survey.": (
+            "Menos de {count} jovens responderam a este inquérito."
+        ),
+        "Here is what they said, what the safeguarding board said back, and what it is doing "
+        "about it.": (
+            "Aqui está o que disseram, o que o conselho de proteção de crianças respondeu e o que "
+            "está a fazer."
+        ),
+        "published {date}": "publicado a {date}",
+        "A number under {count} is not shown, so nobody can be picked out.": (
+            "Números abaixo de {count} não são mostrados, para que ninguém possa ser identificado."
+        ),
+        "Answer": "Resposta",
+        "Young people": "Jovens",
+        "Percent": "Percentagem",
+        "What people wrote about": "Sobre o que escreveram",
+        "What the board said": "O que o conselho disse",
+        "What the board is doing": "O que o conselho está a fazer",
+        "The board has not agreed any actions yet.": "O conselho ainda não acordou nenhuma ação.",
+        "Planned": "Prevista",
+        "Under way": "Em curso",
+        "Done": "Feita",
+        "Not done": "Não feita",
+        "Who": "Quem",
+        "By": "Até",
+        "Why not": "Porque não",
+        "Keep up with it": "Acompanha as novidades",
+        "Bookmark this page: it changes when an action moves on. If you use our texts, text "
+        "UPDATES to get a short text when it does (text UPDATES OFF to stop).": (
+            "Guarda esta página: muda quando uma ação avança. Se usas as nossas mensagens, envia "
+            "UPDATES e recebes uma mensagem curta quando isso acontecer (envia UPDATES OFF para "
+            "parar)."
+        ),
+        "The figures on this page as a spreadsheet (CSV)": (
+            "Os números desta página numa folha de cálculo (CSV)"
+        ),
+        "Worried about something? Talk to Childline, free, any time: 0800 1111.": (
+            "Estás preocupado com alguma coisa? Fala com a Childline, grátis, a qualquer hora: "
+            "0800 1111."
+        ),
+        "{day} {month} {year}": "{day} de {month} de {year}",
+        **dict(zip(MONTHS, PORTUGUESE_MONTHS, strict=True)),
     },
 }
 
@@ -229,3 +368,9 @@ def say(english: str, language: str, **values: object) -> Localised:
     own = PHRASES.get(language, {}).get(english) if language != ENGLISH else None
     text, lang = (own, language) if own else (english, ENGLISH)
     return Localised(text.format(**values) if values else text, lang)
+
+
+def date_in_words(day: date, language: str) -> Localised:
+    """A date as ``language`` writes it ("31 March 2027", "31 de marzo de 2027")."""
+    month = say(MONTHS[day.month - 1], language)
+    return say("{day} {month} {year}", language, day=day.day, month=month, year=day.year)

@@ -1,15 +1,14 @@
-"""What young people read about a survey's results: the texts of the update sent to those
-who asked, and the public page's own words. Each text reads neutrally on a lock screen (it
-never names the survey, whose title may say what it is about) and fits in one SMS with its
-link. Plain keyed texts, English the fallback: a translation adds its language's texts."""
+"""The update sent to those who asked for news of a survey's results. Each text reads
+neutrally on a lock screen (it never names the survey, whose title may say what it is about)
+and fits in one SMS with its link (no character outside the GSM alphabet, which would halve
+what an SMS holds). Plain keyed texts, English the fallback: a translation adds its
+language's texts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 ENGLISH = "en"
-# A language code as the page declares it (``<html lang>``).
-LANGUAGE_TAGS = {ENGLISH: "en-GB"}
 
 RESULTS_PUBLISHED = (
     "Changemakers: the board has answered what young people told us, and says what it will "
@@ -17,18 +16,26 @@ RESULTS_PUBLISHED = (
 )
 ACTIONS_CHANGED = "Changemakers: news on what the board said it would do: {link}"
 
+# The Spanish and Portuguese still need a native speaker's check (docs/languages.md).
 TEXTS: Mapping[str, Mapping[str, str]] = {
     ENGLISH: {"results_published": RESULTS_PUBLISHED, "actions_changed": ACTIONS_CHANGED},
+    "es": {
+        "results_published": (
+            "Changemakers: la junta ha contestado a lo que nos contaste y explica sus planes: "
+            "{link}"
+        ),
+        "actions_changed": "Changemakers: novedades sobre los planes de la junta: {link}",
+    },
+    "pt": {
+        "results_published": (
+            "Changemakers: o conselho respondeu ao que os jovens nos disseram e explica os "
+            "seus planos: {link}"
+        ),
+        "actions_changed": "Changemakers: novidades sobre os planos do conselho: {link}",
+    },
 }
 
 
 def update_texts(key: str, link: str) -> dict[str, str]:
     """The update ``key`` in every language it is written in, with the page's ``link``."""
     return {language: texts[key].format(link=link) for language, texts in TEXTS.items()}
-
-
-def page_language(survey_content: Mapping[str, object]) -> str:
-    """The results page's language (its ``lang``), from the survey: English until a survey
-    says otherwise."""
-    language = str(survey_content.get("language") or ENGLISH)
-    return LANGUAGE_TAGS.get(language, LANGUAGE_TAGS[ENGLISH])

@@ -39,7 +39,7 @@ from surveys import answers as parsing
 from surveys import safeguarding, services
 from surveys.blueprint import bp
 from surveys.definition import Question, SurveyDefinition
-from surveys.phrases import say
+from surveys.phrases import date_in_words, say
 
 PROGRESS = "survey_progress"
 ANSWERED = "surveys_answered"
@@ -81,15 +81,26 @@ def page_language(language: str) -> dict[str, Any]:
         "languages": LANGUAGES,
         "t": lambda english, **values: say(english, language, **values),
         "say": lambda text: _spoken(text, language),
+        "date_in_words": lambda day: date_in_words(day, language),
     }
 
 
-def _chosen_language() -> str:
+def chosen_language() -> str:
+    """The language this browser chose for the survey pages (English until it chooses)."""
     return known(session.get(LANGUAGE))
 
 
+def language_switched() -> bool:
+    """Keep the language a switch link chose (``?lang=``) for this browser's survey pages;
+    True when it did, and the page should load again without it."""
+    if request.method == "GET" and "lang" in request.args:
+        session[LANGUAGE] = known(request.args["lang"])
+        return True
+    return False
+
+
 def _page(slug: str, live: services.LiveSurvey) -> dict[str, Any]:
-    language = _chosen_language()
+    language = chosen_language()
     return {
         "survey": services.in_language(live.version_id, language),
         "slug": slug,
@@ -136,9 +147,7 @@ def _question_url(slug: str, question_id: str) -> str:
 def survey(slug: str) -> ResponseReturnValue:
     live = _live_or_404(slug)
     asked = request.args.get("q")
-    if request.method == "GET" and "lang" in request.args:
-        chosen = request.args["lang"]
-        session[LANGUAGE] = known(chosen)
+    if language_switched():
         return redirect(url_for("surveys.survey", slug=slug, q=asked))
     page = _page(slug, live)
     definition: SurveyDefinition = page["survey"]
@@ -237,7 +246,7 @@ def _answer(
     answers[question.id] = None if parsed.skipped else services.stored(question.kind, parsed.value)
     alerted = progress.get("alerted", [])
     if question.kind == "free_text" and parsed.value and question.id not in alerted:
-        severity = safeguarding.check_answer(live.definition, str(parsed.value))
+        severity = safeguarding.check_answer(live.definition, str(parsed.value), chosen_language())
         if severity:
             session[URGENT_HELP_DUE] = severity
             progress = {**progress, "alerted": [*alerted, question.id]}

@@ -28,7 +28,7 @@ from changemakers.database import utcnow
 from changemakers.extensions import db
 from surveys import coding, findings, results_texts, services, you_said
 from surveys.definition import Question, SurveyDefinition
-from surveys.models import Survey, SurveyVersion
+from surveys.models import Survey
 from surveys.you_said import Action, BoardAnswer
 from surveys.you_said_models import ResultsVersion
 
@@ -208,7 +208,6 @@ class ResultsPage:
     slug: str
     title: str
     sensitive: bool  # the survey's pages carry an "exit this page" button
-    language: str  # the page's ``lang``
     took_part: int | str  # completed responses, rounded ("about 740") or "<10"
     tables: list[dict[str, Any]]  # each finding: its table (and themes), with the response
     actions: tuple[Action, ...]
@@ -278,24 +277,12 @@ def _results_page(survey: Survey, version: ResultsVersion) -> ResultsPage | None
         slug=survey.slug,
         title=definition.title,
         sensitive=definition.sensitive,
-        language=results_texts.page_language(_survey_content(survey.id)),
         took_part=disclosure.rounded_total(summary["responses"]["completed"]),
         tables=tables,
         actions=answer.actions,
         published_on=version.published_at.date() if version.published_at else None,
         findings=summary,
     )
-
-
-def _survey_content(survey_id: int) -> dict[str, Any]:
-    """The survey's last published version, as plain data (its language, once it has one)."""
-    content = db.session.scalar(
-        select(SurveyVersion.content)
-        .where(SurveyVersion.survey_id == survey_id, SurveyVersion.published_at.is_not(None))
-        .order_by(SurveyVersion.number.desc())
-        .limit(1)
-    )
-    return dict(content or {})
 
 
 def csv_rows(page: ResultsPage) -> list[list[Any]]:

@@ -248,10 +248,19 @@ class Detector:
     def check(self, text: str, language: str | None = ENGLISH) -> Verdict:
         """The verdict on ``text`` written in ``language`` (a code such as "en", "es", "pt-BR";
         English when not known): its rules' verdict, or, for a language that cannot be
-        screened, a "not screened" alert on any text with words that its rules do not catch."""
+        screened, a "not screened" alert on any text with words that its rules do not catch.
+
+        Young people who chose another language still write in English, or mix the two, so
+        the English rules read every text too; the more urgent of the two verdicts stands."""
         code = normalise_language(language)
         rules = self.rules_for(code)
         verdict = rules.check(text) if rules else NO_ALERT
+        if code != ENGLISH:
+            english = self._by_language[ENGLISH].check(text)
+            if english and not (
+                verdict and (verdict.severity == IMMEDIATE or english.severity != IMMEDIATE)
+            ):
+                verdict = english
         if verdict or (rules is not None and code in self.screened) or not is_free_text(text):
             return verdict
         return not_screened(code, rules is not None)

@@ -100,7 +100,7 @@ class TrialContext:
         pass  # the reply says it all; the pretend phone is on no list
 
     def check_safeguarding(self, text: str) -> Verdict:
-        return detector_in_force().check(text)
+        return detector_in_force().check(text, self.language)
 
     def raise_alert(self, verdict: Verdict) -> bool:
         self._note(

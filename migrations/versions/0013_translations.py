@@ -2,7 +2,7 @@
 the language each survey response was given in (a language code only).
 
 Revision ID: 0013_translations
-Revises: 0011_fixed_replies
+Revises: 0012_whatsapp
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_translations"
-down_revision = "0011_fixed_replies"
+down_revision = "0012_whatsapp"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 broadcasts written in more than one language.
 
 Revision ID: 0014_board_actions
-Revises: 0012_whatsapp
+Revises: 0013_translations
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_board_actions"
-down_revision = "0012_whatsapp"
+down_revision = "0013_translations"
 branch_labels = None
 depends_on = None
 

@@ -161,6 +161,18 @@ def test_english_stays_the_default_and_is_screened(detector):
     )
 
 
+@pytest.mark.parametrize("language", ["es", "pt", "fr"])
+def test_english_written_by_someone_who_chose_another_language_is_still_read(
+    detector, language
+):
+    """Young people switch between their languages: the English rules read every text."""
+    verdict = detector.check("he has a knife and says he will stab me tonight", language)
+    assert verdict.screened and verdict.category == "threat"
+    assert verdict.severity == "immediate"
+    mixed = detector.check("me quiero matar, i cant do this anymore", "es")
+    assert mixed.screened and mixed.category == "self_harm"
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=800), st.sampled_from(["es", "pt", "fr", "es-MX", "", "x" * 30]))
 def test_any_text_in_any_language_gets_a_verdict(text, language):

@@ -170,7 +170,9 @@ def test_a_text_the_detector_cannot_screen_alerts_and_is_still_answered():
 
 def test_a_spanish_disclosure_gets_urgent_help_at_once():
     context = FakeContext(language="es", conversation_reply=["Next question"])
-    assert route(Inbound("me quiero matar"), context) == [URGENT_HELP_CONCERN]
+    in_spanish = render(texts.urgent_help("", immediate=False, language="es"), SHIPPED_SIGNPOSTS)
+    assert in_spanish.startswith("Lo que nos has contado importa.")
+    assert route(Inbound("me quiero matar"), context) == [in_spanish]
     assert context.events == ["alert:self_harm:concern"]
 
 

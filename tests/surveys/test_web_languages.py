@@ -90,3 +90,22 @@ def test_every_page_phrase_is_translated_into_every_language_shipped():
     english = set(PHRASES["es"])
     for language in TRANSLATED:
         assert set(PHRASES[language.code]) == english, language.code
+
+
+def test_a_disclosure_in_spanish_is_read_as_spanish_and_gets_urgent_help(client, in_spanish):
+    from sqlalchemy import select
+
+    from changemakers.alerts.models import Alert
+    from changemakers.extensions import db
+
+    client.get(f"{URL}?lang=es")
+    start(client)
+    answer(client, "colour", "Green")
+    answer(client, "worries", "Exams")
+    answer(client, "safe", "4")
+    answer(client, "hours", "3")
+    moved_on = answer(client, "change", "me quiero matar")
+    next_page = page(client, moved_on.headers["Location"])
+    assert "Aquí tienes ayuda" in next_page
+    [alert] = db.session.scalars(select(Alert)).all()
+    assert alert.category == "self_harm"

@@ -210,6 +210,7 @@ def test_publishing_and_a_status_change_draft_an_update_for_those_who_asked(
     asked = a_contact("+447700900111", wants_updates=True)
     a_contact("+447700900112", wants_updates=False)
     welsh = a_contact("+447700900113", wants_updates=True, language="cy")
+    spanish = a_contact("+447700900114", wants_updates=True, language="es")
     db.session.commit()
     _write_and_submit(client, board)
     _as(client, reviewer)
@@ -226,9 +227,11 @@ def test_publishing_and_a_status_change_draft_an_update_for_those_who_asked(
     broadcasts.send(update, other)
     while broadcasts.enqueue_next_batch(datetime(2026, 12, 3, 12, 0, tzinfo=UTC)):
         pass
-    sent = db.session.scalars(select(OutboundMessage)).all()
-    assert sorted(m.contact_id for m in sent) == sorted([asked.id, welsh.id])
-    assert {m.body for m in sent} == {update.body}  # no Welsh text yet: the English one
+    sent = {m.contact_id: m.body for m in db.session.scalars(select(OutboundMessage))}
+    assert sorted(sent) == sorted([asked.id, welsh.id, spanish.id])
+    assert sent[asked.id] == sent[welsh.id] == update.body  # no Welsh text: the English one
+    assert sent[spanish.id].startswith("Changemakers: la junta ha contestado")
+    assert sent[spanish.id].endswith(f"http://localhost/s/{SLUG}/results")
 
     # A status moves on: another update; a wording change alone makes none.
     _as(client, board)
@@ -300,6 +303,7 @@ def test_tell_me_what_happens_shows_the_link_and_keeps_nothing(client, every_kin
         "completed_on",
         "record_key",
         "is_test",
+        "language",  # a code such as "es" (web answers only)
     }  # nowhere to keep a tick, or a way to reach them
     assert {table: _rows(table) for table in before} == before
 
@@ -344,3 +348,20 @@ def test_the_board_brief_lists_the_actions_once_published(client, demo, board, r
     page = client.get(brief).get_data(as_text=True)
     agreed = page.split('id="actions-heading"', 1)[1].split('id="appendix-heading"', 1)[0]
     assert ACTION["what"] in agreed and "31 March 2027" in agreed and "Planned" in agreed
+
+
+def test_the_results_page_speaks_the_language_the_reader_chose(client, demo, board, reviewer):
+    _write_and_submit(client, board)
+    _as(client, reviewer)
+    post_form(client, f"{EDITOR}/approve", page=EDITOR)
+    _sign_out(client)
+
+    chosen = client.get(f"/s/{SLUG}/results?lang=es")
+    assert chosen.status_code == 302 and chosen.headers["Location"] == f"/s/{SLUG}/results"
+    html = client.get(f"/s/{SLUG}/results").get_data(as_text=True)
+    assert '<html lang="es">' in html
+    assert "Lo que dijiste, lo que hicimos" in html and "Lo que está haciendo la junta" in html
+    assert "31 de marzo de 2027" in html and ">Prevista<" in html
+    # What the board wrote is in English, and says so to screen readers.
+    assert f'<span lang="en">{ACTION["what"]}</span>' in html
+    assert 'href="/s/what-matters/results?lang=en"' in html  # the switch stays on this page
