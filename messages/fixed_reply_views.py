@@ -11,8 +11,8 @@ from changemakers.access import roles_allowed
 from changemakers.content import translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.forms import ReturnForm
-from changemakers.content.lifecycle import ContentStatus, LifecycleError
-from changemakers.content.pages import REVIEWERS, WRITERS, press
+from changemakers.content.lifecycle import ContentStatus
+from changemakers.content.pages import REVIEWERS, WRITERS, press, save_translations
 from changemakers.extensions import db
 from changemakers.forms import add_error
 from messages import fixed_replies, signposting
@@ -113,18 +113,7 @@ def fixed_reply_translations(reply_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(reply_id, number)
     language = translations.language_or_first(request.values.get("lang"))
     if request.method == "POST":
-        try:
-            fixed_replies.save_translations(
-                version,
-                language,
-                request.form.to_dict(),
-                request.form.get("checked") == "yes",
-                current_user,
-            )
-        except (LifecycleError, ContentProblems) as error:
-            flash(str(error), "error")
-        else:
-            flash("Translation saved.")
+        save_translations(fixed_replies.save_translations, version, language, "Translation saved.")
         return redirect(
             url_for(
                 "messages.fixed_reply_translations", reply_id=reply_id, number=number, lang=language

@@ -31,7 +31,7 @@ from changemakers.content import files, translations
 from changemakers.content.editing import ContentProblems
 from changemakers.content.forms import ImportForm, ReturnForm
 from changemakers.content.lifecycle import ContentStatus, LifecycleError
-from changemakers.content.pages import REVIEWERS, WRITERS, press
+from changemakers.content.pages import REVIEWERS, WRITERS, press, save_translations
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
@@ -428,18 +428,7 @@ def flow_translations(flow_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(flow_id, number)
     language = translations.language_or_first(request.values.get("lang"))
     if request.method == "POST":
-        try:
-            flows.save_translations(
-                version,
-                language,
-                request.form.to_dict(),
-                request.form.get("checked") == "yes",
-                current_user,
-            )
-        except (LifecycleError, ContentProblems) as error:
-            flash(str(error), "error")
-        else:
-            flash("Translations saved.")
+        save_translations(flows.save_translations, version, language, "Translations saved.")
         return redirect(
             url_for("messages.flow_translations", flow_id=flow_id, number=number, lang=language)
         )

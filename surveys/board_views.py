@@ -8,7 +8,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -77,14 +77,7 @@ def findings_list() -> ResponseReturnValue:
 def findings_page(slug: str) -> ResponseReturnValue:
     """The summary: the findings that matter most in sentences, then the questions, each
     read on a page of its own."""
-    survey = _live_or_404(slug)
-    only = _filter(survey.definition)
-    try:
-        found = services.summary_for(slug, _threshold(), only)
-    except services.GroupTooSmall:
-        return _too_small(slug, survey.definition, only)
-    assert found is not None
-    data, chosen = found
+    survey, only, data, chosen = _summary(slug)
     answered = [v for v in services.answerable_versions(survey.survey_id) if v.responses]
     return render_template(
         "surveys/board/summary.html",
@@ -142,14 +135,7 @@ def findings_question(slug: str, question_id: str) -> ResponseReturnValue:
 def findings_report(slug: str) -> ResponseReturnValue:
     """The board brief, to print for board papers: a dated cover with the summary, the key
     charts, the method, then an appendix with every table."""
-    survey = _live_or_404(slug)
-    only = _filter(survey.definition)
-    try:
-        found = services.summary_for(slug, _threshold(), only)
-    except services.GroupTooSmall:
-        return _too_small(slug, survey.definition, only)
-    assert found is not None
-    data, chosen = found
+    survey, only, data, chosen = _summary(slug)
     shown = in_reading_order(data, survey.definition)
     key = list(dict.fromkeys(f.question for f in chosen))[:KEY_CHARTS]
     return render_template(
@@ -165,6 +151,21 @@ def findings_report(slug: str) -> ResponseReturnValue:
         cover=services.report_cover(survey, data),
         answer=board_answers.published_answer(survey.survey_id),
     )
+
+
+def _summary(
+    slug: str,
+) -> tuple[services.LiveSurvey, tuple[str, str] | None, dict[str, Any], list[summary.Finding]]:
+    """The live survey, the group the reader chose (``?group=``), its findings and the few
+    that matter most; a group too small to open ends the request with the page saying so."""
+    survey = _live_or_404(slug)
+    only = _filter(survey.definition)
+    try:
+        found = services.summary_for(slug, _threshold(), only)
+    except services.GroupTooSmall:
+        abort(make_response(_too_small(slug, survey.definition, only)))
+    assert found is not None
+    return survey, only, *found
 
 
 def _live_or_404(slug: str) -> services.LiveSurvey:

@@ -16,7 +16,7 @@ from changemakers.content import files, translations
 from changemakers.content.editing import ContentProblems, EditError
 from changemakers.content.forms import ImportForm, ReturnForm
 from changemakers.content.lifecycle import ContentStatus, LifecycleError
-from changemakers.content.pages import REVIEWERS, WRITERS, press
+from changemakers.content.pages import REVIEWERS, WRITERS, press, save_translations
 from changemakers.content.segments import sms_length
 from changemakers.extensions import db
 from changemakers.forms import add_error
@@ -122,18 +122,7 @@ def survey_translations(survey_id: int, number: int) -> ResponseReturnValue:
     version = _version_or_404(survey_id, number)
     language = translations.language_or_first(request.values.get("lang"))
     if request.method == "POST":
-        try:
-            services.save_translations(
-                version,
-                language,
-                request.form.to_dict(),
-                request.form.get("checked") == "yes",
-                current_user,
-            )
-        except (LifecycleError, ContentProblems) as error:
-            flash(str(error), "error")
-        else:
-            flash("Translations saved.")
+        save_translations(services.save_translations, version, language, "Translations saved.")
         return redirect(
             url_for(
                 "surveys.survey_translations", survey_id=survey_id, number=number, lang=language

@@ -1,11 +1,12 @@
-"""The lifecycle buttons on the editor pages of flows and surveys, pressed: one way for both."""
+"""The lifecycle buttons on the editor pages of flows, surveys and fixed replies, pressed, and
+their translations saved: one way for all."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import abort, flash
+from flask import abort, flash, request
 from flask_login import current_user
 
 from changemakers.content.editing import ContentProblems
@@ -35,3 +36,21 @@ def press(
         flash(str(error), "error")
     else:
         flash(said[action])
+
+
+def save_translations(save: Callable[..., None], version: Any, language: str, saved: str) -> None:
+    """Save the posted translations of a draft ``version`` into ``language`` with the area's
+    ``save`` (its texts, and whether a native speaker checked them); flash ``saved``, or why
+    they could not be saved."""
+    try:
+        save(
+            version,
+            language,
+            request.form.to_dict(),
+            request.form.get("checked") == "yes",
+            current_user,
+        )
+    except (LifecycleError, ContentProblems) as error:
+        flash(str(error), "error")
+    else:
+        flash(saved)

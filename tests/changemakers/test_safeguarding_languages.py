@@ -162,9 +162,7 @@ def test_english_stays_the_default_and_is_screened(detector):
 
 
 @pytest.mark.parametrize("language", ["es", "pt", "fr"])
-def test_english_written_by_someone_who_chose_another_language_is_still_read(
-    detector, language
-):
+def test_english_written_by_someone_who_chose_another_language_is_still_read(detector, language):
     """Young people switch between their languages: the English rules read every text."""
     verdict = detector.check("he has a knife and says he will stab me tonight", language)
     assert verdict.screened and verdict.category == "threat"
