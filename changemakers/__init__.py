@@ -93,9 +93,11 @@ def format_datetime(value: datetime) -> str:
 def _init_extensions(app: Flask) -> None:
     from changemakers import access, errors, security
     from changemakers.accounts import services as accounts
+    from changemakers.database import begin_changes_as_writer
     from changemakers.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    begin_changes_as_writer(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -10,11 +10,13 @@ import enum
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
 import flask_sqlalchemy.session
 import psycopg
+from flask import Flask, request
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, ExecutionContext
@@ -117,10 +119,31 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+# True while a request that changes something (a POST) is handled: its SQLite transactions
+# begin as the writer. In WAL mode a transaction that has read and then writes cannot wait for
+# another writer that committed meanwhile: SQLite says "database is locked" at once, whatever
+# the busy timeout. Beginning as the writer makes it wait its turn instead.
+_WRITES: ContextVar[bool] = ContextVar("writes", default=False)
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITES.get() else "BEGIN")
+
+
+def begin_changes_as_writer(app: Flask) -> None:
+    """Let the SQLite transactions of each request that changes something begin as the
+    writer (see ``_WRITES``); PostgreSQL needs nothing of the kind."""
+
+    @app.before_request
+    def _writes() -> None:
+        _WRITES.set(request.method not in READ_ONLY_METHODS)
+
+    @app.teardown_request
+    def _done(error: BaseException | None) -> None:
+        _WRITES.set(False)
 
 
 SEND_WITH_NEXT = "send_with_next"
