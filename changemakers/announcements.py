@@ -16,17 +16,16 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from changemakers.accounts.models import StaffUser
-
-DEFAULT_LANGUAGE = "en"
+from changemakers.languages import ENGLISH
 
 
 @dataclass(frozen=True)
 class Announcement:
-    texts: Mapping[str, str]  # language code → the text; DEFAULT_LANGUAGE always there
+    texts: Mapping[str, str]  # language code → the text; English always there
     about: str  # for the audit log and the staff pages, such as "survey results: what-matters"
 
     def __post_init__(self) -> None:
-        if not self.texts.get(DEFAULT_LANGUAGE):
+        if not self.texts.get(ENGLISH):
             raise ValueError("an announcement needs its text in English, the fallback")
 
 

@@ -24,10 +24,11 @@ from sqlalchemy import (
 )
 
 from changemakers.accounts.models import StaffUser
-from changemakers.announcements import DEFAULT_LANGUAGE, Announcement
+from changemakers.announcements import Announcement
 from changemakers.audit import services as audit
 from changemakers.database import UTCDateTime, utcnow
 from changemakers.extensions import db
+from changemakers.languages import ENGLISH
 from messages import outbox
 from messages.models import (
     Broadcast,
@@ -79,7 +80,7 @@ def draft_announcement(announcement: Announcement, actor: StaffUser) -> None:
     transaction, in each language it is written in. Written by the service, not by a person,
     so any reviewer or admin may approve it; ``actor`` made the change it announces."""
     texts = dict(announcement.texts)
-    body = texts.pop(DEFAULT_LANGUAGE)
+    body = texts.pop(ENGLISH)
     broadcast = Broadcast(body=body, translations=texts or None, created_by_id=None)
     db.session.add(broadcast)
     db.session.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-ENGLISH = "en"
+from changemakers.languages import ENGLISH
 
 RESULTS_PUBLISHED = (
     "Changemakers: the board has answered what young people told us, and says what it will "

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from changemakers.disclosure import rounded_total
 from surveys.definition import PREFER_NOT_TO_SAY, Question, SurveyDefinition
 
 SUBSTANTIVE_KINDS = ("single_choice", "multiple_choice", "scale")
@@ -67,7 +68,7 @@ class Finding:
 def about(base: int) -> str:
     """A shown base rounded for reading: to tens, or hundreds from a thousand."""
     step = 100 if base >= 1000 else 10
-    return f"about {max(step, round(base / step) * step):,}"
+    return f"about {max(step, rounded_total(base, step)):,}"
 
 
 def in_words(percent: int) -> str:
